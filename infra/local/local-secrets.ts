@@ -1,0 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface LocalSecrets {
+  SIGNING_KEYS: string;
+  PASSWORD_PEPPER: string;
+}
+
+/**
+ * The local stand-ins for the two Secrets Manager secrets, made once per checkout and kept (mode 0600) in
+ * a git-ignored file, so sessions and password hashes survive a restart when the data is persisted.
+ */
+export function localSecrets(file: string): LocalSecrets {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  const secrets: LocalSecrets = {
+    SIGNING_KEYS: JSON.stringify({ kid: 'local-1', secret: randomBytes(32).toString('base64url') }),
+    PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
+  };
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}

@@ -1,0 +1,35 @@
+export interface CookieOptions {
+  name: string;
+  sameSite: 'Strict' | 'Lax' | 'None';
+}
+
+/**
+ * The session cookie (ASVS 5.0 V3.3): HttpOnly so scripts never see the token, Secure (browsers count
+ * http://localhost as a secure context, so this holds locally too), SameSite, Path=/ and no Domain, so
+ * the `__Host-` prefix applies. Max-Age equals the session lifetime.
+ */
+export function sessionCookie(options: CookieOptions, token: string, maxAgeSeconds: number): string {
+  return `${options.name}=${token}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=${options.sameSite}`;
+}
+
+export function expiredSessionCookie(options: CookieOptions): string {
+  return sessionCookie(options, '', 0);
+}
+
+/** The value of one cookie from API Gateway's payload-2.0 `cookies` array (each item `name=value`). */
+export function readCookie(cookies: readonly string[] | undefined, name: string): string | undefined {
+  for (const header of cookies ?? []) {
+    // A client may still fold several cookies into one item; split defensively.
+    for (const pair of header.split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
+    }
+  }
+  return undefined;
+}
+
+/** `Authorization: Bearer <token>`, for clients that are not browsers. */
+export function readBearer(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}

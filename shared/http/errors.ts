@@ -1,0 +1,50 @@
+/**
+ * The errors a handler may throw. Each carries the HTTP status and the snake_case code of the contract's
+ * error body `{"error": {"code", "message", "fields"?}}`; the error middleware renders them. Anything else
+ * thrown is a 500 whose details stay in the log.
+ */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Per-field messages, so a client can show each next to its input. */
+    readonly fields?: Record<string, string>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const invalidInput = (fields: Record<string, string>) =>
+  new HttpError(
+    400,
+    'invalid_input',
+    Object.entries(fields)
+      .map(([field, problem]) => `${field}: ${problem}`)
+      .join('; '),
+    fields,
+  );
+
+export const malformedJson = () =>
+  new HttpError(400, 'malformed_json', 'The request body is not valid JSON.');
+
+export const unsupportedMediaType = () =>
+  new HttpError(
+    415,
+    'unsupported_media_type',
+    'The request body must be sent as Content-Type: application/json.',
+  );
+
+export const payloadTooLarge = (limit: number) =>
+  new HttpError(413, 'payload_too_large', `The request body must not exceed ${limit} bytes.`);
+
+export const unauthorized = () => new HttpError(401, 'unauthorized', 'A valid session is required.');
+
+export const invalidCredentials = () =>
+  new HttpError(401, 'invalid_credentials', 'The username or password is incorrect.');
+
+export const conflict = (code: string, message: string) => new HttpError(409, code, message);
+
+export const notFound = () => new HttpError(404, 'not_found', 'No such route or resource.');

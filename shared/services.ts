@@ -1,0 +1,63 @@
+import { type Accounts, createAccounts } from '#shared/accounts';
+import { type Clock, systemClock } from '#shared/clock';
+import { type Settings, settings } from '#shared/config';
+import type { CookieOptions } from '#shared/cookies';
+import { createDocumentClient } from '#shared/data/dynamodb';
+import { sessionsTableAccess } from '#shared/data/sessions';
+import { usersTableAccess } from '#shared/data/users';
+import { createPasswordHasher, type PasswordHasher } from '#shared/passwords';
+import { loadPepper, loadSigningKeys } from '#shared/secrets';
+import { createSessions, type Sessions } from '#shared/sessions';
+import { createTokenService } from '#shared/tokens';
+
+/** Everything a handler needs, built once per container from validated settings. */
+export interface Services {
+  settings: Settings;
+  cookie: CookieOptions;
+  accounts: Accounts;
+  sessions: Sessions;
+}
+
+export async function buildServices(config: Settings, clock: Clock = systemClock): Promise<Services> {
+  const db = createDocumentClient(config.DYNAMODB_ENDPOINT);
+  let passwords: Promise<PasswordHasher> | undefined;
+  const loadPasswords = () => {
+    passwords ??= loadPepper(config).then((pepper) =>
+      createPasswordHasher({ pepper, cost: config.BCRYPT_COST }),
+    );
+    return passwords;
+  };
+  const tokens = await createTokenService({
+    keys: await loadSigningKeys(config),
+    issuer: config.TOKEN_ISSUER,
+    audience: config.TOKEN_AUDIENCE,
+    clock,
+  });
+  return {
+    settings: config,
+    cookie: { name: config.COOKIE_NAME, sameSite: config.COOKIE_SAME_SITE },
+    accounts: createAccounts({
+      users: usersTableAccess(db, config.USERS_TABLE),
+      passwords: loadPasswords,
+      clock,
+    }),
+    sessions: createSessions({
+      table: sessionsTableAccess(db, config.SESSIONS_TABLE),
+      tokens,
+      clock,
+      lifetimeSeconds: config.SESSION_TTL_SECONDS,
+    }),
+  };
+}
+
+let services: Promise<Services> | undefined;
+
+/** The container's services; secrets are fetched and keys imported on the first call only. */
+export function getServices(): Promise<Services> {
+  services ??= buildServices(settings());
+  // A failed cold start (a secret not readable yet) is retried on the next request, not cached forever.
+  services.catch(() => {
+    services = undefined;
+  });
+  return services;
+}

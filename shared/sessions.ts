@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '#shared/clock';
+import { epochSeconds } from '#shared/clock';
+import type { SessionRecord, SessionsTable } from '#shared/data/sessions';
+import type { UserRecord } from '#shared/data/users';
+import type { TokenService } from '#shared/tokens';
+
+export interface StartedSession {
+  session: SessionRecord;
+  token: string;
+}
+
+export interface Sessions {
+  /** A new session with a fresh id (ASVS 5.0 V7.2.4: a new session on every authentication). */
+  start(user: UserRecord): Promise<StartedSession>;
+  /** The live session a token stands for, or null: bad token, revoked, expired, or not the token's user. */
+  resolve(token: string | undefined): Promise<SessionRecord | null>;
+  /** Revokes the token's session on the server; a missing or invalid token is a no-op. */
+  end(token: string | undefined): Promise<void>;
+  readonly lifetimeSeconds: number;
+}
+
+export function createSessions(deps: {
+  table: SessionsTable;
+  tokens: TokenService;
+  clock: Clock;
+  lifetimeSeconds: number;
+}): Sessions {
+  const { table, tokens, clock, lifetimeSeconds } = deps;
+  return {
+    lifetimeSeconds,
+    async start(user) {
+      const now = clock();
+      const expires = new Date(now.getTime() + lifetimeSeconds * 1000);
+      const session: SessionRecord = {
+        // 256 random bits (OWASP Session Management: at least 64 bits of entropy).
+        sid: randomBytes(32).toString('base64url'),
+        userId: user.id,
+        username: user.username,
+        role: user.role,
+        userCreatedAt: user.createdAt,
+        createdAt: now.toISOString(),
+        expiresAt: epochSeconds(expires),
+      };
+      await table.putSession(session);
+      return { session, token: await tokens.sign({ sub: user.id, sid: session.sid }, expires) };
+    },
+    async resolve(token) {
+      if (!token) return null;
+      const claims = await tokens.verify(token);
+      if (!claims) return null;
+      const session = await table.findSession(claims.sid);
+      // TTL deletes lazily (up to days later), so expiry is enforced here on every read.
+      if (!session || session.userId !== claims.sub || session.expiresAt <= epochSeconds(clock()))
+        return null;
+      return session;
+    },
+    async end(token) {
+      const claims = token ? await tokens.verify(token) : null;
+      if (claims) await table.revokeSession(claims.sid);
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The DynamoDB tables, declared once as data: the CDK stack creates them from this, the local runtime
+ * creates the same tables in the emulator, and the data-access modules name their keys from it.
+ */
+export interface TableDeclaration {
+  /** The logical name; the physical name is a prefix (stack or local) plus this. */
+  name: string;
+  /** The environment variable through which functions learn the physical name. */
+  envVar: 'USERS_TABLE' | 'SESSIONS_TABLE';
+  partitionKey: string;
+  /** The attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes lazily. */
+  timeToLiveAttribute?: string;
+  indexes: readonly { name: string; partitionKey: string; sortKey: string }[];
+  /** Key attributes that are numbers; every other key attribute is a string. */
+  numberKeys?: readonly string[];
+}
+
+export const keyType = (table: TableDeclaration, attribute: string): 'S' | 'N' =>
+  table.numberKeys?.includes(attribute) ? 'N' : 'S';
+
+export const usersTable = {
+  name: 'users',
+  envVar: 'USERS_TABLE',
+  // The username lower-cased: one item per name, whatever its case, so a conditional put makes it unique.
+  partitionKey: 'usernameKey',
+  indexes: [],
+} as const satisfies TableDeclaration;
+
+export const sessionsTable = {
+  name: 'sessions',
+  envVar: 'SESSIONS_TABLE',
+  partitionKey: 'sid',
+  timeToLiveAttribute: 'expiresAt',
+  // Every session of one user, for "log out everywhere" and for ending sessions on a password change.
+  indexes: [{ name: 'byUser', partitionKey: 'userId', sortKey: 'createdAt' }],
+} as const satisfies TableDeclaration;
+
+export const tables: readonly TableDeclaration[] = [usersTable, sessionsTable];
