@@ -1,51 +1,51 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** The account rules of the contract, in one place: the API, the CLI and the tests all read these. */
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
 export const PASSWORD_MAX_LENGTH = 256;
 
 const codePoints = (value: string) => [...value].length;
+const aString = () => z.string({ error: 'must be a string' });
+const jsonObject = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z.strictObject(shape, { error: 'must be a JSON object' });
 
-export const usernameSchema = z
-  .string({ error: 'must be a string' })
-  .regex(USERNAME_PATTERN, 'must be 3-32 characters of A-Z a-z 0-9 . _ -');
+export const usernameSchema = aString().check(z.regex(USERNAME_PATTERN, 'must be 3-32 characters of A-Z a-z 0-9 . _ -'));
 
 /**
  * NIST SP 800-63B §3.1.1.2: a minimum length, a generous maximum, any characters, no composition rules.
  * Length counts characters (code points), not bytes, so a non-Latin password is measured as it is typed.
  */
 export const passwordSchema = (minLength: number) =>
-  z
-    .string({ error: 'must be a string' })
-    .refine((value) => codePoints(value) >= minLength, `must be at least ${minLength} characters`)
-    .refine(
-      (value) => codePoints(value) <= PASSWORD_MAX_LENGTH,
-      `must be at most ${PASSWORD_MAX_LENGTH} characters`,
-    );
+  aString().check(
+    z.refine((value) => codePoints(value) >= minLength, `must be at least ${minLength} characters`),
+    z.refine((value) => codePoints(value) <= PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+  );
 
 export const signupBodySchema = (minLength: number) =>
-  z
-    .strictObject({
-      username: usernameSchema,
-      password: passwordSchema(minLength),
-      password_confirmation: z.string({ error: 'must be a string' }).optional(),
-    })
-    .superRefine((body, ctx) => {
+  jsonObject({
+    username: usernameSchema,
+    password: passwordSchema(minLength),
+    password_confirmation: z.optional(aString()),
+  }).check(
+    z.superRefine((body, ctx) => {
       if (body.password_confirmation !== undefined && body.password_confirmation !== body.password) {
-        ctx.addIssue({ code: 'custom', path: ['password_confirmation'], message: 'does not match password' });
+        ctx.issues.push({
+          code: 'custom',
+          input: body.password_confirmation,
+          path: ['password_confirmation'],
+          message: 'does not match password',
+        });
       }
-    });
+    }),
+  );
 
 /**
  * Login checks only shapes: applying the signup rules here would tell an attacker which guesses are
  * impossible, and would lock out accounts imported from systems with other rules.
  */
-export const loginBodySchema = z.strictObject({
-  username: z.string({ error: 'must be a string' }).min(1, 'is required').max(256, 'is too long'),
-  password: z
-    .string({ error: 'must be a string' })
-    .min(1, 'is required')
-    .max(PASSWORD_MAX_LENGTH * 4, 'is too long'),
+export const loginBodySchema = jsonObject({
+  username: aString().check(z.minLength(1, 'is required'), z.maxLength(256, 'is too long')),
+  password: aString().check(z.minLength(1, 'is required'), z.maxLength(PASSWORD_MAX_LENGTH * 4, 'is too long')),
 });
 
 export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;

@@ -6,24 +6,22 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { createApiServer } from '#infra/local/api-server';
 import { ensureTables, type RunningEmulator, startDynalite } from '#infra/local/dynamodb';
 import { localSecrets } from '#infra/local/local-secrets';
 import { tables } from '#shared/tables';
 
-const port = z.coerce.number().int().min(0).max(65535);
+const port = (fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), fallback);
 const localSettings = z
   .object({
-    PORT: port.default(3000),
-    DYNAMODB_PORT: port.default(8000),
-    DYNAMODB_ENDPOINT: z.url().optional(),
-    DYNAMODB_PATH: z.string().min(1).optional(),
-    TABLE_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]*$/)
-      .default('pistus-local-'),
-    LOCAL_SECRETS_FILE: z.string().default('.local/secrets.json'),
+    PORT: port(3000),
+    DYNAMODB_PORT: port(8000),
+    DYNAMODB_ENDPOINT: z.optional(z.url()),
+    DYNAMODB_PATH: z.optional(z.string().check(z.minLength(1))),
+    TABLE_PREFIX: z._default(z.string().check(z.regex(/^[A-Za-z0-9_.-]*$/)), 'pistus-local-'),
+    LOCAL_SECRETS_FILE: z._default(z.string(), '.local/secrets.json'),
   })
   .parse(process.env);
 

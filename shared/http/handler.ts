@@ -1,7 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type Settings, settings } from '#shared/config';
 import { readBearer, readCookie } from '#shared/cookies';
 import type { SessionRecord } from '#shared/data/sessions';
@@ -29,7 +29,7 @@ export interface HandlerInput<Body, Mode extends SessionMode> {
 
 export interface HandlerOptions<Body, Mode extends SessionMode> {
   /** The body's schema, built once from the settings (the minimum password length is one). */
-  body?: (settings: Settings) => z.ZodType<Body>;
+  body?: (settings: Settings) => z.ZodMiniType<Body>;
   session?: Mode;
 }
 

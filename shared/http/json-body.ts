@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { invalidInput, malformedJson, payloadTooLarge, unsupportedMediaType } from '#shared/http/errors';
 import { fieldProblems } from '#shared/http/validation';
 
@@ -15,7 +15,7 @@ const isJson = (contentType: string | undefined) =>
  * Reads the body as JSON and validates it against the route's schema, before the handler runs: a request
  * that fails here is rejected with a 4xx naming the problem, and nothing downstream ever sees it.
  */
-export function jsonBody<Body>(schema: z.ZodType<Body>): MiddlewareObj<ParsedEvent<Body>> {
+export function jsonBody<Body>(schema: z.ZodMiniType<Body>): MiddlewareObj<ParsedEvent<Body>> {
   return {
     before: async ({ event }) => {
       const raw = event.body ?? '';

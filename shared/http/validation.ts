@@ -1,7 +1,7 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 /** Turns a schema's complaints into one message per field, in words a person can act on. */
-export function fieldProblems(error: z.ZodError): Record<string, string> {
+export function fieldProblems(error: z.core.$ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {

@@ -1,0 +1,55 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+
+export interface PistusFunctionProps {
+  /** The handler file `functions/<name>.ts`. */
+  name: string;
+  memoryMb: number;
+  environment: Record<string, string>;
+  timeout?: Duration;
+  removalPolicy: RemovalPolicy;
+}
+
+const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
+
+/**
+ * Every function of the product with the same defaults: the newest Node.js runtime on arm64, one ESM bundle
+ * with the AWS SDK bundled from its ES-module build (smaller and faster to load than the CommonJS one, and
+ * pinned to the version the tests ran), source maps, JSON logs kept for a set time.
+ */
+export class PistusFunction extends Construct {
+  readonly function: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: PistusFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: props.removalPolicy,
+    });
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${functionsDir}${props.name}.ts`,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: props.timeout ?? Duration.seconds(10),
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        // Parts of the SDK still call require(); ESM output needs one defined.
+        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+      },
+    });
+  }
+}

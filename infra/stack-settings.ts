@@ -1,0 +1,23 @@
+import * as z from 'zod/mini';
+import { commaList } from '#shared/config';
+
+/**
+ * The deploy-time settings, read from CDK context (`cdk deploy -c stage=prod -c allowedOrigins=...`) and
+ * validated before anything is built, so a typo fails the synth with the setting's name.
+ */
+const stackSettingsSchema = z.object({
+  stage: z._default(z.enum(['dev', 'prod']), 'dev'),
+  allowedOrigins: z._default(z.pipe(commaList, z.array(z.url())), []),
+  cookieSameSite: z._default(z.enum(['Strict', 'Lax', 'None']), 'Lax'),
+  sessionTtlSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 43200),
+  bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
+});
+
+export type StackSettings = z.infer<typeof stackSettingsSchema>;
+
+export function parseStackSettings(context: Record<string, unknown>): StackSettings {
+  const result = stackSettingsSchema.safeParse(context);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid stack settings (cdk context): ${problems.join('; ')}`);
+}
