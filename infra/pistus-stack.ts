@@ -55,7 +55,8 @@ export class PistusStack extends Stack {
         removalPolicy,
       }),
       'password-pepper': new Secret(this, 'PasswordPepper', {
-        description: 'Pistus password pepper (HMAC key of the bcrypt pre-hash). Changing it invalidates every password.',
+        description:
+          'Pistus password pepper (HMAC key of the bcrypt pre-hash). Changing it invalidates every password.',
         generateSecretString: { passwordLength: 64, excludePunctuation: true },
         removalPolicy: RemovalPolicy.RETAIN,
       }),
@@ -86,7 +87,9 @@ export class PistusStack extends Stack {
       COOKIE_SAME_SITE: settings.cookieSameSite,
       SESSION_TTL_SECONDS: String(settings.sessionTtlSeconds),
       BCRYPT_COST: String(settings.bcryptCost),
-      ...Object.fromEntries(tables.map((table) => [table.envVar, tableResources.get(table.name)?.tableName ?? ''])),
+      ...Object.fromEntries(
+        tables.map((table) => [table.envVar, tableResources.get(table.name)?.tableName ?? '']),
+      ),
     };
 
     for (const declaration of apiFunctions) {
@@ -96,7 +99,9 @@ export class PistusStack extends Stack {
         removalPolicy,
         environment: {
           ...sharedEnvironment,
-          ...Object.fromEntries(declaration.secrets.map((name) => [secretEnv[name], secrets[name].secretArn])),
+          ...Object.fromEntries(
+            declaration.secrets.map((name) => [secretEnv[name], secrets[name].secretArn]),
+          ),
         },
       });
       for (const { table, access } of declaration.tables) grant(tableResources.get(table.name), access, fn);
@@ -118,7 +123,8 @@ export class PistusStack extends Stack {
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
-    for (const [name, table] of tableResources) new CfnOutput(this, `${name}TableName`, { value: table.tableName });
+    for (const [name, table] of tableResources)
+      new CfnOutput(this, `${name}TableName`, { value: table.tableName });
   }
 }
 

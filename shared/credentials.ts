@@ -9,7 +9,9 @@ const aString = () => z.string({ error: 'must be a string' });
 const jsonObject = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
   z.strictObject(shape, { error: 'must be a JSON object' });
 
-export const usernameSchema = aString().check(z.regex(USERNAME_PATTERN, 'must be 3-32 characters of A-Z a-z 0-9 . _ -'));
+export const usernameSchema = aString().check(
+  z.regex(USERNAME_PATTERN, 'must be 3-32 characters of A-Z a-z 0-9 . _ -'),
+);
 
 /**
  * NIST SP 800-63B §3.1.1.2: a minimum length, a generous maximum, any characters, no composition rules.
@@ -18,7 +20,10 @@ export const usernameSchema = aString().check(z.regex(USERNAME_PATTERN, 'must be
 export const passwordSchema = (minLength: number) =>
   aString().check(
     z.refine((value) => codePoints(value) >= minLength, `must be at least ${minLength} characters`),
-    z.refine((value) => codePoints(value) <= PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`),
+    z.refine(
+      (value) => codePoints(value) <= PASSWORD_MAX_LENGTH,
+      `must be at most ${PASSWORD_MAX_LENGTH} characters`,
+    ),
   );
 
 export const signupBodySchema = (minLength: number) =>
@@ -45,7 +50,10 @@ export const signupBodySchema = (minLength: number) =>
  */
 export const loginBodySchema = jsonObject({
   username: aString().check(z.minLength(1, 'is required'), z.maxLength(256, 'is too long')),
-  password: aString().check(z.minLength(1, 'is required'), z.maxLength(PASSWORD_MAX_LENGTH * 4, 'is too long')),
+  password: aString().check(
+    z.minLength(1, 'is required'),
+    z.maxLength(PASSWORD_MAX_LENGTH * 4, 'is too long'),
+  ),
 });
 
 export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;

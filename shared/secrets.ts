@@ -8,7 +8,9 @@ import type { Settings } from '#shared/config';
  * The top-level key signs; `previous` keys still verify, so a rotation does not log everyone out.
  */
 const signingKey = z.object({
-  kid: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'kid must be 1-64 characters of A-Z a-z 0-9 . _ -')),
+  kid: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'kid must be 1-64 characters of A-Z a-z 0-9 . _ -')),
   // RFC 7518 §3.2: an HS256 key must be at least 256 bits.
   secret: z.string().check(z.minLength(32, 'secret must be at least 32 characters (256 bits)')),
 });

@@ -32,10 +32,12 @@ if (!localSettings.DYNAMODB_ENDPOINT) {
 }
 const endpoint = localSettings.DYNAMODB_ENDPOINT ?? (emulator as RunningEmulator).endpoint;
 
-// Emulators accept any credentials; set placeholders so the SDK never looks for real ones.
-process.env.AWS_REGION ??= 'us-east-1';
-process.env.AWS_ACCESS_KEY_ID ??= 'local';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+// Emulators accept any credentials; fixed placeholders mean real AWS credentials in the shell are never used.
+process.env.AWS_REGION = 'us-east-1';
+// The SDK warns that Node 20 support ends in 2027; Lambda runs Node 24, and the README says so once.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.AWS_ACCESS_KEY_ID = 'local';
+process.env.AWS_SECRET_ACCESS_KEY = 'local';
 
 const tableName = (table: { name: string }) => `${localSettings.TABLE_PREFIX}${table.name}`;
 await ensureTables(new DynamoDBClient({ endpoint }), tables, tableName);

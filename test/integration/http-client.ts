@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+
+export const apiUrl = inject('apiUrl');
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The JSON body, or undefined when the body is empty. */
+  json: unknown;
+  setCookies: string[];
+}
+
+export interface CallOptions {
+  /** Sent as a JSON body with `content-type: application/json`. */
+  json?: unknown;
+  /** Sent as is, with whatever headers the test gives. */
+  body?: string;
+  headers?: Record<string, string>;
+  /** A session token to send as the session cookie. */
+  token?: string;
+}
+
+export const COOKIE_NAME = '__Host-session';
+
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  if (options.token !== undefined) headers.cookie = `${COOKIE_NAME}=${options.token}`;
+  const response = await fetch(`${apiUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: text ? JSON.parse(text) : undefined,
+    setCookies: response.headers.getSetCookie(),
+  };
+}
+
+/** The session token from a response's Set-Cookie, if it set one. */
+export function sessionToken(response: ApiResponse): string | undefined {
+  const cookie = response.setCookies.find((header) => header.startsWith(`${COOKIE_NAME}=`));
+  return cookie?.slice(COOKIE_NAME.length + 1).split(';')[0];
+}
+
+export const uniqueUsername = (prefix = 'user') => `${prefix}_${randomBytes(5).toString('hex')}`;
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** Signs up a fresh user and returns its session token. */
+export async function signUp(username = uniqueUsername(), password = PASSWORD) {
+  const response = await call('POST', '/signup', { json: { username, password } });
+  if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${response.text}`);
+  return {
+    username,
+    password,
+    user: response.json as { id: string; username: string },
+    token: sessionToken(response) as string,
+  };
+}
+
+export const errorCode = (response: ApiResponse) =>
+  (response.json as { error?: { code?: string } }).error?.code;

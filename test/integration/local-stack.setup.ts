@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    dynamodbEndpoint: string;
+    tablePrefix: string;
+  }
+}
+
+/**
+ * Starts the stack exactly as `npm start` does, in a child process on free ports, with its own tables and
+ * secrets. DYNAMODB_ENDPOINT, when set, points it at another emulator (CI runs the suite again against
+ * AWS's DynamoDB Local). The process is stopped by its pid when the suite ends.
+ */
+export default async function setup(project: TestProject) {
+  const dir = mkdtempSync(join(tmpdir(), 'pistus-test-'));
+  const tablePrefix = `test-${randomBytes(4).toString('hex')}-`;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      DYNAMODB_PORT: '0',
+      TABLE_PREFIX: tablePrefix,
+      LOCAL_SECRETS_FILE: join(dir, 'secrets.json'),
+      // Cheap hashes keep the suite fast; the shipped default is 12 and non-local stages refuse below 10.
+      BCRYPT_COST: '4',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const ready = await new Promise<{ api: string; dynamodb: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack not ready in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const api = /API\s+(http:\S+)/.exec(output)?.[1];
+      const dynamodb = /DynamoDB\s+(http:\S+)/.exec(output)?.[1];
+      if (api && dynamodb) {
+        clearTimeout(timer);
+        resolve({ api, dynamodb });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`local stack exited with ${code}:\n${output}`)));
+  });
+  project.provide('apiUrl', ready.api);
+  project.provide('dynamodbEndpoint', ready.dynamodb);
+  project.provide('tablePrefix', tablePrefix);
+
+  return async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(child.pid as number, 'SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
