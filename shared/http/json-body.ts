@@ -29,7 +29,7 @@ export function jsonBody<Body>(schema: z.ZodMiniType<Body>): MiddlewareObj<Parse
         throw malformedJson();
       }
       const parsed = schema.safeParse(value);
-      if (!parsed.success) throw invalidInput(fieldProblems(parsed.error));
+      if (!parsed.success) throw invalidInput(fieldProblems(parsed.error, value));
       event.parsedBody = parsed.data;
     },
   };

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseSettings } from '#shared/config';
+
+const minimal = { USERS_TABLE: 'users', SESSIONS_TABLE: 'sessions', SIGNING_KEYS: '{}' };
+
+describe('settings', () => {
+  it('fill in the documented defaults', () => {
+    expect(parseSettings(minimal)).toMatchObject({
+      STAGE: 'local',
+      TOKEN_ISSUER: 'pistus',
+      TOKEN_AUDIENCE: 'pistus-api',
+      SESSION_TTL_SECONDS: 43200,
+      BCRYPT_COST: 12,
+      PASSWORD_MIN_LENGTH: 8,
+      COOKIE_NAME: '__Host-session',
+      COOKIE_SAME_SITE: 'Lax',
+      ALLOWED_ORIGINS: [],
+      LOG_LEVEL: 'INFO',
+    });
+  });
+
+  it('parse numbers and origin lists', () => {
+    const settings = parseSettings({
+      ...minimal,
+      BCRYPT_COST: '11',
+      ALLOWED_ORIGINS: 'https://app.example.com, http://localhost:5173',
+    });
+    expect(settings.BCRYPT_COST).toBe(11);
+    expect(settings.ALLOWED_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
+  });
+
+  it.each([
+    [{ USERS_TABLE: undefined }, 'USERS_TABLE'],
+    [{ BCRYPT_COST: 'twelve' }, 'BCRYPT_COST'],
+    [{ BCRYPT_COST: '16' }, 'BCRYPT_COST'],
+    [{ SESSION_TTL_SECONDS: '10' }, 'SESSION_TTL_SECONDS'],
+    [{ PASSWORD_MIN_LENGTH: '6' }, 'PASSWORD_MIN_LENGTH'],
+    [{ COOKIE_SAME_SITE: 'lax' }, 'COOKIE_SAME_SITE'],
+    [{ ALLOWED_ORIGINS: 'not a url' }, 'ALLOWED_ORIGINS'],
+    [{ STAGE: 'staging' }, 'STAGE'],
+    [{ SIGNING_KEYS: undefined }, 'SIGNING_SECRET_ARN'],
+    [{ SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:x' }, 'SIGNING_SECRET_ARN'],
+    [{ PASSWORD_PEPPER: 'p', PEPPER_SECRET_ARN: 'arn' }, 'PEPPER_SECRET_ARN'],
+  ])('fail fast naming the setting: %o', (override, name) => {
+    expect(() => parseSettings({ ...minimal, ...override })).toThrow(
+      new RegExp(`Invalid configuration: .*${name}`),
+    );
+  });
+
+  it('allow a cheap bcrypt cost only on the local stage', () => {
+    expect(parseSettings({ ...minimal, BCRYPT_COST: '4' }).BCRYPT_COST).toBe(4);
+    expect(() => parseSettings({ ...minimal, STAGE: 'prod', BCRYPT_COST: '9' })).toThrow(
+      /BCRYPT_COST: must be at least 10/,
+    );
+  });
+});
