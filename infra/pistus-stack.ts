@@ -1,11 +1,19 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { PistusFunction } from '#infra/constructs/api-function';
-import { apiFunctions, corsPolicy, type Secret as SecretName, type TableAccess } from '#infra/routes';
+import { apiFunctions, corsPolicy, jobs, type Secret as SecretName, type TableGrant } from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
 import { keyType, type TableDeclaration, tables } from '#shared/tables';
 
@@ -66,6 +74,57 @@ export class PistusStack extends Stack {
       'password-pepper': 'PEPPER_SECRET_ARN',
     };
 
+    const sharedEnvironment: Record<string, string> = {
+      STAGE: settings.stage,
+      ALLOWED_ORIGINS: settings.allowedOrigins.join(','),
+      COOKIE_SAME_SITE: settings.cookieSameSite,
+      SESSION_TTL_SECONDS: String(settings.sessionTtlSeconds),
+      BCRYPT_COST: String(settings.bcryptCost),
+      ...Object.fromEntries(
+        tables.map((table) => [table.envVar, this.table(tableResources, table).tableName]),
+      ),
+    };
+
+    /** One function with exactly the table actions, indexes and secrets its declaration lists. */
+    const declareFunction = (
+      declaration: {
+        name: string;
+        memoryMb: number;
+        tables: readonly TableGrant[];
+        secrets: readonly SecretName[];
+      },
+      extra: { environment?: Record<string, string>; timeout?: Duration; deadLetterQueue?: Queue } = {},
+    ) => {
+      const { function: fn } = new PistusFunction(this, declaration.name, {
+        name: declaration.name,
+        memoryMb: declaration.memoryMb,
+        removalPolicy,
+        timeout: extra.timeout,
+        deadLetterQueue: extra.deadLetterQueue,
+        environment: {
+          ...sharedEnvironment,
+          ...Object.fromEntries(
+            declaration.secrets.map((name) => [secretEnv[name], secrets[name].secretArn]),
+          ),
+          ...extra.environment,
+        },
+      });
+      for (const grant of declaration.tables) {
+        const table = this.table(tableResources, grant.table);
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: grant.actions.map((action) => `dynamodb:${action}`),
+            resources: [
+              table.tableArn,
+              ...(grant.indexes ?? []).map((index) => `${table.tableArn}/index/${index}`),
+            ],
+          }),
+        );
+      }
+      for (const name of declaration.secrets) secrets[name].grantRead(fn);
+      return fn;
+    };
+
     const api = new HttpApi(this, 'Api', {
       apiName: `pistus-${settings.stage}`,
       createDefaultStage: true,
@@ -81,33 +140,11 @@ export class PistusStack extends Stack {
         : {}),
     });
 
-    const sharedEnvironment: Record<string, string> = {
-      STAGE: settings.stage,
-      ALLOWED_ORIGINS: settings.allowedOrigins.join(','),
-      COOKIE_SAME_SITE: settings.cookieSameSite,
-      SESSION_TTL_SECONDS: String(settings.sessionTtlSeconds),
-      BCRYPT_COST: String(settings.bcryptCost),
-      ...Object.fromEntries(
-        tables.map((table) => [table.envVar, tableResources.get(table.name)?.tableName ?? '']),
-      ),
-    };
-
     for (const declaration of apiFunctions) {
-      const { function: fn } = new PistusFunction(this, declaration.name, {
-        name: declaration.name,
-        memoryMb: declaration.memoryMb,
-        removalPolicy,
-        environment: {
-          ...sharedEnvironment,
-          ...Object.fromEntries(
-            declaration.secrets.map((name) => [secretEnv[name], secrets[name].secretArn]),
-          ),
-        },
-      });
-      for (const { table, access } of declaration.tables) grant(tableResources.get(table.name), access, fn);
-      for (const name of declaration.secrets) secrets[name].grantRead(fn);
-
-      const integration = new HttpLambdaIntegration(`${declaration.name}-integration`, fn);
+      const integration = new HttpLambdaIntegration(
+        `${declaration.name}-integration`,
+        declareFunction(declaration),
+      );
       for (const routeKey of declaration.routes) {
         if (routeKey === '$default') {
           new HttpRoute(this, `${declaration.name}-default-route`, {
@@ -122,15 +159,74 @@ export class PistusStack extends Stack {
       }
     }
 
+    const sender = new EmailIdentity(this, 'SenderIdentity', {
+      identity: Identity.email(settings.senderEmail),
+    });
+    for (const job of jobs) {
+      // Failed asynchronous invocations land here after Lambda's two retries; an alarm watches it.
+      const deadLetters = new Queue(this, `${job.name}-dead-letters`, {
+        retentionPeriod: Duration.days(14),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      const fn = declareFunction(job, {
+        timeout: Duration.seconds(job.timeoutSeconds),
+        deadLetterQueue: deadLetters,
+        environment: job.sendsEmail
+          ? { SES_SENDER: settings.senderEmail, SES_MAX_SEND_RATE: String(settings.sesMaxSendRate) }
+          : {},
+      });
+      if (job.sendsEmail) {
+        fn.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+            resources: [sender.emailIdentityArn],
+          }),
+        );
+      }
+      new Rule(this, `${job.name}-schedule`, {
+        schedule: Schedule.expression(job.schedule),
+        targets: [new LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: deadLetters })],
+      });
+      new Alarm(this, `${job.name}-dead-letters-alarm`, {
+        alarmDescription: `The ${job.name} job failed after its retries: see its log and the dead-letter queue.`,
+        metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      if (job.runOnDeploy) this.invokeOnEveryDeploy(job.name, fn, settings.deployId);
+    }
+
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     for (const [name, table] of tableResources)
       new CfnOutput(this, `${name}TableName`, { value: table.tableName });
+    new CfnOutput(this, 'PepperSecretArn', { value: secrets['password-pepper'].secretArn });
   }
-}
 
-function grant(table: TableV2 | undefined, access: TableAccess, fn: PistusFunction['function']) {
-  if (!table) throw new Error('route declares a table the stack does not have');
-  if (access === 'read') table.grantReadData(fn);
-  else if (access === 'write') table.grantWriteData(fn);
-  else table.grantReadWriteData(fn);
+  private table(resources: Map<string, TableV2>, declaration: TableDeclaration): TableV2 {
+    const table = resources.get(declaration.name);
+    if (!table)
+      throw new Error(`a function declares table ${declaration.name}, which the stack does not have`);
+    return table;
+  }
+
+  /** An asynchronous invocation on each deploy: the physical id changes with every synth, so it re-runs. */
+  private invokeOnEveryDeploy(name: string, fn: IFunction, deployId: string) {
+    const invoke = {
+      service: 'Lambda',
+      action: 'invoke',
+      parameters: { FunctionName: fn.functionName, InvocationType: 'Event', Payload: '{}' },
+      physicalResourceId: PhysicalResourceId.of(`${name}-${deployId}`),
+    };
+    new AwsCustomResource(this, `${name}-on-deploy`, {
+      onCreate: invoke,
+      onUpdate: invoke,
+      installLatestAwsSdk: false,
+      policy: AwsCustomResourcePolicy.fromStatements([
+        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+      ]),
+    });
+  }
 }

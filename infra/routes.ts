@@ -1,35 +1,69 @@
 import type { TableDeclaration } from '#shared/tables';
-import { sessionsTable, usersTable } from '#shared/tables';
+import { registrationsTable, sessionsTable, usersTable } from '#shared/tables';
 
 /**
- * The API, declared once as data. The CDK stack builds one Lambda function per entry with exactly the
- * grants listed here, and routes the keys to it; the local runtime serves the same keys with the same
- * handler files. A test checks that both expose the same set.
+ * The functions, declared once as data. The CDK stack builds one Lambda function per entry with exactly the
+ * table actions and indexes listed here, and routes the keys to it; the local runtime serves the same keys
+ * with the same handler files, and runs the jobs on the same schedule. Tests check both against this list.
  */
-export type TableAccess = 'read' | 'write' | 'read-write';
+export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
 export type Secret = 'signing-keys' | 'password-pepper';
 
-export interface FunctionDeclaration {
+export interface TableGrant {
+  table: TableDeclaration;
+  actions: readonly DynamoAction[];
+  /** The indexes a `Query` may read; the base table is never queried. */
+  indexes?: readonly string[];
+}
+
+interface FunctionDeclaration {
   /** The handler file is `functions/<name>.ts`, exporting `handler`. */
   name: string;
-  /** API Gateway route keys (`METHOD /path`), or `$default` for whatever no other route matches. */
-  routes: readonly string[];
-  tables: readonly { table: TableDeclaration; access: TableAccess }[];
+  tables: readonly TableGrant[];
   secrets: readonly Secret[];
   /** bcrypt is CPU-bound and Lambda's CPU grows with memory: 1769 MB is one full vCPU. */
   memoryMb: number;
 }
 
+export interface ApiFunctionDeclaration extends FunctionDeclaration {
+  /** API Gateway route keys (`METHOD /path`), or `$default` for whatever no other route matches. */
+  routes: readonly string[];
+}
+
+export interface JobDeclaration extends FunctionDeclaration {
+  /** An EventBridge schedule expression. */
+  schedule: string;
+  timeoutSeconds: number;
+  /** Sends email through SES as the configured sender. */
+  sendsEmail: boolean;
+  /** Also run once on every deploy. */
+  runOnDeploy: boolean;
+}
+
 const PASSWORD_MEMORY_MB = 1769;
 const DEFAULT_MEMORY_MB = 512;
+const readSession: TableGrant = { table: sessionsTable, actions: ['GetItem'] };
 
-export const apiFunctions: readonly FunctionDeclaration[] = [
+/** A route that needs a signed-in user: it reads the session and verifies its token. */
+const authenticated = (
+  name: string,
+  routes: string[],
+  registrations: Omit<TableGrant, 'table'>,
+): ApiFunctionDeclaration => ({
+  name,
+  routes,
+  tables: [readSession, { table: registrationsTable, ...registrations }],
+  secrets: ['signing-keys'],
+  memoryMb: DEFAULT_MEMORY_MB,
+});
+
+export const apiFunctions: readonly ApiFunctionDeclaration[] = [
   {
     name: 'signup',
     routes: ['POST /signup'],
     tables: [
-      { table: usersTable, access: 'write' },
-      { table: sessionsTable, access: 'write' },
+      { table: usersTable, actions: ['PutItem'] },
+      { table: sessionsTable, actions: ['PutItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
@@ -38,8 +72,8 @@ export const apiFunctions: readonly FunctionDeclaration[] = [
     name: 'login',
     routes: ['POST /login'],
     tables: [
-      { table: usersTable, access: 'read' },
-      { table: sessionsTable, access: 'write' },
+      { table: usersTable, actions: ['GetItem'] },
+      { table: sessionsTable, actions: ['PutItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
@@ -47,35 +81,73 @@ export const apiFunctions: readonly FunctionDeclaration[] = [
   {
     name: 'logout',
     routes: ['POST /logout', 'DELETE /logout'],
-    tables: [{ table: sessionsTable, access: 'write' }],
+    tables: [{ table: sessionsTable, actions: ['DeleteItem'] }],
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
   {
     name: 'check-session',
     routes: ['GET /check_session'],
-    tables: [{ table: sessionsTable, access: 'read' }],
+    tables: [readSession],
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
   {
     name: 'home',
     routes: ['GET /home', 'POST /home'],
-    tables: [{ table: sessionsTable, access: 'read' }],
+    tables: [readSession],
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
+  authenticated('create-registration', ['POST /registrations'], { actions: ['PutItem'] }),
+  authenticated('list-registrations', ['GET /registrations'], {
+    actions: ['Query'],
+    indexes: ['byOwner', 'byRegisteredAt'],
+  }),
+  authenticated('get-registration', ['GET /registrations/{id}'], { actions: ['GetItem'] }),
+  // DeleteItem is conditional on ownership in the code; IAM cannot see owners, so the code is the guard.
+  authenticated('delete-registration', ['DELETE /registrations/{id}'], { actions: ['DeleteItem'] }),
+  authenticated('pay-registration', ['POST /registrations/{id}/payment'], {
+    actions: ['UpdateItem', 'GetItem'],
+  }),
   {
     name: 'not-found',
     routes: ['$default'],
     tables: [],
-    secrets: ['signing-keys'],
+    secrets: [],
     memoryMb: DEFAULT_MEMORY_MB,
+  },
+];
+
+export const jobs: readonly JobDeclaration[] = [
+  {
+    name: 'deadline',
+    schedule: 'rate(1 day)',
+    tables: [
+      {
+        table: registrationsTable,
+        actions: ['Query', 'BatchWriteItem', 'DeleteItem', 'UpdateItem'],
+        indexes: ['unpaidByDeadline'],
+      },
+    ],
+    secrets: [],
+    memoryMb: DEFAULT_MEMORY_MB,
+    timeoutSeconds: 900,
+    sendsEmail: true,
+    runOnDeploy: true,
   },
 ];
 
 /** Every route key the API serves. */
 export const routeKeys = (): string[] => apiFunctions.flatMap((fn) => fn.routes);
+
+/** `rate(1 day)` as milliseconds, for the local runtime's timer. */
+export function scheduleIntervalMs(schedule: string): number {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(schedule);
+  if (!match) throw new Error(`unsupported schedule ${schedule}: the local runtime understands rate(N unit)`);
+  const unit = { minute: 60_000, hour: 3_600_000, day: 86_400_000 }[match[2]?.replace(/s$/, '') as 'minute'];
+  return Number(match[1]) * unit;
+}
 
 /** CORS as API Gateway applies it; origins come from the ALLOWED_ORIGINS setting. */
 export const corsPolicy = {

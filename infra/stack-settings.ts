@@ -10,6 +10,11 @@ const stackSettingsSchema = z.object({
   allowedOrigins: z._default(z.pipe(commaList, z.array(z.url())), []),
   cookieSameSite: z._default(z.enum(['Strict', 'Lax', 'None']), 'Lax'),
   sessionTtlSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 43200),
+  /** The From address of reminder emails; the stack creates its SES identity, which must then be verified. */
+  senderEmail: z._default(z.email(), 'no-reply@example.com'),
+  sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
+  /** Changes on every synth by default, so the deadline job runs once per deploy. */
+  deployId: z._default(z.string(), () => String(Date.now())),
   bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
 });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '#shared/clock';
-import type { UserRecord, UsersTable } from '#shared/data/users';
+import type { Role, UserRecord, UsersTable } from '#shared/data/users';
 import type { PasswordHasher } from '#shared/passwords';
 
 /** What a client may see of a user: never the hash. */
@@ -17,7 +17,9 @@ export const publicUser = ({ id, username, createdAt }: PublicUser): PublicUser 
 });
 
 export interface Accounts {
-  /** Creates a `user`; throws UsernameTakenError when the name exists in any case. */
+  /** Creates an account; throws UsernameTakenError when the name exists in any case. */
+  createAccount(account: { username: string; password: string; role: Role }): Promise<UserRecord>;
+  /** Creates a `user`: self-service signup never makes anything else. */
   signUp(credentials: { username: string; password: string }): Promise<UserRecord>;
   /** The user when the password matches; null otherwise, after the same work either way. */
   checkCredentials(credentials: { username: string; password: string }): Promise<UserRecord | null>;
@@ -30,19 +32,29 @@ export function createAccounts(deps: {
   clock: Clock;
 }): Accounts {
   const { users, clock } = deps;
+  async function createAccount({
+    username,
+    password,
+    role,
+  }: {
+    username: string;
+    password: string;
+    role: Role;
+  }) {
+    const passwords = await deps.passwords();
+    const user: UserRecord = {
+      id: randomUUID(),
+      username,
+      passwordHash: await passwords.hash(password),
+      role,
+      createdAt: clock().toISOString(),
+    };
+    await users.createUser(user);
+    return user;
+  }
   return {
-    async signUp({ username, password }) {
-      const passwords = await deps.passwords();
-      const user: UserRecord = {
-        id: randomUUID(),
-        username,
-        passwordHash: await passwords.hash(password),
-        role: 'user',
-        createdAt: clock().toISOString(),
-      };
-      await users.createUser(user);
-      return user;
-    },
+    createAccount,
+    signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
     async checkCredentials({ username, password }) {
       const [passwords, user] = await Promise.all([deps.passwords(), users.findUserByUsername(username)]);
       // An unknown user costs one bcrypt compare too, so timing does not tell which names exist.

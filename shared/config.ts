@@ -32,6 +32,7 @@ const settingsSchema = z
     STAGE: oneOf(['local', 'dev', 'prod'], 'local'),
     USERS_TABLE: z.string().check(z.minLength(1)),
     SESSIONS_TABLE: z.string().check(z.minLength(1)),
+    REGISTRATIONS_TABLE: z.string().check(z.minLength(1)),
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     TOKEN_ISSUER: text('pistus'),
     TOKEN_AUDIENCE: text('pistus-api'),
@@ -49,16 +50,26 @@ const settingsSchema = z
     PEPPER_SECRET_ARN: optionalText,
     /** Locally: the pepper itself. */
     PASSWORD_PEPPER: optionalText,
+    PAYMENT_PERIOD_DAYS: integer(1, 365, 5),
+    REMINDER_WINDOW_DAYS: integer(0, 364, 2),
+    /** The From address of reminder emails; an SES verified identity on AWS. */
+    SES_SENDER: text('Pistus <no-reply@pistus.local>'),
+    /** Locally: the SES emulator. On AWS: unset. */
+    SES_ENDPOINT: z.optional(z.url()),
+    /** The SES sandbox allows 1 message per second; raise it to the account's quota once out of it. */
+    SES_MAX_SEND_RATE: z._default(z.coerce.number().check(z.positive(), z.maximum(1000)), 1),
+    SES_CONCURRENCY: integer(1, 50, 4),
     LOG_LEVEL: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO'),
   })
   .check(
     z.superRefine((settings, ctx) => {
-      if (!settings.SIGNING_SECRET_ARN === !settings.SIGNING_KEYS) {
+      // Only the functions that check sessions get signing keys; never both sources.
+      if (settings.SIGNING_SECRET_ARN && settings.SIGNING_KEYS) {
         ctx.issues.push({
           input: settings,
           code: 'custom',
           path: ['SIGNING_SECRET_ARN'],
-          message: 'set exactly one of SIGNING_SECRET_ARN (AWS) or SIGNING_KEYS (local)',
+          message: 'set only one of SIGNING_SECRET_ARN (AWS) or SIGNING_KEYS (local)',
         });
       }
       // Only the functions that hash passwords get a pepper, so it may be absent; never both.
@@ -68,6 +79,14 @@ const settingsSchema = z
           code: 'custom',
           path: ['PEPPER_SECRET_ARN'],
           message: 'set only one of PEPPER_SECRET_ARN (AWS) or PASSWORD_PEPPER (local)',
+        });
+      }
+      if (settings.REMINDER_WINDOW_DAYS >= settings.PAYMENT_PERIOD_DAYS) {
+        ctx.issues.push({
+          input: settings,
+          code: 'custom',
+          path: ['REMINDER_WINDOW_DAYS'],
+          message: 'must be shorter than PAYMENT_PERIOD_DAYS',
         });
       }
       // OWASP Password Storage: bcrypt work factor 10 or more. Tests may go lower, deployments never.
@@ -83,6 +102,9 @@ const settingsSchema = z
   );
 
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** The name of every setting, for tools that pass a function's environment on (the local stack's CLIs). */
+export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Settings)[];
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -49,6 +49,9 @@ async function readSecret(arn: string): Promise<string> {
 
 /** Read once per container: on AWS from Secrets Manager, locally from the environment. */
 export async function loadSigningKeys(config: Settings): Promise<SigningKeys> {
+  if (!config.SIGNING_KEYS && !config.SIGNING_SECRET_ARN) {
+    throw new Error('this function checks sessions: set SIGNING_SECRET_ARN (AWS) or SIGNING_KEYS (local)');
+  }
   const json = config.SIGNING_KEYS ?? (await readSecret(config.SIGNING_SECRET_ARN as string));
   return parseSigningKeys(json);
 }

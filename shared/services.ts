@@ -3,9 +3,11 @@ import { type Clock, systemClock } from '#shared/clock';
 import { type Settings, settings } from '#shared/config';
 import type { CookieOptions } from '#shared/cookies';
 import { createDocumentClient } from '#shared/data/dynamodb';
+import { registrationsTableAccess } from '#shared/data/registrations';
 import { sessionsTableAccess } from '#shared/data/sessions';
 import { usersTableAccess } from '#shared/data/users';
 import { createPasswordHasher, type PasswordHasher } from '#shared/passwords';
+import { createRegistrations, type Registrations } from '#shared/registrations';
 import { loadPepper, loadSigningKeys } from '#shared/secrets';
 import { createSessions, type Sessions } from '#shared/sessions';
 import { createTokenService } from '#shared/tokens';
@@ -16,6 +18,7 @@ export interface Services {
   cookie: CookieOptions;
   accounts: Accounts;
   sessions: Sessions;
+  registrations: Registrations;
 }
 
 export async function buildServices(config: Settings, clock: Clock = systemClock): Promise<Services> {
@@ -46,6 +49,11 @@ export async function buildServices(config: Settings, clock: Clock = systemClock
       tokens,
       clock,
       lifetimeSeconds: config.SESSION_TTL_SECONDS,
+    }),
+    registrations: createRegistrations({
+      table: registrationsTableAccess(db, config.REGISTRATIONS_TABLE),
+      clock,
+      paymentPeriodDays: config.PAYMENT_PERIOD_DAYS,
     }),
   };
 }

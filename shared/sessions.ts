@@ -1,9 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import type { PublicUser } from '#shared/accounts';
+import type { Viewer } from '#shared/registrations';
 import type { Clock } from '#shared/clock';
 import { epochSeconds } from '#shared/clock';
 import type { SessionRecord, SessionsTable } from '#shared/data/sessions';
 import type { UserRecord } from '#shared/data/users';
 import type { TokenService } from '#shared/tokens';
+
+/** The user a session belongs to, as the API shows users. */
+export const sessionUser = (session: SessionRecord): PublicUser => ({
+  id: session.userId,
+  username: session.username,
+  createdAt: session.userCreatedAt,
+});
+
+/** The viewer the registration rules ask about. */
+export const sessionViewer = (session: SessionRecord): Viewer => ({
+  userId: session.userId,
+  role: session.role,
+});
 
 export interface StartedSession {
   session: SessionRecord;

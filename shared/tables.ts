@@ -6,7 +6,7 @@ export interface TableDeclaration {
   /** The logical name; the physical name is a prefix (stack or local) plus this. */
   name: string;
   /** The environment variable through which functions learn the physical name. */
-  envVar: 'USERS_TABLE' | 'SESSIONS_TABLE';
+  envVar: 'USERS_TABLE' | 'SESSIONS_TABLE' | 'REGISTRATIONS_TABLE';
   partitionKey: string;
   /** The attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes lazily. */
   timeToLiveAttribute?: string;
@@ -35,4 +35,20 @@ export const sessionsTable = {
   indexes: [{ name: 'byUser', partitionKey: 'userId', sortKey: 'createdAt' }],
 } as const satisfies TableDeclaration;
 
-export const tables: readonly TableDeclaration[] = [usersTable, sessionsTable];
+export const registrationsTable = {
+  name: 'registrations',
+  envVar: 'REGISTRATIONS_TABLE',
+  partitionKey: 'id',
+  indexes: [
+    // A user's own registrations, newest first.
+    { name: 'byOwner', partitionKey: 'ownerId', sortKey: 'registeredAt' },
+    // Every registration, newest first, for admins. One constant partition: simple and ordered, and far
+    // below a partition's write limit (1,000 writes/s) at this product's scale.
+    { name: 'byRegisteredAt', partitionKey: 'entity', sortKey: 'registeredAt' },
+    // Sparse: only unpaid registrations carry `unpaid`, so the deadline job reads them and nothing else,
+    // in deadline order, however many paid ones the table holds.
+    { name: 'unpaidByDeadline', partitionKey: 'unpaid', sortKey: 'paymentDeadline' },
+  ],
+} as const satisfies TableDeclaration;
+
+export const tables: readonly TableDeclaration[] = [usersTable, sessionsTable, registrationsTable];

@@ -3,6 +3,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface PistusFunctionProps {
@@ -12,6 +13,8 @@ export interface PistusFunctionProps {
   environment: Record<string, string>;
   timeout?: Duration;
   removalPolicy: RemovalPolicy;
+  /** Where failed asynchronous invocations go, after Lambda's own retries. */
+  deadLetterQueue?: IQueue;
 }
 
 const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
@@ -38,6 +41,7 @@ export class PistusFunction extends Construct {
       memorySize: props.memoryMb,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       loggingFormat: LoggingFormat.JSON,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {

@@ -1,7 +1,7 @@
 /**
- * `npm start`: the whole stack on this machine, with no Docker and no AWS account. DynamoDB is the
- * embedded emulator unless DYNAMODB_ENDPOINT names another; the API runs the real handlers behind a
- * local API Gateway. Ctrl-C or SIGTERM stops everything.
+ * `npm start`: the whole stack on this machine, with no Docker and no AWS account. DynamoDB is the embedded
+ * emulator unless DYNAMODB_ENDPOINT names another; SES is a local emulator with a mail viewer; the API runs
+ * the real handlers behind a local API Gateway; the jobs run on their schedule. Ctrl-C or SIGTERM stops it.
  */
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -9,74 +9,145 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { createApiServer } from '#infra/local/api-server';
 import { ensureTables, type RunningEmulator, startDynalite } from '#infra/local/dynamodb';
+import { invokeJob } from '#infra/local/job-runner';
 import { localSecrets } from '#infra/local/local-secrets';
+import { startSesEmulator } from '#infra/local/ses';
+import { DEFAULT_STATE_FILE, writeLocalState } from '#infra/local/state';
+import { jobs, scheduleIntervalMs } from '#infra/routes';
+import { SETTING_NAMES } from '#shared/config';
 import { tables } from '#shared/tables';
 
 const port = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), fallback);
-const localSettings = z
+// Node's timers hold at most 2^31-1 ms (about 24.8 days); a longer one would silently fire at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const duration = z.pipe(
+  z.string().check(
+    z.regex(/^(\d+(ms|s|m|h|d)|off)$/, 'must be off, or a number with ms, s, m, h or d, like 24h'),
+    z.refine((value) => value === 'off' || toMs(value) <= MAX_TIMER_MS, 'must be at most 24d'),
+    z.refine((value) => value === 'off' || toMs(value) > 0, 'must be more than 0'),
+  ),
+  z.transform((value: string) => (value === 'off' ? ('off' as const) : toMs(value))),
+);
+function toMs(value: string): number {
+  const [, amount, unit] = /^(\d+)(ms|s|m|h|d)$/.exec(value) ?? [];
+  return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+}
+const parsed = z
   .object({
     PORT: port(3000),
     DYNAMODB_PORT: port(8000),
+    SES_PORT: port(8005),
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     DYNAMODB_PATH: z.optional(z.string().check(z.minLength(1))),
     TABLE_PREFIX: z._default(z.string().check(z.regex(/^[A-Za-z0-9_.-]*$/)), 'pistus-local-'),
     LOCAL_SECRETS_FILE: z._default(z.string(), '.local/secrets.json'),
+    LOCAL_STATE_FILE: z._default(z.string(), DEFAULT_STATE_FILE),
+    DEADLINE_INTERVAL: z.optional(duration),
   })
-  .parse(process.env);
-
-const started = Date.now();
-let emulator: RunningEmulator | undefined;
-if (!localSettings.DYNAMODB_ENDPOINT) {
-  emulator = await startDynalite({ port: localSettings.DYNAMODB_PORT, path: localSettings.DYNAMODB_PATH });
+  .safeParse(process.env);
+if (!parsed.success) {
+  console.error(
+    `Invalid local settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  );
+  process.exit(1);
 }
-const endpoint = localSettings.DYNAMODB_ENDPOINT ?? (emulator as RunningEmulator).endpoint;
+const local = parsed.data;
+const started = Date.now();
 
 // Emulators accept any credentials; fixed placeholders mean real AWS credentials in the shell are never used.
 process.env.AWS_REGION = 'us-east-1';
-// The SDK warns that Node 20 support ends in 2027; Lambda runs Node 24, and the README says so once.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.AWS_ACCESS_KEY_ID = 'local';
 process.env.AWS_SECRET_ACCESS_KEY = 'local';
+// The SDK warns that Node 20 support ends in 2027; Lambda runs Node 24, and the README says so once.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const tableName = (table: { name: string }) => `${localSettings.TABLE_PREFIX}${table.name}`;
-await ensureTables(new DynamoDBClient({ endpoint }), tables, tableName);
+const emulators: RunningEmulator[] = [];
+const dynamodb = local.DYNAMODB_ENDPOINT
+  ? undefined
+  : await startDynalite({ port: local.DYNAMODB_PORT, path: local.DYNAMODB_PATH });
+if (dynamodb) emulators.push(dynamodb);
+const ses = await startSesEmulator(local.SES_PORT);
+emulators.push(ses);
+const dynamodbEndpoint = local.DYNAMODB_ENDPOINT ?? (dynamodb as RunningEmulator).endpoint;
 
-// The settings every function reads, as the stack would set them.
-const secrets = localSecrets(resolve(localSettings.LOCAL_SECRETS_FILE));
-process.env.STAGE ??= 'local';
-process.env.DYNAMODB_ENDPOINT = endpoint;
+const tableName = (table: { name: string }) => `${local.TABLE_PREFIX}${table.name}`;
+await ensureTables(new DynamoDBClient({ endpoint: dynamodbEndpoint }), tables, tableName);
+
+// The settings every function reads, as the stack sets them on AWS; anything already set in the shell wins.
+const secrets = localSecrets(resolve(local.LOCAL_SECRETS_FILE));
+const environment: Record<string, string> = {
+  STAGE: 'local',
+  DYNAMODB_ENDPOINT: dynamodbEndpoint,
+  SES_ENDPOINT: ses.endpoint,
+  ...Object.fromEntries(tables.map((table) => [table.envVar, tableName(table)])),
+};
+for (const [name, value] of Object.entries(environment)) process.env[name] ??= value;
 process.env.SIGNING_KEYS ??= secrets.SIGNING_KEYS;
 process.env.PASSWORD_PEPPER ??= secrets.PASSWORD_PEPPER;
-for (const table of tables) process.env[table.envVar] = tableName(table);
 
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
   .split(',')
   .map((origin) => origin.trim())
   .filter(Boolean);
 const api = await createApiServer({ allowedOrigins });
-await new Promise<void>((ready) => api.listen(localSettings.PORT, '127.0.0.1', ready));
+await new Promise<void>((ready) => api.listen(local.PORT, '127.0.0.1', ready));
 const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
+// What the operator commands need to act as the functions do; secrets stay in their own file.
+const functionEnvironment = Object.fromEntries(
+  SETTING_NAMES.filter((name) => !['SIGNING_KEYS', 'PASSWORD_PEPPER'].includes(name))
+    .map((name) => [name, process.env[name]])
+    .filter((entry): entry is [string, string] => entry[1] !== undefined),
+);
+const stateFile = resolve(local.LOCAL_STATE_FILE);
+writeLocalState(stateFile, {
+  pid: process.pid,
+  apiUrl,
+  sesUrl: ses.endpoint,
+  environment: functionEnvironment,
+});
+
+const dynamodbNote = dynamodb ? ` (dynalite, ${local.DYNAMODB_PATH ?? 'in memory'})` : '';
 console.log(
   [
     '',
     `Pistus local stack ready in ${Date.now() - started} ms`,
     `  API       ${apiUrl}`,
-    `  DynamoDB  ${endpoint}${emulator ? (localSettings.DYNAMODB_PATH ? ` (dynalite, ${localSettings.DYNAMODB_PATH})` : ' (dynalite, in memory)') : ''}`,
+    `  Mail      ${ses.endpoint}   (the reminder emails the deadline job sends)`,
+    `  DynamoDB  ${dynamodbEndpoint}${dynamodbNote}`,
     `  Try       curl -i ${apiUrl}/check_session`,
+    '           npm run deadline -- --now 2030-01-01T00:00:00Z',
     '',
   ].join('\n'),
 );
+
+// The jobs, as EventBridge runs them: once now, then on their schedule (DEADLINE_INTERVAL overrides it).
+const timers: NodeJS.Timeout[] = [];
+async function runJob(name: string) {
+  try {
+    console.log(`[${name}] ${JSON.stringify(await invokeJob(name))}`);
+  } catch (error) {
+    console.log(`[${name}] failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+for (const job of jobs) {
+  const interval = local.DEADLINE_INTERVAL ?? Math.min(scheduleIntervalMs(job.schedule), MAX_TIMER_MS);
+  if (interval === 'off') continue;
+  void runJob(job.name);
+  timers.push(setInterval(() => void runJob(job.name), interval));
+}
 
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping`);
+  for (const timer of timers) clearInterval(timer);
   api.closeAllConnections();
   await new Promise((done) => api.close(done));
-  await emulator?.stop();
+  await Promise.all(emulators.map((emulator) => emulator.stop()));
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));

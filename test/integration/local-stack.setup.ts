@@ -9,7 +9,10 @@ declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
     dynamodbEndpoint: string;
+    sesEndpoint: string;
     tablePrefix: string;
+    /** The running stack's state file, for the operator commands (`npm run deadline`, `npm run account`). */
+    stateFile: string;
   }
 }
 
@@ -27,22 +30,27 @@ export default async function setup(project: TestProject) {
       PORT: '0',
       DYNAMODB_PORT: '0',
       TABLE_PREFIX: tablePrefix,
+      SES_PORT: '0',
       LOCAL_SECRETS_FILE: join(dir, 'secrets.json'),
+      LOCAL_STATE_FILE: join(dir, 'stack.json'),
       // Cheap hashes keep the suite fast; the shipped default is 12 and non-local stages refuse below 10.
       BCRYPT_COST: '4',
+      // The tests run the job themselves, with the clock they choose.
+      DEADLINE_INTERVAL: 'off',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const ready = await new Promise<{ api: string; dynamodb: string }>((resolve, reject) => {
+  const ready = await new Promise<{ api: string; dynamodb: string; ses: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local stack not ready in 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const api = /API\s+(http:\S+)/.exec(output)?.[1];
       const dynamodb = /DynamoDB\s+(http:\S+)/.exec(output)?.[1];
-      if (api && dynamodb) {
+      const ses = /Mail\s+(http:\S+)/.exec(output)?.[1];
+      if (api && dynamodb && ses) {
         clearTimeout(timer);
-        resolve({ api, dynamodb });
+        resolve({ api, dynamodb, ses });
       }
     };
     child.stdout?.on('data', onData);
@@ -51,7 +59,9 @@ export default async function setup(project: TestProject) {
   });
   project.provide('apiUrl', ready.api);
   project.provide('dynamodbEndpoint', ready.dynamodb);
+  project.provide('sesEndpoint', ready.ses);
   project.provide('tablePrefix', tablePrefix);
+  project.provide('stateFile', join(dir, 'stack.json'));
 
   return async () => {
     if (child.exitCode === null) {

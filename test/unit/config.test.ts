@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings } from '#shared/config';
 
-const minimal = { USERS_TABLE: 'users', SESSIONS_TABLE: 'sessions', SIGNING_KEYS: '{}' };
+const minimal = {
+  USERS_TABLE: 'users',
+  SESSIONS_TABLE: 'sessions',
+  REGISTRATIONS_TABLE: 'registrations',
+  SIGNING_KEYS: '{}',
+};
 
 describe('settings', () => {
   it('fill in the documented defaults', () => {
@@ -16,6 +21,10 @@ describe('settings', () => {
       COOKIE_SAME_SITE: 'Lax',
       ALLOWED_ORIGINS: [],
       LOG_LEVEL: 'INFO',
+      PAYMENT_PERIOD_DAYS: 5,
+      REMINDER_WINDOW_DAYS: 2,
+      SES_MAX_SEND_RATE: 1,
+      SES_CONCURRENCY: 4,
     });
   });
 
@@ -38,9 +47,12 @@ describe('settings', () => {
     [{ COOKIE_SAME_SITE: 'lax' }, 'COOKIE_SAME_SITE'],
     [{ ALLOWED_ORIGINS: 'not a url' }, 'ALLOWED_ORIGINS'],
     [{ STAGE: 'staging' }, 'STAGE'],
-    [{ SIGNING_KEYS: undefined }, 'SIGNING_SECRET_ARN'],
     [{ SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:x' }, 'SIGNING_SECRET_ARN'],
     [{ PASSWORD_PEPPER: 'p', PEPPER_SECRET_ARN: 'arn' }, 'PEPPER_SECRET_ARN'],
+    [{ REGISTRATIONS_TABLE: undefined }, 'REGISTRATIONS_TABLE'],
+    [{ REMINDER_WINDOW_DAYS: '5' }, 'REMINDER_WINDOW_DAYS'],
+    [{ SES_MAX_SEND_RATE: '0' }, 'SES_MAX_SEND_RATE'],
+    [{ SES_ENDPOINT: 'localhost:8005' }, 'SES_ENDPOINT'],
   ])('fail fast naming the setting: %o', (override, name) => {
     expect(() => parseSettings({ ...minimal, ...override })).toThrow(
       new RegExp(`Invalid configuration: .*${name}`),

@@ -1,0 +1,120 @@
+import { mapWithConcurrency } from '#shared/concurrency';
+import type { Registration, RegistrationsTable } from '#shared/data/registrations';
+import { deleteInBatches } from '#shared/deadline/batch-delete';
+import { reminderEmail } from '#shared/deadline/reminder-email';
+import { deadlineStatus, dueBy } from '#shared/deadline/rules';
+import type { Mailer } from '#shared/mailer';
+
+export interface DeadlineSummary {
+  /** Unpaid registrations read from the deadline index. */
+  checked: number;
+  expired: number;
+  deleted: number;
+  reminded: number;
+  /** Deletions and reminders that did not happen; they are tried again on the next run. */
+  failed: number;
+}
+
+export interface DeadlineJobDeps {
+  table: RegistrationsTable;
+  mailer: Mailer;
+  reminderWindowDays: number;
+  sendConcurrency: number;
+  /** The real time, whatever `now` the run is told to use. */
+  realClock: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  /** Stops starting new work when the invocation is about to time out. */
+  outOfTime?: () => boolean;
+  onReminderError?: (registration: Registration, error: unknown) => void;
+}
+
+/**
+ * How long an index entry may lag behind a payment. BatchWriteItem cannot be conditional, so it only deletes
+ * registrations whose deadline passed longer ago than this: the payment route refuses payments after the
+ * deadline, so those can no longer become paid, and the index has long caught up with any earlier payment.
+ * More recent ones are deleted one by one with a condition that they are still unpaid.
+ */
+const INDEX_LAG_MARGIN_MS = 60_000;
+/** A reminder claim older than this belongs to a run that died mid-send, and may be taken over. */
+const CLAIM_LEASE_MS = 15 * 60_000;
+const PAGE_SIZE = 200;
+
+/**
+ * One run: reads the unpaid registrations that can be expired or late at `now` (never the whole table),
+ * a page at a time so memory stays flat, deletes the expired ones and reminds the late ones once.
+ */
+export async function runDeadlineJob(deps: DeadlineJobDeps, now: Date): Promise<DeadlineSummary> {
+  const summary: DeadlineSummary = { checked: 0, expired: 0, deleted: 0, reminded: 0, failed: 0 };
+  for await (const page of deps.table.unpaidDueBy(dueBy(now, deps.reminderWindowDays), PAGE_SIZE)) {
+    summary.checked += page.length;
+    if (deps.outOfTime?.()) {
+      summary.failed += page.length;
+      continue;
+    }
+    const expired = page.filter((r) => deadlineStatus(r, now, deps.reminderWindowDays) === 'expired');
+    const late = page.filter(
+      (r) => deadlineStatus(r, now, deps.reminderWindowDays) === 'late' && !r.reminderSentAt,
+    );
+    summary.expired += expired.length;
+    const [deletion, reminders] = await Promise.all([
+      deleteExpired(deps, expired),
+      sendReminders(deps, late, now),
+    ]);
+    summary.deleted += deletion.deleted;
+    summary.reminded += reminders.reminded;
+    summary.failed += deletion.failed + reminders.failed;
+  }
+  return summary;
+}
+
+async function deleteExpired(deps: DeadlineJobDeps, expired: Registration[]) {
+  const settledBefore = deps.realClock().getTime() - INDEX_LAG_MARGIN_MS;
+  const settled = expired.filter((r) => Date.parse(r.paymentDeadline) <= settledBefore).map((r) => r.id);
+  const recent = expired.filter((r) => Date.parse(r.paymentDeadline) > settledBefore);
+
+  const batch = await deleteInBatches(settled, { table: deps.table, sleep: deps.sleep });
+  const oneByOne = await mapWithConcurrency(recent, 8, (r) =>
+    deps.table.deleteIfUnpaid(r.id).then(
+      // false: paid meanwhile, so it stays, and nothing is left to do.
+      (deleted) => (deleted ? ('deleted' as const) : ('kept' as const)),
+      () => 'failed' as const,
+    ),
+  );
+  return {
+    deleted: batch.deleted + oneByOne.filter((outcome) => outcome === 'deleted').length,
+    failed: batch.unprocessed.length + oneByOne.filter((outcome) => outcome === 'failed').length,
+  };
+}
+
+async function sendReminders(deps: DeadlineJobDeps, late: Registration[], now: Date) {
+  const outcomes = await mapWithConcurrency(late, deps.sendConcurrency, async (registration) => {
+    if (deps.outOfTime?.()) return 'failed';
+    const real = deps.realClock();
+    try {
+      // Claim first: of overlapping or repeated runs, only one may send, and only once.
+      const claim = await deps.table.claimReminder(
+        registration.id,
+        real,
+        new Date(real.getTime() - CLAIM_LEASE_MS),
+      );
+      if (claim === 'taken') return 'skipped';
+    } catch (error) {
+      deps.onReminderError?.(registration, error);
+      return 'failed';
+    }
+    try {
+      await deps.mailer.send({ to: registration.email, ...reminderEmail(registration, now) });
+    } catch (error) {
+      deps.onReminderError?.(registration, error);
+      await deps.table.releaseReminder(registration.id).catch(() => undefined);
+      return 'failed';
+    }
+    // Sent: record it. Should this write fail, the claim still blocks resending until its lease ends.
+    await deps.table.markReminderSent(registration.id, deps.realClock()).catch(() => undefined);
+    return 'reminded';
+  });
+  return {
+    reminded: outcomes.filter((o) => o === 'reminded').length,
+    failed: outcomes.filter((o) => o === 'failed').length,
+  };
+}

@@ -1,0 +1,48 @@
+import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { createRateLimiter } from '#shared/concurrency';
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface Mailer {
+  /** Sends one message, waiting for a slot under the configured rate; throws when SES refuses it. */
+  send(message: EmailMessage): Promise<void>;
+}
+
+/**
+ * SES (v1 SendEmail). Throttling is retried by the SDK's standard retry strategy, with exponential back-off
+ * and jitter, up to `maxAttempts`; what still fails is the caller's to count and retry on the next run.
+ */
+export function createSesClient(options: { endpoint?: string; maxAttempts?: number } = {}): SESClient {
+  return new SESClient({
+    maxAttempts: options.maxAttempts ?? 6,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  });
+}
+
+export function createSesMailer(options: {
+  client: SESClient;
+  sender: string;
+  maxPerSecond: number;
+}): Mailer {
+  const acquire = createRateLimiter(options.maxPerSecond);
+  return {
+    async send({ to, subject, text, html }) {
+      await acquire();
+      await options.client.send(
+        new SendEmailCommand({
+          Source: options.sender,
+          Destination: { ToAddresses: [to] },
+          Message: {
+            Subject: { Data: subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: text, Charset: 'UTF-8' }, Html: { Data: html, Charset: 'UTF-8' } },
+          },
+        }),
+      );
+    },
+  };
+}
