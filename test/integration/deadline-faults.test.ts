@@ -1,0 +1,165 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { registrationsTableAccess } from '#shared/data/registrations';
+import { type DeadlineJobDeps, runDeadlineJob } from '#shared/deadline/job';
+import { DAY_MS } from '#shared/deadline/rules';
+import { createSesMailer } from '#shared/mailer';
+import {
+  credentials,
+  documentClient,
+  dynamoClient,
+  mailTo,
+  privateRegistrationsTable,
+  region,
+  registrationDue,
+} from './deadline-fixtures.ts';
+
+/**
+ * The job against the real emulators, with faults injected into the real AWS SDK clients through their
+ * middleware stacks: SES refusing some recipients or throttling, DynamoDB throttling queries and leaving
+ * batch items unprocessed. Whatever happens, nothing may be lost: what fails is retried by the next run.
+ */
+interface Faults {
+  /** Recipients SES refuses outright. */
+  rejectTo: Set<string>;
+  /** Recipients SES throttles on the first attempt only. */
+  throttleOnceTo: Set<string>;
+  /** BatchWriteItem calls that hand every item back unprocessed. */
+  unprocessedBatches: number;
+  /** Query calls that fail with a throughput error (the SDK retries them). */
+  throttledQueries: number;
+}
+
+const noFaults = (): Faults => ({ rejectTo: new Set(), throttleOnceTo: new Set(), unprocessedBatches: 0, throttledQueries: 0 });
+
+const awsError = (name: string, status: number) =>
+  Object.assign(new Error(`${name} (injected)`), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+
+function faultyDynamo(faults: Faults) {
+  const client = dynamoClient();
+  // initialize: before the request is built, so a short-circuited batch never reaches the emulator.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { RequestItems?: unknown };
+      if (context.commandName === 'BatchWriteItemCommand' && faults.unprocessedBatches > 0) {
+        faults.unprocessedBatches--;
+        return { output: { UnprocessedItems: input.RequestItems, $metadata: {} }, response: {} } as never;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'injectUnprocessedItems' },
+  );
+  // deserialize: inside the SDK's retry loop, so an injected throttle is retried like a real one.
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'QueryCommand' && faults.throttledQueries > 0) {
+        faults.throttledQueries--;
+        throw awsError('ProvisionedThroughputExceededException', 400);
+      }
+      return next(args);
+    },
+    { step: 'deserialize', name: 'injectQueryThrottling' },
+  );
+  return documentClient(client);
+}
+
+function faultySes(faults: Faults) {
+  const client = new SESClient({ endpoint: inject('sesEndpoint'), region, credentials, maxAttempts: 4 });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const to = (args.input as { Destination: { ToAddresses: string[] } }).Destination.ToAddresses[0] ?? '';
+      if (faults.rejectTo.has(to)) throw awsError('MessageRejected', 400);
+      if (faults.throttleOnceTo.delete(to)) throw awsError('Throttling', 400);
+      return next(args);
+    },
+    { step: 'deserialize', name: 'injectSesFaults' },
+  );
+  return client;
+}
+
+async function jobWith(faults: Faults) {
+  const tableName = await privateRegistrationsTable();
+  const deps = (): DeadlineJobDeps => ({
+    table: registrationsTableAccess(faultyDynamo(faults), tableName),
+    mailer: createSesMailer({ client: faultySes(faults), sender: 'Pistus <no-reply@pistus.local>', maxPerSecond: 200 }),
+    reminderWindowDays: 2,
+    sendConcurrency: 4,
+    realClock: () => new Date(),
+    // Back-off without waiting: the retries happen, the test does not sleep through them.
+    sleep: async () => undefined,
+  });
+  const seedTable = registrationsTableAccess(faultyDynamo(noFaults()), tableName);
+  return { deps, seedTable };
+}
+
+const now = new Date();
+
+describe('the deadline job under faults', () => {
+  it('retries throttled batches and queries, and a recipient SES throttles once: all done in one run', async () => {
+    const faults = noFaults();
+    const { deps, seedTable } = await jobWith(faults);
+    const expired = Array.from({ length: 60 }, () => registrationDue(now, -DAY_MS));
+    const late = Array.from({ length: 3 }, () => registrationDue(now, DAY_MS));
+    for (const registration of [...expired, ...late]) await seedTable.createRegistration(registration);
+    Object.assign(faults, { unprocessedBatches: 4, throttledQueries: 1 });
+    faults.throttleOnceTo.add(late[0]?.email ?? '');
+
+    const summary = await runDeadlineJob(deps(), now);
+    expect(summary).toEqual({ checked: 63, expired: 60, deleted: 60, reminded: 3, failed: 0 });
+    expect(faults).toMatchObject({ unprocessedBatches: 0, throttledQueries: 0 });
+    expect(faults.throttleOnceTo.size).toBe(0);
+    expect(await mailTo(late.map((r) => r.email))).toHaveLength(3);
+    for (const registration of expired) expect(await seedTable.findRegistration(registration.id)).toBeUndefined();
+  });
+
+  it('when SES refuses some recipients, the others still get theirs, and the refused get theirs on the next run', async () => {
+    const faults = noFaults();
+    const { deps, seedTable } = await jobWith(faults);
+    const late = Array.from({ length: 6 }, () => registrationDue(now, DAY_MS));
+    for (const registration of late) await seedTable.createRegistration(registration);
+    const refused = late.slice(0, 2).map((r) => r.email);
+    for (const email of refused) faults.rejectTo.add(email);
+
+    expect(await runDeadlineJob(deps(), now)).toEqual({ checked: 6, expired: 0, deleted: 0, reminded: 4, failed: 2 });
+    expect(await mailTo(late.map((r) => r.email))).toHaveLength(4);
+    expect(await mailTo(refused)).toEqual([]);
+
+    faults.rejectTo.clear();
+    expect(await runDeadlineJob(deps(), now)).toEqual({ checked: 6, expired: 0, deleted: 0, reminded: 2, failed: 0 });
+    for (const registration of late) expect(await mailTo([registration.email])).toHaveLength(1);
+  });
+
+  it('when DynamoDB keeps a batch unprocessed past every retry, the registrations stay and the next run deletes them', async () => {
+    const faults = noFaults();
+    const { deps, seedTable } = await jobWith(faults);
+    const expired = Array.from({ length: 10 }, () => registrationDue(now, -DAY_MS));
+    for (const registration of expired) await seedTable.createRegistration(registration);
+    faults.unprocessedBatches = 1000;
+
+    expect(await runDeadlineJob(deps(), now)).toEqual({ checked: 10, expired: 10, deleted: 0, reminded: 0, failed: 10 });
+    for (const registration of expired) expect(await seedTable.findRegistration(registration.id)).toBeDefined();
+
+    faults.unprocessedBatches = 0;
+    expect(await runDeadlineJob(deps(), now)).toEqual({ checked: 10, expired: 10, deleted: 10, reminded: 0, failed: 0 });
+  });
+
+  it('overlapping runs send each reminder exactly once', async () => {
+    const { deps, seedTable } = await jobWith(noFaults());
+    const late = Array.from({ length: 12 }, () => registrationDue(now, DAY_MS));
+    for (const registration of late) await seedTable.createRegistration(registration);
+    const runs = await Promise.all([runDeadlineJob(deps(), now), runDeadlineJob(deps(), now), runDeadlineJob(deps(), now)]);
+    expect(runs.reduce((sum, run) => sum + run.reminded, 0)).toBe(12);
+    for (const registration of late) expect(await mailTo([registration.email])).toHaveLength(1);
+  });
+
+  it('a run that died after claiming a reminder does not block it forever: the claim expires', async () => {
+    const { deps, seedTable } = await jobWith(noFaults());
+    const late = registrationDue(now, DAY_MS);
+    await seedTable.createRegistration(late);
+    const sixteenMinutesAgo = new Date(Date.now() - 16 * 60_000);
+    expect(await seedTable.claimReminder(late.id, sixteenMinutesAgo, new Date(0))).toBe('claimed');
+    expect((await runDeadlineJob(deps(), now)).reminded).toBe(1);
+    expect(await mailTo([late.email])).toHaveLength(1);
+  });
+});

@@ -1,0 +1,61 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { ensureTables } from '#infra/local/dynamodb';
+import type { Registration } from '#shared/data/registrations';
+import { DAY_MS } from '#shared/deadline/rules';
+import { registrationsTable } from '#shared/tables';
+
+export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const region = 'us-east-1';
+
+/** A fresh DynamoDB client on the stack's emulator, so a test can add its own middleware (faults, counters). */
+export function dynamoClient(): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region, credentials });
+}
+
+export const documentClient = (client: DynamoDBClient) =>
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+/** A registrations table of the test's own, on the same emulator, made from the stack's declaration. */
+export async function privateRegistrationsTable(): Promise<string> {
+  const name = `${inject('tablePrefix')}registrations-${randomBytes(4).toString('hex')}`;
+  await ensureTables(dynamoClient(), [registrationsTable], () => name);
+  return name;
+}
+
+/** A registration whose deadline is `deadlineFromNow` away from `now`, as the API would have stored it. */
+export function registrationDue(
+  now: Date,
+  deadlineFromNow: number,
+  overrides: Partial<Registration> = {},
+): Registration {
+  const deadline = new Date(now.getTime() + deadlineFromNow);
+  return {
+    id: randomUUID(),
+    ownerId: randomUUID(),
+    activity: 'Pottery <for beginners>',
+    email: `student-${randomBytes(4).toString('hex')}@example.com`,
+    studentName: 'Ada & Bob',
+    registeredAt: new Date(deadline.getTime() - 5 * DAY_MS).toISOString(),
+    paymentDeadline: deadline.toISOString(),
+    paid: false,
+    ...overrides,
+  };
+}
+
+export interface StoredMail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text: string; html: string };
+}
+
+/** The mail the SES emulator holds for these addresses. */
+export async function mailTo(addresses: readonly string[]): Promise<StoredMail[]> {
+  const response = await fetch(`${inject('sesEndpoint')}/store`);
+  const { emails } = (await response.json()) as { emails: StoredMail[] };
+  return emails.filter((mail) => mail.destination.to.some((to) => addresses.includes(to)));
+}
