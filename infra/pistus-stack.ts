@@ -111,15 +111,24 @@ export class PistusStack extends Stack {
       });
       for (const grant of declaration.tables) {
         const table = this.table(tableResources, grant.table);
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            actions: grant.actions.map((action) => `dynamodb:${action}`),
-            resources: [
-              table.tableArn,
-              ...(grant.indexes ?? []).map((index) => `${table.tableArn}/index/${index}`),
-            ],
-          }),
-        );
+        // Item actions on the table itself; Query only on the indexes named, never on the base table.
+        const itemActions = grant.actions.filter((action) => action !== 'Query');
+        if (itemActions.length) {
+          fn.addToRolePolicy(
+            new PolicyStatement({
+              actions: itemActions.map((a) => `dynamodb:${a}`),
+              resources: [table.tableArn],
+            }),
+          );
+        }
+        if (grant.actions.includes('Query')) {
+          fn.addToRolePolicy(
+            new PolicyStatement({
+              actions: ['dynamodb:Query'],
+              resources: (grant.indexes ?? []).map((index) => `${table.tableArn}/index/${index}`),
+            }),
+          );
+        }
       }
       for (const name of declaration.secrets) secrets[name].grantRead(fn);
       return fn;

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { commaList } from '#shared/config';
+import { commaList, httpUrl } from '#shared/config';
 
 /**
  * The deploy-time settings, read from CDK context (`cdk deploy -c stage=prod -c allowedOrigins=...`) and
@@ -7,7 +7,7 @@ import { commaList } from '#shared/config';
  */
 const stackSettingsSchema = z.object({
   stage: z._default(z.enum(['dev', 'prod']), 'dev'),
-  allowedOrigins: z._default(z.pipe(commaList, z.array(z.url())), []),
+  allowedOrigins: z._default(z.pipe(commaList, z.array(httpUrl())), []),
   cookieSameSite: z._default(z.enum(['Strict', 'Lax', 'None']), 'Lax'),
   sessionTtlSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 43200),
   /** The From address of reminder emails; the stack creates its SES identity, which must then be verified. */

@@ -24,6 +24,7 @@ const integer = (min: number, max: number, fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
 const text = (fallback: string) => z._default(z.string().check(z.minLength(1)), fallback);
 const optionalText = z.optional(z.string().check(z.minLength(1)));
+export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z._default(z.enum(values), fallback);
 
@@ -33,7 +34,7 @@ const settingsSchema = z
     USERS_TABLE: z.string().check(z.minLength(1)),
     SESSIONS_TABLE: z.string().check(z.minLength(1)),
     REGISTRATIONS_TABLE: z.string().check(z.minLength(1)),
-    DYNAMODB_ENDPOINT: z.optional(z.url()),
+    DYNAMODB_ENDPOINT: z.optional(httpUrl()),
     TOKEN_ISSUER: text('pistus'),
     TOKEN_AUDIENCE: text('pistus-api'),
     SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 12 * 3600),
@@ -41,7 +42,7 @@ const settingsSchema = z
     PASSWORD_MIN_LENGTH: integer(8, 256, 8),
     COOKIE_NAME: z._default(z.string().check(z.regex(/^[A-Za-z0-9_-]+$/)), '__Host-session'),
     COOKIE_SAME_SITE: oneOf(['Strict', 'Lax', 'None'], 'Lax'),
-    ALLOWED_ORIGINS: z._default(z.pipe(commaList, z.array(z.url())), []),
+    ALLOWED_ORIGINS: z._default(z.pipe(commaList, z.array(httpUrl())), []),
     /** On AWS: the Secrets Manager secret holding the JWT signing keys. */
     SIGNING_SECRET_ARN: optionalText,
     /** Locally: the same JSON document, given directly. */
@@ -55,7 +56,7 @@ const settingsSchema = z
     /** The From address of reminder emails; an SES verified identity on AWS. */
     SES_SENDER: text('Pistus <no-reply@pistus.local>'),
     /** Locally: the SES emulator. On AWS: unset. */
-    SES_ENDPOINT: z.optional(z.url()),
+    SES_ENDPOINT: z.optional(httpUrl()),
     /** The SES sandbox allows 1 message per second; raise it to the account's quota once out of it. */
     SES_MAX_SEND_RATE: z._default(z.coerce.number().check(z.positive(), z.maximum(1000)), 1),
     SES_CONCURRENCY: integer(1, 50, 4),

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PistusStack } from '#infra/pistus-stack';
-import { apiFunctions, routeKeys } from '#infra/routes';
+import { apiFunctions, jobs, routeKeys } from '#infra/routes';
 import { parseStackSettings, type StackSettings } from '#infra/stack-settings';
 
 /** Synthesizes without bundling (no esbuild run per function), which is all these assertions need. */
@@ -35,9 +35,30 @@ function permissions(functionName: string) {
   return {
     users: on('userstable'),
     sessions: on('sessionstable'),
+    registrations: on('registrationstable'),
     pepper: on('PasswordPepper'),
     signing: on('SigningKeys'),
+    statements,
   };
+}
+
+/** Every action a function may take on a table, as `Action table` or `Action table/index`. */
+function tableGrants(functionName: string): string[] {
+  return permissions(functionName)
+    .statements.filter((s) => /table/.test(JSON.stringify(s.Resource)))
+    .flatMap((s) => {
+      const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+      const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => {
+        const text = JSON.stringify(r);
+        const table = /(users|sessions|registrations)table/.exec(text)?.[1];
+        const index = /\/index\/(\w+)/.exec(text)?.[1];
+        return index ? `${table}/${index}` : table;
+      });
+      return actions.flatMap((action) =>
+        resources.map((resource) => `${action.replace('dynamodb:', '')} ${resource}`),
+      );
+    })
+    .sort();
 }
 
 describe('the API', () => {
@@ -51,8 +72,7 @@ describe('the API', () => {
 
   it('has one function per declared handler, on Node.js 24 arm64, with the declared memory', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(apiFunctions.length);
-    for (const declaration of apiFunctions) {
+    for (const declaration of [...apiFunctions, ...jobs]) {
       const [, fn] =
         Object.entries(functions).find(([id]) => id.startsWith(logicalPrefix(declaration.name))) ?? [];
       expect(fn?.Properties).toMatchObject({
@@ -81,7 +101,7 @@ describe('the API', () => {
 describe('the tables', () => {
   it('are on-demand with point-in-time recovery', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-    expect(tables).toHaveLength(2);
+    expect(tables).toHaveLength(3);
     for (const table of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
@@ -162,11 +182,121 @@ describe('least privilege', () => {
 
   it('puts no secret value in any environment, only secret ARNs', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
-      const env = fn.Properties.Environment.Variables as Record<string, unknown>;
+      const env = (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
       expect(env.SIGNING_KEYS).toBeUndefined();
       expect(env.PASSWORD_PEPPER).toBeUndefined();
-      expect(env.SIGNING_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^SigningKeys/) });
+      if (env.SIGNING_SECRET_ARN)
+        expect(env.SIGNING_SECRET_ARN).toEqual({ Ref: expect.stringMatching(/^SigningKeys/) });
     }
+  });
+});
+
+describe("each function's table permissions, pinned", () => {
+  const expected: Record<string, string[]> = {
+    signup: ['PutItem sessions', 'PutItem users'],
+    login: ['GetItem users', 'PutItem sessions'],
+    logout: ['DeleteItem sessions'],
+    'check-session': ['GetItem sessions'],
+    home: ['GetItem sessions'],
+    'create-registration': ['GetItem sessions', 'PutItem registrations'],
+    'list-registrations': [
+      'GetItem sessions',
+      'Query registrations/byOwner',
+      'Query registrations/byRegisteredAt',
+    ],
+    'get-registration': ['GetItem registrations', 'GetItem sessions'],
+    'delete-registration': ['DeleteItem registrations', 'GetItem sessions'],
+    'pay-registration': ['GetItem registrations', 'GetItem sessions', 'UpdateItem registrations'],
+    'not-found': [],
+    deadline: [
+      'BatchWriteItem registrations',
+      'DeleteItem registrations',
+      'Query registrations/unpaidByDeadline',
+      'UpdateItem registrations',
+    ],
+  };
+  it.each(Object.entries(expected))('%s', (name, grants) => {
+    expect(tableGrants(name)).toEqual([...grants].sort());
+  });
+
+  it('lets no API function delete in bulk, and only delete-registration delete a registration', () => {
+    for (const declaration of apiFunctions) {
+      const grants = tableGrants(declaration.name);
+      expect(
+        grants.some((g) => g.startsWith('BatchWriteItem')),
+        declaration.name,
+      ).toBe(false);
+      expect(grants.includes('DeleteItem registrations'), declaration.name).toBe(
+        declaration.name === 'delete-registration',
+      );
+    }
+  });
+});
+
+describe('the deadline job', () => {
+  const jobFunction = () =>
+    Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('deadlineFunction'),
+    );
+
+  it('runs daily from an EventBridge rule, with retries and a dead-letter queue for undeliverable events', () => {
+    const [id] = jobFunction() ?? [];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [id, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^deadlinedeadletters'), 'Arn'] },
+          },
+        }),
+      ],
+    });
+  });
+
+  it('sends failed asynchronous invocations to the dead-letter queue, which an alarm watches', () => {
+    const [, fn] = jobFunction() ?? [];
+    expect(fn?.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]).toMatch(/^deadlinedeadletters/);
+    expect(fn?.Properties.Timeout).toBe(900);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('may send email as the configured sender identity only', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@example.com' });
+    const ses = permissions('deadline').statements.filter((s) => JSON.stringify(s.Action).includes('ses:'));
+    expect(ses).toHaveLength(1);
+    expect(ses[0]?.Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    expect(JSON.stringify(ses[0]?.Resource)).toMatch(/identity\/.*SenderIdentity/);
+    for (const declaration of apiFunctions) {
+      expect(JSON.stringify(permissions(declaration.name).statements), declaration.name).not.toContain(
+        'ses:',
+      );
+    }
+  });
+
+  it('also runs once on every deploy: an asynchronous invoke whose id changes with each deploy', () => {
+    const invoke = (deployId: string) => {
+      const resources = synth({ deployId }).findResources('Custom::AWS');
+      const [resource] = Object.values(resources);
+      return JSON.stringify(resource?.Properties.Create).replace(/\\/g, '');
+    };
+    expect(invoke('1')).toContain('"InvocationType":"Event"');
+    expect(invoke('1')).toContain('"physicalResourceId":{"id":"deadline-1"}');
+    expect(invoke('2')).toContain('"physicalResourceId":{"id":"deadline-2"}');
+  });
+
+  it('gets the sender and the send rate from the stack settings', () => {
+    const [, fn] = jobFunction() ?? [];
+    expect(fn?.Properties.Environment.Variables).toMatchObject({
+      SES_SENDER: 'no-reply@example.com',
+      SES_MAX_SEND_RATE: '1',
+    });
   });
 });
 

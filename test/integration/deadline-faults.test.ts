@@ -31,10 +31,19 @@ interface Faults {
   throttledQueries: number;
 }
 
-const noFaults = (): Faults => ({ rejectTo: new Set(), throttleOnceTo: new Set(), unprocessedBatches: 0, throttledQueries: 0 });
+const noFaults = (): Faults => ({
+  rejectTo: new Set(),
+  throttleOnceTo: new Set(),
+  unprocessedBatches: 0,
+  throttledQueries: 0,
+});
 
 const awsError = (name: string, status: number) =>
-  Object.assign(new Error(`${name} (injected)`), { name, $fault: 'client', $metadata: { httpStatusCode: status } });
+  Object.assign(new Error(`${name} (injected)`), {
+    name,
+    $fault: 'client',
+    $metadata: { httpStatusCode: status },
+  });
 
 function faultyDynamo(faults: Faults) {
   const client = dynamoClient();
@@ -82,7 +91,11 @@ async function jobWith(faults: Faults) {
   const tableName = await privateRegistrationsTable();
   const deps = (): DeadlineJobDeps => ({
     table: registrationsTableAccess(faultyDynamo(faults), tableName),
-    mailer: createSesMailer({ client: faultySes(faults), sender: 'Pistus <no-reply@pistus.local>', maxPerSecond: 200 }),
+    mailer: createSesMailer({
+      client: faultySes(faults),
+      sender: 'Pistus <no-reply@pistus.local>',
+      maxPerSecond: 200,
+    }),
     reminderWindowDays: 2,
     sendConcurrency: 4,
     realClock: () => new Date(),
@@ -110,7 +123,8 @@ describe('the deadline job under faults', () => {
     expect(faults).toMatchObject({ unprocessedBatches: 0, throttledQueries: 0 });
     expect(faults.throttleOnceTo.size).toBe(0);
     expect(await mailTo(late.map((r) => r.email))).toHaveLength(3);
-    for (const registration of expired) expect(await seedTable.findRegistration(registration.id)).toBeUndefined();
+    for (const registration of expired)
+      expect(await seedTable.findRegistration(registration.id)).toBeUndefined();
   });
 
   it('when SES refuses some recipients, the others still get theirs, and the refused get theirs on the next run', async () => {
@@ -121,12 +135,24 @@ describe('the deadline job under faults', () => {
     const refused = late.slice(0, 2).map((r) => r.email);
     for (const email of refused) faults.rejectTo.add(email);
 
-    expect(await runDeadlineJob(deps(), now)).toEqual({ checked: 6, expired: 0, deleted: 0, reminded: 4, failed: 2 });
+    expect(await runDeadlineJob(deps(), now)).toEqual({
+      checked: 6,
+      expired: 0,
+      deleted: 0,
+      reminded: 4,
+      failed: 2,
+    });
     expect(await mailTo(late.map((r) => r.email))).toHaveLength(4);
     expect(await mailTo(refused)).toEqual([]);
 
     faults.rejectTo.clear();
-    expect(await runDeadlineJob(deps(), now)).toEqual({ checked: 6, expired: 0, deleted: 0, reminded: 2, failed: 0 });
+    expect(await runDeadlineJob(deps(), now)).toEqual({
+      checked: 6,
+      expired: 0,
+      deleted: 0,
+      reminded: 2,
+      failed: 0,
+    });
     for (const registration of late) expect(await mailTo([registration.email])).toHaveLength(1);
   });
 
@@ -137,18 +163,35 @@ describe('the deadline job under faults', () => {
     for (const registration of expired) await seedTable.createRegistration(registration);
     faults.unprocessedBatches = 1000;
 
-    expect(await runDeadlineJob(deps(), now)).toEqual({ checked: 10, expired: 10, deleted: 0, reminded: 0, failed: 10 });
-    for (const registration of expired) expect(await seedTable.findRegistration(registration.id)).toBeDefined();
+    expect(await runDeadlineJob(deps(), now)).toEqual({
+      checked: 10,
+      expired: 10,
+      deleted: 0,
+      reminded: 0,
+      failed: 10,
+    });
+    for (const registration of expired)
+      expect(await seedTable.findRegistration(registration.id)).toBeDefined();
 
     faults.unprocessedBatches = 0;
-    expect(await runDeadlineJob(deps(), now)).toEqual({ checked: 10, expired: 10, deleted: 10, reminded: 0, failed: 0 });
+    expect(await runDeadlineJob(deps(), now)).toEqual({
+      checked: 10,
+      expired: 10,
+      deleted: 10,
+      reminded: 0,
+      failed: 0,
+    });
   });
 
   it('overlapping runs send each reminder exactly once', async () => {
     const { deps, seedTable } = await jobWith(noFaults());
     const late = Array.from({ length: 12 }, () => registrationDue(now, DAY_MS));
     for (const registration of late) await seedTable.createRegistration(registration);
-    const runs = await Promise.all([runDeadlineJob(deps(), now), runDeadlineJob(deps(), now), runDeadlineJob(deps(), now)]);
+    const runs = await Promise.all([
+      runDeadlineJob(deps(), now),
+      runDeadlineJob(deps(), now),
+      runDeadlineJob(deps(), now),
+    ]);
     expect(runs.reduce((sum, run) => sum + run.reminded, 0)).toBe(12);
     for (const registration of late) expect(await mailTo([registration.email])).toHaveLength(1);
   });

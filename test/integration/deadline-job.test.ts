@@ -17,7 +17,10 @@ const seeded = {
   expired: registrationDue(now, -DAY_MS),
   expiredLongAgo: registrationDue(now, -3 * DAY_MS),
   expiredJustNow: registrationDue(now, 0),
-  expiredButPaid: registrationDue(now, -DAY_MS, { paid: true, paidAt: new Date(now.getTime() - 2 * DAY_MS).toISOString() }),
+  expiredButPaid: registrationDue(now, -DAY_MS, {
+    paid: true,
+    paidAt: new Date(now.getTime() - 2 * DAY_MS).toISOString(),
+  }),
   late: registrationDue(now, DAY_MS),
   lateAtWindowEdge: registrationDue(now, 2 * DAY_MS),
   lateButPaid: registrationDue(now, DAY_MS, { paid: true, paidAt: now.toISOString() }),

@@ -11,4 +11,4 @@ export const db = DynamoDBDocumentClient.from(
   }),
 );
 
-export const tableName = (name: 'users' | 'sessions') => `${inject('tablePrefix')}${name}`;
+export const tableName = (name: 'users' | 'sessions' | 'registrations') => `${inject('tablePrefix')}${name}`;

@@ -1,0 +1,115 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { mapWithConcurrency } from '#shared/concurrency';
+import { registrationsTableAccess } from '#shared/data/registrations';
+import { runDeadlineJob } from '#shared/deadline/job';
+import { DAY_MS } from '#shared/deadline/rules';
+import {
+  documentClient,
+  dynamoClient,
+  privateRegistrationsTable,
+  registrationDue,
+} from './deadline-fixtures.ts';
+
+/**
+ * Counts (does not time) what the job reads: with 10,000 unpaid registrations among 100,000 paid ones, it
+ * reads only the unpaid ones that can be due, through the sparse index, and never scans.
+ */
+const PAID = 100_000;
+const UNPAID_EXPIRED = 6_000;
+const UNPAID_ON_TIME = 4_000;
+
+describe('the deadline job at scale', () => {
+  it(
+    'reads only the due unpaid registrations, whatever the number of paid ones',
+    { timeout: 600_000 },
+    async () => {
+      const now = new Date();
+      const tableName = await privateRegistrationsTable();
+      const seedClient = documentClient(dynamoClient());
+      const items = function* () {
+        for (let i = 0; i < PAID; i++) {
+          yield {
+            ...registrationDue(now, (i % 10) * DAY_MS - 5 * DAY_MS, {
+              paid: true,
+              paidAt: now.toISOString(),
+            }),
+            entity: 'registration',
+          };
+        }
+        for (let i = 0; i < UNPAID_EXPIRED; i++) {
+          yield {
+            ...registrationDue(now, -DAY_MS - (i % 100) * 60_000),
+            entity: 'registration',
+            unpaid: 'unpaid',
+          };
+        }
+        for (let i = 0; i < UNPAID_ON_TIME; i++) {
+          yield { ...registrationDue(now, 3 * DAY_MS + i * 1000), entity: 'registration', unpaid: 'unpaid' };
+        }
+      };
+      // Seeded with raw batch writes in the stored shape, 25 at a time, as fast as the emulator takes them.
+      const batches: object[][] = [];
+      let batch: object[] = [];
+      for (const item of items()) {
+        batch.push(item);
+        if (batch.length === 25) {
+          batches.push(batch);
+          batch = [];
+        }
+      }
+      await mapWithConcurrency(batches, 8, async (chunk) => {
+        let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+        while (pending.length) {
+          const result = await seedClient.send(
+            new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+          );
+          pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+        }
+      });
+
+      // Every item DynamoDB reads for the job, counted from its own answers.
+      const reads = { items: 0, scans: 0, commands: new Set<string>() };
+      const counted = dynamoClient();
+      counted.middlewareStack.add(
+        (next, context) => async (args) => {
+          reads.commands.add(String(context.commandName));
+          if (context.commandName === 'ScanCommand') reads.scans++;
+          const result = await next(args);
+          const output = result.output as { ScannedCount?: number; Item?: object };
+          reads.items += output.ScannedCount ?? (output.Item ? 1 : 0);
+          return result;
+        },
+        { step: 'initialize', name: 'countReads' },
+      );
+      const noMail = { send: async () => expect.fail('no registration here is late') };
+      const summary = await runDeadlineJob(
+        {
+          table: registrationsTableAccess(documentClient(counted), tableName),
+          mailer: noMail,
+          reminderWindowDays: 2,
+          sendConcurrency: 4,
+          realClock: () => new Date(),
+        },
+        now,
+      );
+
+      expect(summary).toEqual({
+        checked: UNPAID_EXPIRED,
+        expired: UNPAID_EXPIRED,
+        deleted: UNPAID_EXPIRED,
+        reminded: 0,
+        failed: 0,
+      });
+      expect(reads.items).toBe(UNPAID_EXPIRED);
+      expect(reads.scans).toBe(0);
+      expect([...reads.commands].sort()).toEqual(['BatchWriteItemCommand', 'QueryCommand']);
+      // What was left: every paid registration and every unpaid one still on time.
+      const left = registrationsTableAccess(seedClient, tableName);
+      let unpaidLeft = 0;
+      for await (const page of left.unpaidDueBy(new Date(now.getTime() + 10 * DAY_MS)))
+        unpaidLeft += page.length;
+      expect(unpaidLeft).toBe(UNPAID_ON_TIME);
+    },
+  );
+});
