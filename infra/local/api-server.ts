@@ -27,6 +27,9 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
+/** The route keys the local runtime serves: those of the declared functions, as the stack routes them. */
+export const servedRouteKeys = (): string[] => apiFunctions.flatMap((fn) => fn.routes);
+
 /** Loads each declared function's handler file, exactly as the stack bundles it. */
 export async function loadHandlers(): Promise<Map<string, { name: string; handler: Handler }>> {
   const byRoute = new Map<string, { name: string; handler: Handler }>();
@@ -45,7 +48,7 @@ export async function loadHandlers(): Promise<Map<string, { name: string; handle
  */
 export async function createApiServer(options: { allowedOrigins: readonly string[] }): Promise<Server> {
   const handlers = await loadHandlers();
-  const route = createRouter([...handlers.keys()]);
+  const route = createRouter(servedRouteKeys());
 
   return createServer(async (request, response) => {
     const cors = corsHeaders(request, options.allowedOrigins);

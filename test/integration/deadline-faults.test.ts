@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SESClient } from '@aws-sdk/client-ses';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -204,5 +206,42 @@ describe('the deadline job under faults', () => {
     expect(await seedTable.claimReminder(late.id, sixteenMinutesAgo, new Date(0))).toBe('claimed');
     expect((await runDeadlineJob(deps(), now)).reminded).toBe(1);
     expect(await mailTo([late.email])).toHaveLength(1);
+  });
+});
+
+describe('the deadline job handler', () => {
+  it('fails the invocation when something stays unprocessed, so EventBridge retries and the DLQ sees it', async () => {
+    const tableName = await privateRegistrationsTable();
+    const seedTable = registrationsTableAccess(faultyDynamo(noFaults()), tableName);
+    const late = registrationDue(now, DAY_MS);
+    await seedTable.createRegistration(late);
+    // SES unreachable: a port that was free a moment ago, with nothing listening.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+
+    Object.assign(process.env, {
+      STAGE: 'local',
+      USERS_TABLE: 'unused',
+      SESSIONS_TABLE: 'unused',
+      REGISTRATIONS_TABLE: tableName,
+      DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+      SES_ENDPOINT: `http://127.0.0.1:${closed}`,
+      SES_MAX_SEND_RATE: '100',
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      LOG_LEVEL: 'SILENT',
+    });
+    const { handler } = await import('../../functions/deadline.ts');
+    const context = { getRemainingTimeInMillis: () => 900_000 } as Parameters<typeof handler>[1];
+    await expect(handler({ now: now.toISOString() }, context)).rejects.toThrow(
+      /left 1 registrations unprocessed/,
+    );
+    // Nothing lost: not marked as sent, and the claim was given back for the next run.
+    expect(await seedTable.claimReminder(late.id, new Date(), new Date(0))).toBe('claimed');
   });
 });

@@ -1,6 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { routeKeys } from '#infra/routes';
 import { db, tableName } from './emulator.ts';
 import { call, errorCode, uniqueUsername } from './http-client.ts';
 
@@ -94,16 +93,6 @@ describe('every response', () => {
     for (const response of responses) {
       expect(response.status).toBeLessThan(500);
       expect(response.text).not.toMatch(/at \w+ \(|node_modules|Error:|Exception/);
-    }
-  });
-});
-
-describe('the declared routes', () => {
-  it('are all served by the local runtime', async () => {
-    for (const key of routeKeys().filter((k) => k !== '$default')) {
-      const [method, path] = key.split(' ') as [string, string];
-      const response = await call(method, path);
-      expect(response.status, key).not.toBe(404);
     }
   });
 });
