@@ -1,8 +1,10 @@
 import { App } from 'aws-cdk-lib';
+import { checkWithCdkNag } from '#infra/nag';
 import { PistusStack } from '#infra/pistus-stack';
 import { parseStackSettings } from '#infra/stack-settings';
 
 const app = new App();
+checkWithCdkNag(app);
 const settings = parseStackSettings(app.node.getAllContext());
 new PistusStack(app, `Pistus-${settings.stage}`, {
   settings,

@@ -1,12 +1,22 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -69,6 +79,18 @@ export class PistusStack extends Stack {
         removalPolicy: RemovalPolicy.RETAIN,
       }),
     };
+    Validations.of(secrets['signing-keys']).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'Rotation is by key id: an operator adds a new kid and keeps the old one under "previous" until sessions ' +
+        'signed with it have expired (README, "Rotating the signing key"). A scheduled rotation function would drop ' +
+        'the previous key and log everyone out.',
+    });
+    Validations.of(secrets['password-pepper']).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SMG4',
+      reason:
+        'The pepper keys every stored password hash: rotating it would make every password unverifiable.',
+    });
     const secretEnv: Record<SecretName, string> = {
       'signing-keys': 'SIGNING_SECRET_ARN',
       'password-pepper': 'PEPPER_SECRET_ARN',
@@ -136,7 +158,7 @@ export class PistusStack extends Stack {
 
     const api = new HttpApi(this, 'Api', {
       apiName: `pistus-${settings.stage}`,
-      createDefaultStage: true,
+      createDefaultStage: false,
       ...(settings.allowedOrigins.length
         ? {
             corsPreflight: {
@@ -149,6 +171,43 @@ export class PistusStack extends Stack {
         : {}),
     });
 
+    Validations.of(api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'Authentication is what this API provides: signup, login, logout and check_session are public by design, and ' +
+        'every other route verifies the session cookie or bearer token and its server-side session in the function. ' +
+        'An API Gateway JWT authorizer cannot read an HttpOnly cookie nor see a revoked session.',
+    });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy,
+    });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      // The outer guard against floods; per-account brute-force limits live in the functions (DynamoDB counters).
+      throttle: { rateLimit: settings.apiRateLimit, burstLimit: settings.apiBurstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        // Request facts only: no headers, so no cookie or Authorization value is ever logged.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
     for (const declaration of apiFunctions) {
       const integration = new HttpLambdaIntegration(
         `${declaration.name}-integration`,
@@ -156,7 +215,7 @@ export class PistusStack extends Stack {
       );
       for (const routeKey of declaration.routes) {
         if (routeKey === '$default') {
-          new HttpRoute(this, `${declaration.name}-default-route`, {
+          new HttpRoute(api, `${declaration.name}-default-route`, {
             httpApi: api,
             routeKey: HttpRouteKey.DEFAULT,
             integration,
@@ -229,10 +288,15 @@ export class PistusStack extends Stack {
       parameters: { FunctionName: fn.functionName, InvocationType: 'Event', Payload: '{}' },
       physicalResourceId: PhysicalResourceId.of(`${name}-${deployId}`),
     };
+    // Its own role: the provider's default one carries the managed basic execution policy.
+    const role = new Role(this, `${name}-on-deploy-role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    });
     new AwsCustomResource(this, `${name}-on-deploy`, {
       onCreate: invoke,
       onUpdate: invoke,
       installLatestAwsSdk: false,
+      role,
       policy: AwsCustomResourcePolicy.fromStatements([
         new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
       ]),

@@ -15,6 +15,9 @@ const stackSettingsSchema = z.object({
   sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
   /** Changes on every synth by default, so the deadline job runs once per deploy. */
   deployId: z._default(z.string(), () => String(Date.now())),
+  /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
+  apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
+  apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),
   bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
 });
 

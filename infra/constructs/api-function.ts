@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -33,7 +34,18 @@ export class PistusFunction extends Construct {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: props.removalPolicy,
     });
+    // Its own role with an inline policy for its own log group, instead of the managed basic execution role,
+    // which allows writing to any log group in the account.
+    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        // CloudFormation's Arn of a log group already ends in `:*`, covering its streams.
+        resources: [logGroup.logGroupArn],
+      }),
+    );
     this.function = new NodejsFunction(this, 'Function', {
+      role,
       entry: `${functionsDir}${props.name}.ts`,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,

@@ -1,13 +1,19 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkWithCdkNag } from '#infra/nag';
 import { PistusStack } from '#infra/pistus-stack';
 import { apiFunctions, jobs, routeKeys } from '#infra/routes';
 import { parseStackSettings, type StackSettings } from '#infra/stack-settings';
 
-/** Synthesizes without bundling (no esbuild run per function), which is all these assertions need. */
+/**
+ * Synthesizes without bundling (no esbuild run per function), which is all these assertions need, with
+ * cdk-nag's AwsSolutions pack on, as every real synth has it: an unacknowledged finding throws here.
+ */
 function synth(context: Record<string, string> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  checkWithCdkNag(app);
   const settings: StackSettings = parseStackSettings(context);
   return Template.fromStack(new PistusStack(app, 'Test', { settings }));
 }
@@ -24,7 +30,7 @@ beforeAll(() => {
 function permissions(functionName: string) {
   const policies = template.findResources('AWS::IAM::Policy');
   const statements = Object.entries(policies)
-    .filter(([id]) => id.startsWith(`${logicalPrefix(functionName)}Function`))
+    .filter(([id]) => id.startsWith(`${logicalPrefix(functionName)}Role`))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
   const on = (resourceIdPrefix: string) =>
     new Set(
@@ -296,6 +302,41 @@ describe('the deadline job', () => {
     expect(fn?.Properties.Environment.Variables).toMatchObject({
       SES_SENDER: 'no-reply@example.com',
       SES_MAX_SEND_RATE: '1',
+    });
+  });
+});
+
+describe('cdk-nag', () => {
+  it.each(['dev', 'prod'])('finds nothing unacknowledged in the %s stage', (stage) => {
+    expect(() => synth({ stage })).not.toThrow();
+  });
+
+  it('fails the synth on a new finding', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    checkWithCdkNag(app);
+    const stack = new PistusStack(app, 'Nagged', { settings: parseStackSettings({}) });
+    // A queue without SSL enforcement: AwsSolutions-SQS4.
+    new Queue(stack, 'Careless', { encryption: QueueEncryption.SQS_MANAGED });
+    expect(() => Template.fromStack(stack)).toThrow(/SQS4/);
+  });
+});
+
+describe('the API stage', () => {
+  it('writes JSON access logs without headers, so no cookie or token is ever logged', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      routeKey: '$context.routeKey',
+    });
+    expect(JSON.stringify(format)).not.toMatch(/header|cookie|authorization/i);
+  });
+
+  it('throttles the whole API as the outer guard', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
     });
   });
 });
