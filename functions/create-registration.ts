@@ -1,3 +1,4 @@
+import { recordEvent, requestFacts } from '#shared/events';
 import { httpHandler } from '#shared/http/handler';
 import { createRegistrationSchema, publicRegistration } from '#shared/registrations';
 import { sessionViewer } from '#shared/sessions';
@@ -5,8 +6,13 @@ import { sessionViewer } from '#shared/sessions';
 /** POST /registrations: a new unpaid registration owned by the caller, with its payment deadline. */
 export const handler = httpHandler(
   { session: 'required', body: () => createRegistrationSchema },
-  async ({ session, body, services: { registrations } }) => ({
-    status: 201,
-    body: publicRegistration(await registrations.create(sessionViewer(session), body)),
-  }),
+  async ({ session, body, event, services: { registrations } }) => {
+    const registration = await registrations.create(sessionViewer(session), body);
+    recordEvent('registrationCreated', {
+      userId: session.userId,
+      registrationId: registration.id,
+      ...requestFacts(event),
+    });
+    return { status: 201, body: publicRegistration(registration) };
+  },
 );

@@ -2,7 +2,8 @@ import type { Context, ScheduledEvent } from 'aws-lambda';
 import { settings } from '#shared/config';
 import { runDeadlineJob } from '#shared/deadline/job';
 import { deadlineJobDeps } from '#shared/deadline/setup';
-import { logger } from '#shared/logger';
+import { recordEvent } from '#shared/events';
+import { logger, metrics } from '#shared/logger';
 
 const deps = deadlineJobDeps(settings());
 // Leave time to log the summary before Lambda's own timeout.
@@ -13,6 +14,7 @@ const SAFETY_MS = 30_000;
  * pass `{"now": "<ISO-8601>"}` to run as of another moment, for demos and tests.
  */
 export async function handler(event: Partial<ScheduledEvent> & { now?: string }, context: Context) {
+  logger.addContext(context);
   const now = event.now === undefined ? new Date() : new Date(event.now);
   if (Number.isNaN(now.getTime())) throw new Error('now must be an ISO-8601 date-time');
   const summary = await runDeadlineJob(
@@ -20,6 +22,10 @@ export async function handler(event: Partial<ScheduledEvent> & { now?: string },
     now,
   );
   logger.info('deadline job finished', { now: now.toISOString(), ...summary });
+  recordEvent('expiredDeleted', {}, summary.deleted);
+  recordEvent('reminderSent', {}, summary.reminded);
+  recordEvent('deadlineFailures', {}, summary.failed);
+  metrics.publishStoredMetrics();
   // Failing the invocation is what makes EventBridge retry and, after that, the dead-letter queue see it.
   if (summary.failed > 0) throw new Error(`deadline job left ${summary.failed} registrations unprocessed`);
   return summary;

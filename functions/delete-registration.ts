@@ -1,3 +1,4 @@
+import { recordEvent, requestFacts } from '#shared/events';
 import { httpHandler } from '#shared/http/handler';
 import { sessionViewer } from '#shared/sessions';
 

@@ -10,7 +10,6 @@ import {
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -22,6 +21,7 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
+import { OperatorAlarms } from '#infra/constructs/alarms';
 import { PistusFunction } from '#infra/constructs/api-function';
 import { apiFunctions, corsPolicy, jobs, type Secret as SecretName, type TableGrant } from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
@@ -42,6 +42,7 @@ export class PistusStack extends Stack {
     // prod keeps its data when the stack goes; dev can be torn down completely.
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     Tags.of(this).add('pistus:stage', settings.stage);
+    const alarms = new OperatorAlarms(this, 'Alarms', { stage: settings.stage, email: settings.alarmEmail });
 
     const tableResources = new Map(
       tables.map((table) => {
@@ -208,11 +209,11 @@ export class PistusStack extends Stack {
       },
     });
 
+    alarms.watchApi(api);
     for (const declaration of apiFunctions) {
-      const integration = new HttpLambdaIntegration(
-        `${declaration.name}-integration`,
-        declareFunction(declaration),
-      );
+      const fn = declareFunction(declaration);
+      alarms.watchFunction(declaration.name, fn);
+      const integration = new HttpLambdaIntegration(`${declaration.name}-integration`, fn);
       for (const routeKey of declaration.routes) {
         if (routeKey === '$default') {
           new HttpRoute(api, `${declaration.name}-default-route`, {
@@ -256,14 +257,8 @@ export class PistusStack extends Stack {
         schedule: Schedule.expression(job.schedule),
         targets: [new LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: deadLetters })],
       });
-      new Alarm(this, `${job.name}-dead-letters-alarm`, {
-        alarmDescription: `The ${job.name} job failed after its retries: see its log and the dead-letter queue.`,
-        metric: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      });
+      alarms.watchFunction(job.name, fn);
+      alarms.watchDeadLetters(job.name, deadLetters);
       if (job.runOnDeploy) this.invokeOnEveryDeploy(job.name, fn, settings.deployId);
     }
 
@@ -271,6 +266,7 @@ export class PistusStack extends Stack {
     for (const [name, table] of tableResources)
       new CfnOutput(this, `${name}TableName`, { value: table.tableName });
     new CfnOutput(this, 'PepperSecretArn', { value: secrets['password-pepper'].secretArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }
 
   private table(resources: Map<string, TableV2>, declaration: TableDeclaration): TableV2 {

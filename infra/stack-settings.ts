@@ -18,6 +18,8 @@ const stackSettingsSchema = z.object({
   /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
   apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
   apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),
+  /** Where alarms go: an email address subscribed to the alarm topic (it must confirm the subscription). */
+  alarmEmail: z.optional(z.email()),
   bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
 });
 

@@ -5,7 +5,7 @@ import type { Clock } from '#shared/clock';
 import { epochSeconds } from '#shared/clock';
 import type { SessionRecord, SessionsTable } from '#shared/data/sessions';
 import type { UserRecord } from '#shared/data/users';
-import type { TokenService } from '#shared/tokens';
+import type { SessionClaims, TokenService } from '#shared/tokens';
 
 /** The user a session belongs to, as the API shows users. */
 export const sessionUser = (session: SessionRecord): PublicUser => ({
@@ -30,8 +30,8 @@ export interface Sessions {
   start(user: UserRecord): Promise<StartedSession>;
   /** The live session a token stands for, or null: bad token, revoked, expired, or not the token's user. */
   resolve(token: string | undefined): Promise<SessionRecord | null>;
-  /** Revokes the token's session on the server; a missing or invalid token is a no-op. */
-  end(token: string | undefined): Promise<void>;
+  /** Revokes the token's session on the server and says whose it was; a missing or invalid token is a no-op. */
+  end(token: string | undefined): Promise<SessionClaims | null>;
   readonly lifetimeSeconds: number;
 }
 
@@ -73,6 +73,7 @@ export function createSessions(deps: {
     async end(token) {
       const claims = token ? await tokens.verify(token) : null;
       if (claims) await table.revokeSession(claims.sid);
+      return claims;
     },
   };
 }

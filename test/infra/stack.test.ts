@@ -321,6 +321,42 @@ describe('cdk-nag', () => {
   });
 });
 
+describe('alarms', () => {
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+
+  it('watch every function for errors and throttles', () => {
+    for (const declaration of [...apiFunctions, ...jobs]) {
+      for (const metric of ['Errors', 'Throttles']) {
+        const found = alarms().some(
+          (a) =>
+            a.Properties.MetricName === metric &&
+            JSON.stringify(a.Properties.Dimensions).includes(`${logicalPrefix(declaration.name)}Function`),
+        );
+        expect(found, `${declaration.name} ${metric}`).toBe(true);
+      }
+    }
+  });
+
+  it('watch the API 5xx rate', () => {
+    const rate = alarms().find((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes('100 * errors / requests'),
+    );
+    expect(JSON.stringify(rate?.Properties.Metrics)).toContain('"MetricName":"5xx"');
+    expect(rate?.Properties.Threshold).toBe(1);
+  });
+
+  it('all go to one encrypted alarm topic, which an email can subscribe to', () => {
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    synth({ alarmEmail: 'ops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+});
+
 describe('the API stage', () => {
   it('writes JSON access logs without headers, so no cookie or token is ever logged', () => {
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -13,6 +13,8 @@ declare module 'vitest' {
     tablePrefix: string;
     /** The running stack's state file, for the operator commands (`npm run deadline`, `npm run account`). */
     stateFile: string;
+    /** Everything the stack has printed: its functions' logs. */
+    logFile: string;
   }
 }
 
@@ -41,6 +43,10 @@ export default async function setup(project: TestProject) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const logFile = join(dir, 'stack.log');
+  const log = createWriteStream(logFile);
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
   const ready = await new Promise<{ api: string; dynamodb: string; ses: string }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local stack not ready in 30 s:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
@@ -62,6 +68,7 @@ export default async function setup(project: TestProject) {
   project.provide('sesEndpoint', ready.ses);
   project.provide('tablePrefix', tablePrefix);
   project.provide('stateFile', join(dir, 'stack.json'));
+  project.provide('logFile', logFile);
 
   return async () => {
     if (child.exitCode === null) {

@@ -1,0 +1,41 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { logger, metrics } from '#shared/logger';
+
+/**
+ * The events operators count and auditors read: each is one structured log line (who, from where, which
+ * request) and one metric. Only identifiers go in; never a password, a hash, a token or an email address.
+ */
+export const EVENTS = {
+  signup: 'signups',
+  loginSucceeded: 'loginsSucceeded',
+  loginFailed: 'loginsFailed',
+  logout: 'logouts',
+  registrationCreated: 'registrationsCreated',
+  registrationDeleted: 'registrationsDeleted',
+  paymentRecorded: 'paymentsRecorded',
+  reminderSent: 'remindersSent',
+  deadlineFailures: 'deadlineFailures',
+  expiredDeleted: 'expiredDeleted',
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+
+export interface EventFields {
+  userId?: string;
+  username?: string;
+  registrationId?: string;
+  [key: string]: string | number | boolean | undefined;
+}
+
+/** Who asked and from where, from the API Gateway event. */
+export const requestFacts = (event: APIGatewayProxyEventV2) => ({
+  clientIp: event.requestContext.http.sourceIp,
+  requestId: event.requestContext.requestId,
+});
+
+export function recordEvent(name: EventName, fields: EventFields = {}, count = 1): void {
+  if (count === 0) return;
+  logger.info(name, { event: name, ...fields, ...(count === 1 ? {} : { count }) });
+  metrics.addMetric(EVENTS[name], MetricUnit.Count, count);
+}
