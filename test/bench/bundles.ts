@@ -1,0 +1,91 @@
+/**
+ * `npm run bundles [-- --from cdk.out]`: each function's bundle as the stack builds it (synthesized with
+ * bundling on, unless --from names an existing cloud assembly), its size, its gzipped size, and its cold
+ * load: the median, over 10 fresh Node.js processes, of the time to import the bundle (the handler module
+ * with its settings validated and its clients built), measured inside each process so process start-up is
+ * not counted. Fails when a bundle is over the budget.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+/** The budget per bundle; the AWS SDK, jose, bcryptjs, zod/mini and Powertools together come to about 490 KB. */
+export const BUNDLE_BUDGET_BYTES = 500 * 1024;
+const RUNS = 10;
+
+const { values } = parseArgs({ options: { from: { type: 'string' }, json: { type: 'string' } } });
+const assembly = values.from ?? mkdtempSync(join(tmpdir(), 'pistus-bundles-'));
+if (!values.from) {
+  execFileSync('npx', ['cdk', 'synth', '--quiet', '-c', 'deployId=bundles', '-o', assembly], {
+    stdio: 'ignore',
+  });
+}
+
+const templateFile = readdirSync(assembly).find((file) => /^Pistus-.+\.template\.json$/.test(file));
+if (!templateFile) throw new Error(`no Pistus stack template in ${assembly}`);
+const template = JSON.parse(readFileSync(join(assembly, templateFile), 'utf8')) as {
+  Resources: Record<string, { Type: string; Metadata?: Record<string, string> }>;
+};
+const bundles = Object.entries(template.Resources)
+  .filter(
+    ([, r]) =>
+      r.Type === 'AWS::Lambda::Function' && r.Metadata?.['aws:cdk:path']?.endsWith('/Function/Resource'),
+  )
+  .map(([, r]) => ({
+    name: (r.Metadata?.['aws:cdk:path'] ?? '').split('/')[1] ?? '?',
+    file: join(assembly, r.Metadata?.['aws:asset:path'] ?? '', 'index.mjs'),
+  }));
+
+// What a function sees at cold start, so importing the bundle runs its real initialization.
+const env = {
+  ...process.env,
+  STAGE: 'local',
+  USERS_TABLE: 'users',
+  SESSIONS_TABLE: 'sessions',
+  REGISTRATIONS_TABLE: 'registrations',
+  SIGNING_KEYS: JSON.stringify({ kid: 'bench', secret: 'b'.repeat(43) }),
+  PASSWORD_PEPPER: 'p'.repeat(43),
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  LOG_LEVEL: 'SILENT',
+};
+const importMs = (file: string) => {
+  const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`;
+  const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`);
+  return Number(result.stdout.trim());
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+const rows = bundles.map(({ name, file }) => {
+  const bytes = statSync(file).size;
+  const times = Array.from({ length: RUNS }, () => importMs(file));
+  return {
+    name,
+    bytes,
+    gzipBytes: gzipSync(readFileSync(file)).length,
+    coldLoadMs: +median(times).toFixed(1),
+    coldLoadMinMs: +Math.min(...times).toFixed(1),
+    coldLoadMaxMs: +Math.max(...times).toFixed(1),
+    overBudget: bytes > BUNDLE_BUDGET_BYTES,
+  };
+});
+
+const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
+console.log(`function              size     gzip    cold load (median of ${RUNS}, min-max)`);
+for (const r of rows) {
+  console.log(
+    `${r.name.padEnd(20)} ${kb(r.bytes).padStart(7)} ${kb(r.gzipBytes).padStart(7)}    ${r.coldLoadMs} ms (${r.coldLoadMinMs}-${r.coldLoadMaxMs})${r.overBudget ? '  OVER BUDGET' : ''}`,
+  );
+}
+console.log(`budget: ${kb(BUNDLE_BUDGET_BYTES)} per bundle`);
+if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 2));
+if (rows.some((r) => r.overBudget)) process.exit(1);
