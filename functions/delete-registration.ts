@@ -6,7 +6,13 @@ import { sessionViewer } from '#shared/sessions';
 export const handler = httpHandler(
   { session: 'required' },
   async ({ session, event, services: { registrations } }) => {
-    await registrations.remove(sessionViewer(session), event.pathParameters?.id ?? '');
+    const id = event.pathParameters?.id ?? '';
+    await registrations.remove(sessionViewer(session), id);
+    recordEvent('registrationDeleted', {
+      userId: session.userId,
+      registrationId: id,
+      ...requestFacts(event),
+    });
     return { status: 204 };
   },
 );
