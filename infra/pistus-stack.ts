@@ -260,6 +260,9 @@ export class PistusStack extends Stack {
       alarms.watchFunction(job.name, fn);
       alarms.watchDeadLetters(job.name, deadLetters);
       if (job.runOnDeploy) this.invokeOnEveryDeploy(job.name, fn, settings.deployId);
+      new CfnOutput(this, `${job.name[0]?.toUpperCase()}${job.name.slice(1)}FunctionName`, {
+        value: fn.functionName,
+      });
     }
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });

@@ -72,7 +72,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     name: 'login',
     routes: ['POST /login'],
     tables: [
-      { table: usersTable, actions: ['GetItem'] },
+      // UpdateItem: a legacy or cheaper hash is replaced at login.
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       { table: sessionsTable, actions: ['PutItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],

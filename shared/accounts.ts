@@ -21,7 +21,10 @@ export interface Accounts {
   createAccount(account: { username: string; password: string; role: Role }): Promise<UserRecord>;
   /** Creates a `user`: self-service signup never makes anything else. */
   signUp(credentials: { username: string; password: string }): Promise<UserRecord>;
-  /** The user when the password matches; null otherwise, after the same work either way. */
+  /**
+   * The user when the password matches (its hash upgraded if it was of an older format or cost); null
+   * otherwise, after the same work either way.
+   */
   checkCredentials(credentials: { username: string; password: string }): Promise<UserRecord | null>;
 }
 
@@ -62,7 +65,14 @@ export function createAccounts(deps: {
         await passwords.verifyAgainstDummy(password);
         return null;
       }
-      return (await passwords.verify(password, user.passwordHash)) ? user : null;
+      const matches = await passwords.verify(password, user.passwordHash);
+      // A disabled account gets the same answer as a wrong password, after the same work.
+      if (!matches || user.disabled) return null;
+      // OWASP Password Storage: upgrade a legacy or cheaper hash while the password is at hand.
+      if (passwords.needsRehash(user.passwordHash)) {
+        await users.replacePasswordHash(user.username, user.passwordHash, await passwords.hash(password));
+      }
+      return user;
     },
   };
 }

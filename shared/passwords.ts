@@ -12,6 +12,11 @@ import bcrypt from 'bcryptjs';
 const CURRENT_PREFIX = '$pistus1$';
 const LEGACY_BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
 
+/** A stored format this module verifies: its own, or plain bcrypt from another system. */
+export const isSupportedHash = (stored: string): boolean =>
+  LEGACY_BCRYPT.test(stored) ||
+  (stored.startsWith(CURRENT_PREFIX) && LEGACY_BCRYPT.test(stored.slice(CURRENT_PREFIX.length)));
+
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
   verify(password: string, stored: string): Promise<boolean>;

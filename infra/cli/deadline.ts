@@ -1,27 +1,48 @@
 /**
- * `npm run deadline -- [--now <ISO-8601>]`: runs the payment-deadline job once against the running local
- * stack, as of `now` (default: the real time), and prints its summary. Exits 1 when something was left
- * unprocessed, as the Lambda invocation would fail.
+ * `npm run deadline -- [--now <ISO-8601>] [--stack STACK]`: runs the payment-deadline job once and prints its
+ * summary: against the running local stack by default, or by invoking the deployed job function of a stage
+ * (--stack Pistus-dev, AWS credentials from the environment). Exits 1 when something was left unprocessed,
+ * as the Lambda invocation fails then.
  */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fail, parseFlags } from '#infra/cli/args';
 import { useLocalStack } from '#infra/cli/local-target';
+import { stackOutputs } from '#infra/cli/stack-target';
 import { invokeJob } from '#infra/local/job-runner';
 
-const usage = 'usage: npm run deadline -- [--now 2030-01-01T00:00:00Z] [--state .local/stack.json]';
+const usage =
+  'usage: npm run deadline -- [--now 2030-01-01T00:00:00Z] [--stack Pistus-dev] [--state .local/stack.json]';
 const { values } = parseFlags(
   process.argv.slice(2),
-  { now: { type: 'string' }, state: { type: 'string' } },
+  { now: { type: 'string' }, state: { type: 'string' }, stack: { type: 'string' } },
   usage,
 );
 if (values.now !== undefined && Number.isNaN(Date.parse(values.now)))
   fail(`--now: not an ISO-8601 date-time\n${usage}`);
 
+async function invokeDeployed(stack: string) {
+  const functionName = (await stackOutputs(stack)).DeadlineFunctionName;
+  if (!functionName) throw new Error(`stack ${stack} has no DeadlineFunctionName output`);
+  const result = await new LambdaClient({}).send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      Payload: new TextEncoder().encode(JSON.stringify(values.now ? { now: values.now } : {})),
+    }),
+  );
+  const payload = new TextDecoder().decode(result.Payload);
+  if (result.FunctionError) throw new Error(`the job failed: ${payload}`);
+  return JSON.parse(payload) as unknown;
+}
+
 try {
-  const state = useLocalStack(values.state);
-  process.env.LOG_LEVEL ??= 'WARN';
-  const summary = await invokeJob('deadline', values.now);
-  console.log(JSON.stringify(summary));
-  console.log(`Reminder emails: ${state.sesUrl}`);
+  if (values.stack) {
+    console.log(JSON.stringify(await invokeDeployed(values.stack)));
+  } else {
+    const state = useLocalStack(values.state);
+    process.env.LOG_LEVEL ??= 'WARN';
+    console.log(JSON.stringify(await invokeJob('deadline', values.now)));
+    console.log(`Reminder emails: ${state.sesUrl}`);
+  }
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);

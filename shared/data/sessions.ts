@@ -1,4 +1,10 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Role } from '#shared/data/users';
 import { sessionsTable } from '#shared/tables';
 
@@ -22,11 +28,19 @@ export interface SessionsTable {
   findSession(sid: string): Promise<SessionRecord | undefined>;
   /** Idempotent: revoking a session that is gone is not an error. */
   revokeSession(sid: string): Promise<void>;
+  /** Ends every session of a user (log out everywhere); returns how many there were. */
+  revokeUserSessions(userId: string): Promise<number>;
 }
+
+const [byUser] = sessionsTable.indexes;
 
 export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: string): SessionsTable {
   const key = (sid: string) => ({ [sessionsTable.partitionKey]: sid });
+  const revokeSession = async (sid: string) => {
+    await db.send(new DeleteCommand({ TableName: tableName, Key: key(sid) }));
+  };
   return {
+    revokeSession,
     async putSession(session) {
       await db.send(
         new PutCommand({
@@ -45,8 +59,26 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
       );
       return result.Item as SessionRecord | undefined;
     },
-    async revokeSession(sid) {
-      await db.send(new DeleteCommand({ TableName: tableName, Key: key(sid) }));
+    async revokeUserSessions(userId) {
+      let revoked = 0;
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: byUser?.name,
+            KeyConditionExpression: 'userId = :user',
+            ExpressionAttributeValues: { ':user': userId },
+            ProjectionExpression: 'sid',
+            ExclusiveStartKey: start,
+          }),
+        );
+        start = page.LastEvaluatedKey;
+        // Deleted one by one in parallel: a user has few sessions, and each delete is idempotent.
+        await Promise.all((page.Items ?? []).map((item) => revokeSession(String(item.sid))));
+        revoked += page.Items?.length ?? 0;
+      } while (start);
+      return revoked;
     },
   };
 }

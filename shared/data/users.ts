@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '#shared/data/dynamodb';
 import { usersTable } from '#shared/tables';
 
@@ -11,6 +17,8 @@ export interface UserRecord {
   passwordHash: string;
   role: Role;
   createdAt: string;
+  /** A disabled account cannot log in; disabling it also ends its sessions. */
+  disabled?: boolean;
 }
 
 /** Usernames are unique without regard to case; the key is the one place that rule lives. */
@@ -24,7 +32,18 @@ export interface UsersTable {
   /** Adds a user; throws UsernameTakenError when the name exists in any case, even under concurrent signups. */
   createUser(user: UserRecord): Promise<void>;
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
+  /** Every account, a page at a time: for operators, never on a request path. */
+  listUsers(): AsyncGenerator<UserRecord[]>;
+  /** Replaces a hash, provided it is still the one read (a concurrent change wins). */
+  replacePasswordHash(username: string, oldHash: string, newHash: string): Promise<void>;
+  /** Marks the account disabled; undefined when there is no such user. */
+  disableUser(username: string): Promise<UserRecord | undefined>;
 }
+
+const toUser = (item: Record<string, unknown>): UserRecord => {
+  const { id, username, passwordHash, role, createdAt, disabled } = item as unknown as UserRecord;
+  return { id, username, passwordHash, role, createdAt, ...(disabled ? { disabled } : {}) };
+};
 
 export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string): UsersTable {
   const key = (username: string) => ({ [usersTable.partitionKey]: usernameKey(username) });
@@ -50,8 +69,49 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
         new GetCommand({ TableName: tableName, Key: key(username), ConsistentRead: true }),
       );
       if (!result.Item) return undefined;
-      const { id, username: name, passwordHash, role, createdAt } = result.Item as UserRecord;
-      return { id, username: name, passwordHash, role, createdAt };
+      return toUser(result.Item);
+    },
+    async *listUsers() {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
+        start = page.LastEvaluatedKey;
+        yield (page.Items ?? []).map(toUser);
+      } while (start);
+    },
+    async replacePasswordHash(username, oldHash, newHash) {
+      await db
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'SET passwordHash = :new',
+            ConditionExpression: 'passwordHash = :old',
+            ExpressionAttributeValues: { ':old': oldHash, ':new': newHash },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
+    },
+    async disableUser(username) {
+      try {
+        const result = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'SET disabled = :true',
+            ConditionExpression: 'attribute_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': usersTable.partitionKey },
+            ExpressionAttributeValues: { ':true': true },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toUser(result.Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -153,10 +153,11 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets login read users but not write them, and write sessions', () => {
+  it('lets login read users and update (not create or delete) them, and write sessions', () => {
     const { users, sessions } = permissions('login');
     expect(users.has('dynamodb:GetItem')).toBe(true);
-    expect([...users].some((action) => /Put|Delete|Update|BatchWrite/.test(action))).toBe(false);
+    expect(users.has('dynamodb:UpdateItem')).toBe(true);
+    expect([...users].some((action) => /Put|Delete|BatchWrite/.test(action))).toBe(false);
     expect(sessions.has('dynamodb:PutItem')).toBe(true);
   });
 
@@ -200,7 +201,7 @@ describe('least privilege', () => {
 describe("each function's table permissions, pinned", () => {
   const expected: Record<string, string[]> = {
     signup: ['PutItem sessions', 'PutItem users'],
-    login: ['GetItem users', 'PutItem sessions'],
+    login: ['GetItem users', 'PutItem sessions', 'UpdateItem users'],
     logout: ['DeleteItem sessions'],
     'check-session': ['GetItem sessions'],
     home: ['GetItem sessions'],

@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import bcrypt from 'bcryptjs';
+import { describe, expect, it } from 'vitest';
+import { db, tableName } from './emulator.ts';
+import { call, PASSWORD, sessionToken, signUp, uniqueUsername } from './http-client.ts';
+import { operator } from './operator.ts';
+
+const storedHash = async (username: string) =>
+  (
+    await db.send(
+      new GetCommand({ TableName: tableName('users'), Key: { usernameKey: username.toLowerCase() } }),
+    )
+  ).Item?.passwordHash as string | undefined;
+
+describe('npm run account -- import', () => {
+  it('imports users with their bcrypt hashes: they log in with their old passwords, and the hash is upgraded', async () => {
+    const pg = uniqueUsername('pg');
+    const flask = uniqueUsername('flask');
+    const file = join(mkdtempSync(join(tmpdir(), 'import-')), 'users.csv');
+    writeFileSync(
+      file,
+      [
+        'username,password_hash',
+        `${pg},${(await bcrypt.hash('pgcrypto password', 4)).replace('$2b$', '$2a$')}`,
+        `${flask},${await bcrypt.hash('flask password', 4)}`,
+        'x,not-a-hash',
+      ].join('\n'),
+    );
+    const result = operator('account', ['import', file]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('line 4: username must be');
+    expect(JSON.parse(result.stdout)).toEqual({ imported: 2, skipped: 1 });
+
+    expect(await storedHash(pg)).toMatch(/^\$2a\$04\$/);
+    expect((await call('POST', '/login', { json: { username: pg, password: 'wrong' } })).status).toBe(401);
+    expect(
+      (await call('POST', '/login', { json: { username: pg, password: 'pgcrypto password' } })).status,
+    ).toBe(200);
+    expect(await storedHash(pg)).toMatch(/^\$pistus1\$\$2b\$04\$/);
+    // And the upgraded hash still verifies.
+    expect(
+      (await call('POST', '/login', { json: { username: pg, password: 'pgcrypto password' } })).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', '/login', { json: { username: flask, password: 'flask password' } })).status,
+    ).toBe(200);
+  });
+
+  it('skips a user that already exists, and says so', async () => {
+    const { username } = await signUp();
+    const file = join(mkdtempSync(join(tmpdir(), 'import-')), 'users.jsonl');
+    writeFileSync(
+      file,
+      JSON.stringify({ username: username.toUpperCase(), hash: await bcrypt.hash('x', 4) }),
+    );
+    const result = operator('account', ['import', file]);
+    expect(result.stderr).toContain('line 1: username');
+    expect(result.stderr).toContain('already taken');
+  });
+});
+
+describe('npm run account -- disable and list', () => {
+  it('disabling an account ends its sessions and refuses its logins with the usual 401', async () => {
+    const { username, token } = await signUp();
+    const other = sessionToken(
+      await call('POST', '/login', { json: { username, password: PASSWORD } }),
+    ) as string;
+    const result = operator('account', ['disable', '--username', username]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ disabled: username, sessionsEnded: 2 });
+    expect((await call('GET', '/home', { token })).status).toBe(401);
+    expect((await call('GET', '/home', { token: other })).status).toBe(401);
+    const login = await call('POST', '/login', { json: { username, password: PASSWORD } });
+    const unknown = await call('POST', '/login', {
+      json: { username: uniqueUsername(), password: PASSWORD },
+    });
+    expect(login.status).toBe(401);
+    expect(login.text).toBe(unknown.text);
+  });
+
+  it('disabling an unknown user fails with a message', () => {
+    const result = operator('account', ['disable', '--username', 'nobody_here']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('no user named nobody_here');
+  });
+
+  it('lists accounts without their hashes', async () => {
+    const { username } = await signUp();
+    const result = operator('account', ['list']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`"username":"${username}","role":"user"`);
+    expect(result.stdout).not.toMatch(/\$2[aby]\$|\$pistus1\$|passwordHash/);
+  });
+
+  it('refuses an unknown command with the usage', () => {
+    const result = operator('account', ['promote']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('usage: npm run account');
+  });
+});
