@@ -358,6 +358,39 @@ describe('alarms', () => {
   });
 });
 
+describe('operability', () => {
+  it('tags what an operator searches by with the stage, and names the API and alarm topic after it', () => {
+    for (const type of [
+      'AWS::Lambda::Function',
+      'AWS::SQS::Queue',
+      'AWS::SecretsManager::Secret',
+      'AWS::SNS::Topic',
+    ]) {
+      for (const resource of Object.values(template.findResources(type))) {
+        expect(resource.Properties.Tags, type).toEqual(
+          expect.arrayContaining([{ Key: 'pistus:stage', Value: 'dev' }]),
+        );
+      }
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'pistus-dev' });
+    synth({ stage: 'prod' }).hasResourceProperties('AWS::SNS::Topic', { TopicName: 'pistus-prod-alarms' });
+  });
+
+  it('keeps every log group for a set time', () => {
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThanOrEqual(apiFunctions.length + jobs.length + 1);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('runs every function with source maps on, for readable stack traces from the minified bundles', () => {
+    for (const [, fn] of Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) =>
+      [...apiFunctions, ...jobs].some((d) => id.startsWith(`${logicalPrefix(d.name)}Function`)),
+    )) {
+      expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+});
+
 describe('the API stage', () => {
   it('writes JSON access logs without headers, so no cookie or token is ever logged', () => {
     const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0];
