@@ -8,7 +8,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
@@ -55,7 +56,8 @@ const env = {
   LOG_LEVEL: 'SILENT',
 };
 const importMs = (file: string) => {
-  const script = `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`;
+  const url = pathToFileURL(resolve(file)).href;
+  const script = `const t=performance.now();await import(${JSON.stringify(url)});console.log(performance.now()-t)`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     env,
     encoding: 'utf8',
