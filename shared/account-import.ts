@@ -1,4 +1,4 @@
-import { USERNAME_PATTERN } from '#shared/credentials';
+import { USERNAME_PATTERN, USERNAME_RULE } from '#shared/username';
 import { isSupportedHash } from '#shared/passwords';
 
 export interface ImportRow {
@@ -30,7 +30,7 @@ export function parseImport(text: string): { rows: ImportRow[]; problems: Import
     if (typeof fields === 'string') return problems.push({ line, reason: fields });
     const { username, hash } = fields;
     if (!USERNAME_PATTERN.test(username)) {
-      return problems.push({ line, reason: 'username must be 3-32 characters of A-Z a-z 0-9 . _ -' });
+      return problems.push({ line, reason: `username ${USERNAME_RULE}` });
     }
     if (!isSupportedHash(hash))
       return problems.push({ line, reason: 'hash is not a bcrypt hash ($2a$, $2b$ or $2y$)' });

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
+import { passwordProblem } from '#shared/password-policy';
+import { USERNAME_PATTERN, USERNAME_RULE } from '#shared/username';
 
 /** The account rules of the contract, in one place: the API, the CLI and the tests all read these. */
-export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
 export const PASSWORD_MAX_LENGTH = 256;
 
 const codePoints = (value: string) => [...value].length;
@@ -9,9 +10,7 @@ const aString = () => z.string({ error: 'must be a string' });
 const jsonObject = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
   z.strictObject(shape, { error: 'must be a JSON object' });
 
-export const usernameSchema = aString().check(
-  z.regex(USERNAME_PATTERN, 'must be 3-32 characters of A-Z a-z 0-9 . _ -'),
-);
+export const usernameSchema = aString().check(z.regex(USERNAME_PATTERN, USERNAME_RULE));
 
 /**
  * NIST SP 800-63B §3.1.1.2: a minimum length, a generous maximum, any characters, no composition rules.
@@ -33,6 +32,9 @@ export const signupBodySchema = (minLength: number) =>
     password_confirmation: z.optional(aString()),
   }).check(
     z.superRefine((body, ctx) => {
+      const problem = passwordProblem(body.password, body.username);
+      if (problem)
+        ctx.issues.push({ code: 'custom', input: body.password, path: ['password'], message: problem });
       if (body.password_confirmation !== undefined && body.password_confirmation !== body.password) {
         ctx.issues.push({
           code: 'custom',

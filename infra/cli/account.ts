@@ -20,8 +20,10 @@ import { passwordSchema, usernameSchema } from '#shared/credentials';
 import { createDocumentClient } from '#shared/data/dynamodb';
 import { sessionsTableAccess } from '#shared/data/sessions';
 import { UsernameTakenError, usersTableAccess } from '#shared/data/users';
+import { passwordProblem } from '#shared/password-policy';
 import { createPasswordHasher } from '#shared/passwords';
 import { loadPepper } from '#shared/secrets';
+import { USERNAME_RULE } from '#shared/username';
 
 const usage = `usage: npm run account -- <command> [--stack STACK] [--state FILE]
   create --username NAME [--role user|admin]
@@ -44,7 +46,7 @@ const { values, positionals } = parseFlags(
 
 const username = () => {
   const parsed = usernameSchema.safeParse(values.username);
-  if (!parsed.success) fail(`--username: must be 3-32 characters of A-Z a-z 0-9 . _ -\n${usage}`);
+  if (!parsed.success) fail(`--username: ${USERNAME_RULE}\n${usage}`);
   return parsed.data;
 };
 
@@ -69,6 +71,8 @@ const commands: Record<string, () => Promise<void>> = {
     const password = await readPassword(`Password for ${name}: `);
     const valid = passwordSchema(config.PASSWORD_MIN_LENGTH).safeParse(password);
     if (!valid.success) fail(`password: ${valid.error.issues[0]?.message ?? 'invalid'}`);
+    const problem = passwordProblem(password, name);
+    if (problem) fail(`password: ${problem}`);
     const accounts = createAccounts({
       users,
       passwords: async () =>

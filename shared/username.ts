@@ -1,0 +1,3 @@
+/** Usernames: 3-32 characters of A-Z a-z 0-9 . _ -, unique without regard to case. */
+export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{3,32}$/;
+export const USERNAME_RULE = 'must be 3-32 characters of A-Z a-z 0-9 . _ -';
