@@ -25,7 +25,7 @@ export async function handler(event: Partial<ScheduledEvent> & { now?: string },
   recordEvent('expiredDeleted', {}, summary.deleted);
   recordEvent('reminderSent', {}, summary.reminded);
   recordEvent('deadlineFailures', {}, summary.failed);
-  metrics.publishStoredMetrics();
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   // Failing the invocation is what makes EventBridge retry and, after that, the dead-letter queue see it.
   if (summary.failed > 0) throw new Error(`deadline job left ${summary.failed} registrations unprocessed`);
   return summary;

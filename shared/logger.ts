@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
 
 /**
  * One JSON logger per container, correlated by request id (the handlers inject the Lambda context). What
@@ -17,3 +18,14 @@ export const metrics = new Metrics({
   serviceName: 'pistus',
   defaultDimensions: { stage: process.env.STAGE ?? 'local' },
 });
+
+/**
+ * Writes the invocation's metrics, if it recorded any, after it answers or fails. Powertools' own middleware
+ * warns on every invocation without a metric (every session check); there is nothing to report then.
+ */
+export function flushMetrics(): MiddlewareObj {
+  const flush = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: flush, onError: flush };
+}

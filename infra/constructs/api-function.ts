@@ -19,6 +19,7 @@ export interface PistusFunctionProps {
 }
 
 const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
+const lambdaCredentials = fileURLToPath(new URL('../../shared/aws/lambda-credentials.ts', import.meta.url));
 
 /**
  * Every function of the product with the same defaults: the newest Node.js runtime on arm64, one ESM bundle
@@ -65,6 +66,8 @@ export class PistusFunction extends Construct {
         mainFields: ['module', 'main'],
         // Parts of the SDK still call require(); ESM output needs one defined.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+        // Lambda provides credentials in the environment: the rest of the SDK's default chain is not bundled.
+        esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': lambdaCredentials },
       },
     });
   }

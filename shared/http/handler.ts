@@ -1,6 +1,5 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
@@ -12,7 +11,7 @@ import { unauthorized } from '#shared/http/errors';
 import { jsonBody, type ParsedEvent } from '#shared/http/json-body';
 import { type HttpResult, toApiGatewayResult } from '#shared/http/response';
 import { responseHeaders } from '#shared/http/response-headers';
-import { logger, metrics } from '#shared/logger';
+import { flushMetrics, logger } from '#shared/logger';
 import { getServices, type Services } from '#shared/services';
 
 type SessionMode = 'required' | 'optional' | 'none';
@@ -56,7 +55,7 @@ export function httpHandler<Body = undefined, Mode extends SessionMode = 'none'>
 
   const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
+    .use(flushMetrics())
     .use(httpHeaderNormalizer())
     .use(responseHeaders());
   if (options.body) stack.use(jsonBody(options.body(config)) as MiddlewareObj);
