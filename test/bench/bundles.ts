@@ -13,8 +13,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 
-/** The budget per bundle; the AWS SDK, jose, bcryptjs, zod/mini and Powertools together come to about 490 KB. */
-export const BUNDLE_BUDGET_BYTES = 500 * 1024;
+/**
+ * The budget per bundle. The DynamoDB and Secrets Manager clients, jose, bcryptjs, zod/mini, middy and
+ * Powertools come to about 350 KB; signup adds the compressed common-password list (about 50 KB).
+ */
+export const BUNDLE_BUDGET_BYTES = 450 * 1024;
 const RUNS = 10;
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, json: { type: 'string' } } });
