@@ -102,6 +102,7 @@ export class PistusStack extends Stack {
       ALLOWED_ORIGINS: settings.allowedOrigins.join(','),
       COOKIE_SAME_SITE: settings.cookieSameSite,
       SESSION_TTL_SECONDS: String(settings.sessionTtlSeconds),
+      SESSION_IDLE_SECONDS: String(settings.sessionIdleSeconds),
       BCRYPT_COST: String(settings.bcryptCost),
       ...Object.fromEntries(
         tables.map((table) => [table.envVar, this.table(tableResources, table).tableName]),

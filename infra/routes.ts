@@ -42,7 +42,13 @@ export interface JobDeclaration extends FunctionDeclaration {
 
 const PASSWORD_MEMORY_MB = 1769;
 const DEFAULT_MEMORY_MB = 512;
-const readSession: TableGrant = { table: sessionsTable, actions: ['GetItem'] };
+// UpdateItem: a session's last activity is written (at most once a minute) for the idle timeout.
+const readSession: TableGrant = { table: sessionsTable, actions: ['GetItem', 'UpdateItem'] };
+const endSessions: TableGrant = {
+  table: sessionsTable,
+  actions: ['GetItem', 'UpdateItem', 'Query', 'DeleteItem'],
+  indexes: ['byUser'],
+};
 
 /** A route that needs a signed-in user: it reads the session and verifies its token. */
 const authenticated = (
@@ -97,6 +103,20 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     name: 'home',
     routes: ['GET /home', 'POST /home'],
     tables: [readSession],
+    secrets: ['signing-keys'],
+    memoryMb: DEFAULT_MEMORY_MB,
+  },
+  {
+    name: 'change-password',
+    routes: ['POST /password'],
+    tables: [{ table: usersTable, actions: ['GetItem', 'UpdateItem'] }, endSessions],
+    secrets: ['signing-keys', 'password-pepper'],
+    memoryMb: PASSWORD_MEMORY_MB,
+  },
+  {
+    name: 'end-sessions',
+    routes: ['DELETE /sessions'],
+    tables: [endSessions],
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },

@@ -20,6 +20,7 @@ const stackSettingsSchema = z.object({
   apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),
   /** Where alarms go: an email address subscribed to the alarm topic (it must confirm the subscription). */
   alarmEmail: z.optional(z.email()),
+  sessionIdleSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 1800),
   bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
 });
 

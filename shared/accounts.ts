@@ -26,6 +26,12 @@ export interface Accounts {
    * otherwise, after the same work either way.
    */
   checkCredentials(credentials: { username: string; password: string }): Promise<UserRecord | null>;
+  /** Replaces the password after checking the current one; false when that check fails. */
+  changePassword(change: {
+    username: string;
+    currentPassword: string;
+    newPassword: string;
+  }): Promise<boolean>;
 }
 
 export function createAccounts(deps: {
@@ -55,24 +61,34 @@ export function createAccounts(deps: {
     await users.createUser(user);
     return user;
   }
+  async function checkCredentials({ username, password }: { username: string; password: string }) {
+    const [passwords, user] = await Promise.all([deps.passwords(), users.findUserByUsername(username)]);
+    // An unknown user costs one bcrypt compare too, so timing does not tell which names exist.
+    if (!user) {
+      await passwords.verifyAgainstDummy(password);
+      return null;
+    }
+    const matches = await passwords.verify(password, user.passwordHash);
+    // A disabled account gets the same answer as a wrong password, after the same work.
+    if (!matches || user.disabled) return null;
+    // OWASP Password Storage: upgrade a legacy or cheaper hash while the password is at hand.
+    if (passwords.needsRehash(user.passwordHash)) {
+      await users.replacePasswordHash(user.username, user.passwordHash, await passwords.hash(password));
+    }
+    return user;
+  }
   return {
     createAccount,
-    signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
-    async checkCredentials({ username, password }) {
-      const [passwords, user] = await Promise.all([deps.passwords(), users.findUserByUsername(username)]);
-      // An unknown user costs one bcrypt compare too, so timing does not tell which names exist.
-      if (!user) {
-        await passwords.verifyAgainstDummy(password);
-        return null;
-      }
-      const matches = await passwords.verify(password, user.passwordHash);
-      // A disabled account gets the same answer as a wrong password, after the same work.
-      if (!matches || user.disabled) return null;
-      // OWASP Password Storage: upgrade a legacy or cheaper hash while the password is at hand.
-      if (passwords.needsRehash(user.passwordHash)) {
-        await users.replacePasswordHash(user.username, user.passwordHash, await passwords.hash(password));
-      }
-      return user;
+    checkCredentials,
+    async changePassword({ username, currentPassword, newPassword }) {
+      const user = await checkCredentials({ username, password: currentPassword });
+      if (!user) return false;
+      const passwords = await deps.passwords();
+      const current = await users.findUserByUsername(username);
+      if (!current) return false;
+      await users.replacePasswordHash(username, current.passwordHash, await passwords.hash(newPassword));
+      return true;
     },
+    signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
   };
 }

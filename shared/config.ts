@@ -38,6 +38,7 @@ const settingsSchema = z
     TOKEN_ISSUER: text('pistus'),
     TOKEN_AUDIENCE: text('pistus-api'),
     SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 12 * 3600),
+    SESSION_IDLE_SECONDS: integer(60, 30 * 24 * 3600, 30 * 60),
     BCRYPT_COST: integer(4, 15, 12),
     PASSWORD_MIN_LENGTH: integer(8, 256, 8),
     COOKIE_NAME: z._default(z.string().check(z.regex(/^[A-Za-z0-9_-]+$/)), '__Host-session'),

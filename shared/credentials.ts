@@ -58,5 +58,15 @@ export const loginBodySchema = jsonObject({
   ),
 });
 
+/** A password change: the current password proves it is the user; the new one meets the signup rules. */
+export const passwordChangeSchema = (minLength: number) =>
+  jsonObject({
+    currentPassword: aString().check(
+      z.minLength(1, 'is required'),
+      z.maxLength(PASSWORD_MAX_LENGTH * 4, 'is too long'),
+    ),
+    newPassword: passwordSchema(minLength),
+  });
+
 export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;
 export type LoginBody = z.infer<typeof loginBodySchema>;

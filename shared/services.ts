@@ -49,6 +49,7 @@ export async function buildServices(config: Settings, clock: Clock = systemClock
       tokens,
       clock,
       lifetimeSeconds: config.SESSION_TTL_SECONDS,
+      idleSeconds: config.SESSION_IDLE_SECONDS,
     }),
     registrations: createRegistrations({
       table: registrationsTableAccess(db, config.REGISTRATIONS_TABLE),

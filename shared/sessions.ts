@@ -32,16 +32,27 @@ export interface Sessions {
   resolve(token: string | undefined): Promise<SessionRecord | null>;
   /** Revokes the token's session on the server and says whose it was; a missing or invalid token is a no-op. */
   end(token: string | undefined): Promise<SessionClaims | null>;
+  /** Ends every session of the user but `keepSid` (log out everywhere else, or everywhere); returns how many. */
+  endAllOf(userId: string, keepSid?: string): Promise<number>;
   readonly lifetimeSeconds: number;
 }
+
+/**
+ * How often a session's last activity is written. Writing it on every request would double the cost of
+ * each check; once a minute keeps the idle timeout exact to within that minute.
+ */
+const TOUCH_INTERVAL_SECONDS = 60;
 
 export function createSessions(deps: {
   table: SessionsTable;
   tokens: TokenService;
   clock: Clock;
+  /** Absolute lifetime (ASVS 5.0 V7.3.2): the session ends this long after login, active or not. */
   lifetimeSeconds: number;
+  /** Idle timeout (ASVS 5.0 V7.3.1): the session ends after this long without a request. */
+  idleSeconds: number;
 }): Sessions {
-  const { table, tokens, clock, lifetimeSeconds } = deps;
+  const { table, tokens, clock, lifetimeSeconds, idleSeconds } = deps;
   return {
     lifetimeSeconds,
     async start(user) {
@@ -55,6 +66,7 @@ export function createSessions(deps: {
         role: user.role,
         userCreatedAt: user.createdAt,
         createdAt: now.toISOString(),
+        lastSeenAt: epochSeconds(now),
         expiresAt: epochSeconds(expires),
       };
       await table.putSession(session);
@@ -65,11 +77,14 @@ export function createSessions(deps: {
       const claims = await tokens.verify(token);
       if (!claims) return null;
       const session = await table.findSession(claims.sid);
+      const now = epochSeconds(clock());
       // TTL deletes lazily (up to days later), so expiry is enforced here on every read.
-      if (!session || session.userId !== claims.sub || session.expiresAt <= epochSeconds(clock()))
-        return null;
+      if (!session || session.userId !== claims.sub || session.expiresAt <= now) return null;
+      if (now - session.lastSeenAt >= idleSeconds) return null;
+      if (now - session.lastSeenAt >= TOUCH_INTERVAL_SECONDS) await table.touchSession(session.sid, now);
       return session;
     },
+    endAllOf: (userId, keepSid) => table.revokeUserSessions(userId, keepSid),
     async end(token) {
       const claims = token ? await tokens.verify(token) : null;
       if (claims) await table.revokeSession(claims.sid);

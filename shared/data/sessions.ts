@@ -4,7 +4,9 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '#shared/data/dynamodb';
 import type { Role } from '#shared/data/users';
 import { sessionsTable } from '#shared/tables';
 
@@ -19,6 +21,8 @@ export interface SessionRecord {
   role: Role;
   userCreatedAt: string;
   createdAt: string;
+  /** Epoch seconds of the last request, for the idle timeout; written at most once a minute. */
+  lastSeenAt: number;
   /** Epoch seconds; DynamoDB's TTL removes the item some time after, so readers check it too. */
   expiresAt: number;
 }
@@ -28,8 +32,10 @@ export interface SessionsTable {
   findSession(sid: string): Promise<SessionRecord | undefined>;
   /** Idempotent: revoking a session that is gone is not an error. */
   revokeSession(sid: string): Promise<void>;
-  /** Ends every session of a user (log out everywhere); returns how many there were. */
-  revokeUserSessions(userId: string): Promise<number>;
+  /** Ends every session of a user but `keepSid`; returns how many it ended. */
+  revokeUserSessions(userId: string, keepSid?: string): Promise<number>;
+  /** Records activity; a session revoked meanwhile stays revoked. */
+  touchSession(sid: string, lastSeenAt: number): Promise<void>;
 }
 
 const [byUser] = sessionsTable.indexes;
@@ -59,7 +65,22 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
       );
       return result.Item as SessionRecord | undefined;
     },
-    async revokeUserSessions(userId) {
+    async touchSession(sid, lastSeenAt) {
+      await db
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(sid),
+            UpdateExpression: 'SET lastSeenAt = :at',
+            ConditionExpression: 'attribute_exists(sid)',
+            ExpressionAttributeValues: { ':at': lastSeenAt },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
+    },
+    async revokeUserSessions(userId, keepSid) {
       let revoked = 0;
       let start: Record<string, unknown> | undefined;
       do {
@@ -75,8 +96,9 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
         );
         start = page.LastEvaluatedKey;
         // Deleted one by one in parallel: a user has few sessions, and each delete is idempotent.
-        await Promise.all((page.Items ?? []).map((item) => revokeSession(String(item.sid))));
-        revoked += page.Items?.length ?? 0;
+        const sids = (page.Items ?? []).map((item) => String(item.sid)).filter((sid) => sid !== keepSid);
+        await Promise.all(sids.map(revokeSession));
+        revoked += sids.length;
       } while (start);
       return revoked;
     },

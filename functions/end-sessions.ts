@@ -1,0 +1,13 @@
+import { expiredSessionCookie } from '#shared/cookies';
+import { recordEvent, requestFacts } from '#shared/events';
+import { httpHandler } from '#shared/http/handler';
+
+/** DELETE /sessions: logs the user out everywhere, this session included. */
+export const handler = httpHandler(
+  { session: 'required' },
+  async ({ session, event, services: { sessions, cookie } }) => {
+    const ended = await sessions.endAllOf(session.userId);
+    recordEvent('sessionsRevoked', { userId: session.userId, sessionsEnded: ended, ...requestFacts(event) });
+    return { status: 204, cookies: [expiredSessionCookie(cookie)] };
+  },
+);
