@@ -9,6 +9,7 @@ import type { SessionRecord } from '#shared/data/sessions';
 import { errorHandler } from '#shared/http/error-handler';
 import { unauthorized } from '#shared/http/errors';
 import { jsonBody, type ParsedEvent } from '#shared/http/json-body';
+import { originCheck } from '#shared/http/origin-check';
 import { type HttpResult, toApiGatewayResult } from '#shared/http/response';
 import { responseHeaders } from '#shared/http/response-headers';
 import { flushMetrics, logger } from '#shared/logger';
@@ -57,7 +58,8 @@ export function httpHandler<Body = undefined, Mode extends SessionMode = 'none'>
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(flushMetrics())
     .use(httpHeaderNormalizer())
-    .use(responseHeaders());
+    .use(responseHeaders())
+    .use(originCheck(config.ALLOWED_ORIGINS));
   if (options.body) stack.use(jsonBody(options.body(config)) as MiddlewareObj);
 
   return stack.use(errorHandler()).handler(async (event) => {

@@ -39,6 +39,8 @@ export default async function setup(project: TestProject) {
       BCRYPT_COST: '4',
       // The tests run the job themselves, with the clock they choose.
       DEADLINE_INTERVAL: 'off',
+      // A second origin, as the deployed shape has (static site and API on different origins).
+      ALLOWED_ORIGINS: 'http://app.allowed.test',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
