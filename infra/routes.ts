@@ -1,12 +1,13 @@
 import type { TableDeclaration } from '#shared/tables';
-import { registrationsTable, sessionsTable, usersTable } from '#shared/tables';
+import { loginAttemptsTable, registrationsTable, sessionsTable, usersTable } from '#shared/tables';
 
 /**
  * The functions, declared once as data. The CDK stack builds one Lambda function per entry with exactly the
  * table actions and indexes listed here, and routes the keys to it; the local runtime serves the same keys
  * with the same handler files, and runs the jobs on the same schedule. Tests check both against this list.
  */
-export type DynamoAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
+export type DynamoAction =
+  'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
 export type Secret = 'signing-keys' | 'password-pepper';
 
 export interface TableGrant {
@@ -81,6 +82,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       // UpdateItem: a legacy or cheaper hash is replaced at login.
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       { table: sessionsTable, actions: ['PutItem'] },
+      { table: loginAttemptsTable, actions: ['BatchGetItem', 'UpdateItem', 'DeleteItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,

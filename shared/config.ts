@@ -34,6 +34,7 @@ const settingsSchema = z
     USERS_TABLE: z.string().check(z.minLength(1)),
     SESSIONS_TABLE: z.string().check(z.minLength(1)),
     REGISTRATIONS_TABLE: z.string().check(z.minLength(1)),
+    LOGIN_ATTEMPTS_TABLE: z.string().check(z.minLength(1)),
     DYNAMODB_ENDPOINT: z.optional(httpUrl()),
     TOKEN_ISSUER: text('pistus'),
     TOKEN_AUDIENCE: text('pistus-api'),

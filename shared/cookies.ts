@@ -33,3 +33,13 @@ export function readBearer(authorization: string | undefined): string | undefine
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1];
 }
+
+/**
+ * The device cookie: proof that this browser logged in to the account before, so an attacker's failed
+ * attempts do not lock it out (see shared/login-throttle-policy.ts). Strict: it only matters to login.
+ */
+export const DEVICE_COOKIE_NAME = '__Host-device';
+
+export function deviceCookie(token: string, maxAgeSeconds: number): string {
+  return `${DEVICE_COOKIE_NAME}=${token}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=Strict`;
+}

@@ -3,9 +3,12 @@ import { type Clock, systemClock } from '#shared/clock';
 import { type Settings, settings } from '#shared/config';
 import type { CookieOptions } from '#shared/cookies';
 import { createDocumentClient } from '#shared/data/dynamodb';
+import { loginAttemptsTableAccess } from '#shared/data/login-attempts';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { sessionsTableAccess } from '#shared/data/sessions';
 import { usersTableAccess } from '#shared/data/users';
+import { createLogins, type Logins } from '#shared/login';
+import { createLoginThrottle } from '#shared/login-throttle';
 import { createPasswordHasher, type PasswordHasher } from '#shared/passwords';
 import { createRegistrations, type Registrations } from '#shared/registrations';
 import { loadPepper, loadSigningKeys } from '#shared/secrets';
@@ -19,6 +22,7 @@ export interface Services {
   accounts: Accounts;
   sessions: Sessions;
   registrations: Registrations;
+  logins: Logins;
 }
 
 export async function buildServices(config: Settings, clock: Clock = systemClock): Promise<Services> {
@@ -30,18 +34,36 @@ export async function buildServices(config: Settings, clock: Clock = systemClock
     );
     return passwords;
   };
+  const keys = await loadSigningKeys(config);
   const tokens = await createTokenService({
-    keys: await loadSigningKeys(config),
+    keys,
     issuer: config.TOKEN_ISSUER,
     audience: config.TOKEN_AUDIENCE,
+    clock,
+  });
+  // Same keys, another audience: a device token can never pass for a session token, nor the reverse.
+  const deviceTokens = await createTokenService({
+    keys,
+    issuer: config.TOKEN_ISSUER,
+    audience: `${config.TOKEN_AUDIENCE}#device`,
+    clock,
+  });
+  const accounts = createAccounts({
+    users: usersTableAccess(db, config.USERS_TABLE),
+    passwords: loadPasswords,
     clock,
   });
   return {
     settings: config,
     cookie: { name: config.COOKIE_NAME, sameSite: config.COOKIE_SAME_SITE },
-    accounts: createAccounts({
-      users: usersTableAccess(db, config.USERS_TABLE),
-      passwords: loadPasswords,
+    accounts,
+    logins: createLogins({
+      accounts,
+      throttle: createLoginThrottle({
+        table: loginAttemptsTableAccess(db, config.LOGIN_ATTEMPTS_TABLE),
+        clock,
+      }),
+      deviceTokens,
       clock,
     }),
     sessions: createSessions({

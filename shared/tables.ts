@@ -6,7 +6,7 @@ export interface TableDeclaration {
   /** The logical name; the physical name is a prefix (stack or local) plus this. */
   name: string;
   /** The environment variable through which functions learn the physical name. */
-  envVar: 'USERS_TABLE' | 'SESSIONS_TABLE' | 'REGISTRATIONS_TABLE';
+  envVar: 'USERS_TABLE' | 'SESSIONS_TABLE' | 'REGISTRATIONS_TABLE' | 'LOGIN_ATTEMPTS_TABLE';
   partitionKey: string;
   /** The attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes lazily. */
   timeToLiveAttribute?: string;
@@ -51,4 +51,21 @@ export const registrationsTable = {
   ],
 } as const satisfies TableDeclaration;
 
-export const tables: readonly TableDeclaration[] = [usersTable, sessionsTable, registrationsTable];
+/**
+ * Failed-login counters, shared by every Lambda instance (an in-memory counter would reset with each new
+ * instance): one item per account, per device cookie and per client IP, expiring by TTL.
+ */
+export const loginAttemptsTable = {
+  name: 'login-attempts',
+  envVar: 'LOGIN_ATTEMPTS_TABLE',
+  partitionKey: 'key',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [],
+} as const satisfies TableDeclaration;
+
+export const tables: readonly TableDeclaration[] = [
+  usersTable,
+  sessionsTable,
+  registrationsTable,
+  loginAttemptsTable,
+];

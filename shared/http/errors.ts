@@ -48,3 +48,12 @@ export const invalidCredentials = () =>
 export const conflict = (code: string, message: string) => new HttpError(409, code, message);
 
 export const notFound = () => new HttpError(404, 'not_found', 'No such route or resource.');
+
+export const tooManyAttempts = (retryAfterSeconds: number) =>
+  new HttpError(
+    429,
+    'too_many_attempts',
+    'Too many failed logins. Please wait before trying again.',
+    undefined,
+    { 'retry-after': String(retryAfterSeconds) },
+  );

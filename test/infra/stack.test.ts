@@ -56,7 +56,7 @@ function tableGrants(functionName: string): string[] {
       const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
       const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => {
         const text = JSON.stringify(r);
-        const table = /(users|sessions|registrations)table/.exec(text)?.[1];
+        const table = /(users|sessions|registrations|loginattempts)table/.exec(text)?.[1];
         const index = /\/index\/(\w+)/.exec(text)?.[1];
         return index ? `${table}/${index}` : table;
       });
@@ -107,7 +107,7 @@ describe('the API', () => {
 describe('the tables', () => {
   it('are on-demand with point-in-time recovery', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-    expect(tables).toHaveLength(3);
+    expect(tables).toHaveLength(4);
     for (const table of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
@@ -203,7 +203,14 @@ describe("each function's table permissions, pinned", () => {
   const endSessions = [...session, 'DeleteItem sessions', 'Query sessions/byUser'];
   const expected: Record<string, string[]> = {
     signup: ['PutItem sessions', 'PutItem users'],
-    login: ['GetItem users', 'PutItem sessions', 'UpdateItem users'],
+    login: [
+      'BatchGetItem loginattempts',
+      'DeleteItem loginattempts',
+      'GetItem users',
+      'PutItem sessions',
+      'UpdateItem loginattempts',
+      'UpdateItem users',
+    ],
     logout: ['DeleteItem sessions'],
     'check-session': session,
     home: session,

@@ -11,4 +11,5 @@ export const db = DynamoDBDocumentClient.from(
   }),
 );
 
-export const tableName = (name: 'users' | 'sessions' | 'registrations') => `${inject('tablePrefix')}${name}`;
+export const tableName = (name: 'users' | 'sessions' | 'registrations' | 'login-attempts') =>
+  `${inject('tablePrefix')}${name}`;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { inject } from 'vitest';
 
 export const apiUrl = inject('apiUrl');
@@ -23,6 +24,48 @@ export interface CallOptions {
 }
 
 export const COOKIE_NAME = '__Host-session';
+
+/**
+ * The same request from another client IP: the whole 127.0.0.0/8 range is this machine, so a test that
+ * needs its own IP (the per-IP brute-force counter) binds its connection to one, as a real client would be.
+ */
+export function callFrom(
+  ip: string,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<ApiResponse> {
+  const url = new URL(`${apiUrl}${path}`);
+  const headers: Record<string, string> = { ...options.headers };
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  if (options.token !== undefined) headers.cookie = `${COOKIE_NAME}=${options.token}`;
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method, headers, localAddress: ip }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const responseHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers)) {
+          for (const item of Array.isArray(value) ? value : [value ?? '']) responseHeaders.append(name, item);
+        }
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: responseHeaders,
+          text,
+          json: text ? JSON.parse(text) : undefined,
+          setCookies: responseHeaders.getSetCookie(),
+        });
+      });
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 export async function call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...options.headers };

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { Accounts } from '#shared/accounts';
+import type { UserRecord } from '#shared/data/users';
+import { usernameKey } from '#shared/data/users';
+import { counterKeys, type LoginThrottle } from '#shared/login-throttle';
+import type { TokenService } from '#shared/tokens';
+
+export type LoginOutcome =
+  | { kind: 'ok'; user: UserRecord; deviceToken: string }
+  | { kind: 'invalid'; lockedNow: boolean }
+  | { kind: 'throttled'; retryAfterSeconds: number };
+
+/** How long a device is remembered after its last successful login. */
+export const DEVICE_LIFETIME_SECONDS = 180 * 24 * 3600;
+
+/**
+ * A login attempt under the brute-force policy: refused before any password work while a counter is locked,
+ * counted when it fails, and, when it succeeds, answered with a device token that lets this browser past an
+ * account lock another client caused (OWASP "device cookies").
+ */
+export function createLogins(deps: {
+  accounts: Accounts;
+  throttle: LoginThrottle;
+  /** Signs device tokens: sub is the lower-cased username, sid the device id; an audience of their own. */
+  deviceTokens: TokenService;
+  clock: () => Date;
+}) {
+  const { accounts, throttle, deviceTokens, clock } = deps;
+  return {
+    async attempt(input: {
+      username: string;
+      password: string;
+      ip: string;
+      deviceToken?: string;
+    }): Promise<LoginOutcome> {
+      const key = usernameKey(input.username);
+      const device = input.deviceToken ? await deviceTokens.verify(input.deviceToken) : null;
+      const deviceId = device?.sub === key ? device.sid : undefined;
+      const keys = counterKeys({ usernameKey: key, deviceId, ip: input.ip });
+
+      const retryAfterSeconds = await throttle.retryAfter(keys);
+      if (retryAfterSeconds !== undefined) return { kind: 'throttled', retryAfterSeconds };
+
+      const user = await accounts.checkCredentials(input);
+      if (!user) return { kind: 'invalid', lockedNow: await throttle.recordFailure(keys) };
+
+      await throttle.recordSuccess(keys);
+      const expires = new Date(clock().getTime() + DEVICE_LIFETIME_SECONDS * 1000);
+      const deviceToken = await deviceTokens.sign(
+        { sub: key, sid: deviceId ?? randomBytes(16).toString('base64url') },
+        expires,
+      );
+      return { kind: 'ok', user, deviceToken };
+    },
+  };
+}
+
+export type Logins = ReturnType<typeof createLogins>;
