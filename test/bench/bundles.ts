@@ -50,6 +50,7 @@ const env = {
   USERS_TABLE: 'users',
   SESSIONS_TABLE: 'sessions',
   REGISTRATIONS_TABLE: 'registrations',
+  LOGIN_ATTEMPTS_TABLE: 'attempts',
   SIGNING_KEYS: JSON.stringify({ kid: 'bench', secret: 'b'.repeat(43) }),
   PASSWORD_PEPPER: 'p'.repeat(43),
   AWS_REGION: 'us-east-1',

@@ -227,6 +227,7 @@ describe('the deadline job handler', () => {
       STAGE: 'local',
       USERS_TABLE: 'unused',
       SESSIONS_TABLE: 'unused',
+      LOGIN_ATTEMPTS_TABLE: 'unused',
       REGISTRATIONS_TABLE: tableName,
       DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
       SES_ENDPOINT: `http://127.0.0.1:${closed}`,

@@ -5,6 +5,7 @@ const minimal = {
   USERS_TABLE: 'users',
   SESSIONS_TABLE: 'sessions',
   REGISTRATIONS_TABLE: 'registrations',
+  LOGIN_ATTEMPTS_TABLE: 'attempts',
   SIGNING_KEYS: '{}',
 };
 
@@ -15,6 +16,7 @@ describe('settings', () => {
       TOKEN_ISSUER: 'pistus',
       TOKEN_AUDIENCE: 'pistus-api',
       SESSION_TTL_SECONDS: 43200,
+      SESSION_IDLE_SECONDS: 1800,
       BCRYPT_COST: 12,
       PASSWORD_MIN_LENGTH: 8,
       COOKIE_NAME: '__Host-session',
