@@ -43,6 +43,8 @@ export function callFrom(
     body = JSON.stringify(options.json);
   }
   if (options.token !== undefined) headers.cookie = `${COOKIE_NAME}=${options.token}`;
+  // Node frames a DELETE body only with an explicit length (it never chunks a DELETE).
+  if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method, headers, localAddress: ip }, (response) => {
       const chunks: Buffer[] = [];
