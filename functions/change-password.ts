@@ -1,19 +1,32 @@
+import { DEVICE_COOKIE_NAME, readCookie } from '#shared/cookies';
 import { passwordChangeSchema } from '#shared/credentials';
 import { recordEvent, requestFacts } from '#shared/events';
-import { invalidInput } from '#shared/http/errors';
+import { invalidInput, tooManyAttempts } from '#shared/http/errors';
 import { httpHandler } from '#shared/http/handler';
 import { passwordProblem } from '#shared/password-policy';
 
-/** POST /password: changes the password, then ends every other session of the user (ASVS 5.0 V7.4.3). */
+/**
+ * POST /password: the current password is checked as a login is (same brute-force counters: a stolen
+ * session is not a way to guess it), then replaced, and every other session of the user ends (ASVS 5.0 V7.4.3).
+ */
 export const handler = httpHandler(
   { session: 'required', body: (config) => passwordChangeSchema(config.PASSWORD_MIN_LENGTH) },
-  async ({ session, body, event, services: { accounts, sessions } }) => {
+  async ({ session, body, event, services: { accounts, logins, sessions } }) => {
     const problem = passwordProblem(body.newPassword, session.username);
     if (problem) throw invalidInput({ newPassword: problem });
-    const changed = await accounts.changePassword({ username: session.username, ...body });
-    if (!changed) throw invalidInput({ currentPassword: 'is incorrect' });
+    const facts = requestFacts(event);
+    const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
+    const check = await logins.attempt({
+      username: session.username,
+      password: body.currentPassword,
+      ip: facts.clientIp,
+      deviceToken,
+    });
+    if (check.kind === 'throttled') throw tooManyAttempts(check.retryAfterSeconds);
+    if (check.kind === 'invalid') throw invalidInput({ currentPassword: 'is incorrect' });
+    await accounts.setPassword(session.username, body.newPassword);
     const ended = await sessions.endAllOf(session.userId, session.sid);
-    recordEvent('passwordChanged', { userId: session.userId, sessionsEnded: ended, ...requestFacts(event) });
+    recordEvent('passwordChanged', { userId: session.userId, sessionsEnded: ended, ...facts });
     return { status: 204 };
   },
 );

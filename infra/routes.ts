@@ -111,7 +111,11 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
   {
     name: 'change-password',
     routes: ['POST /password'],
-    tables: [{ table: usersTable, actions: ['GetItem', 'UpdateItem'] }, endSessions],
+    tables: [
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
+      endSessions,
+      { table: loginAttemptsTable, actions: ['BatchGetItem', 'UpdateItem', 'DeleteItem'] },
+    ],
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
   },

@@ -26,12 +26,8 @@ export interface Accounts {
    * otherwise, after the same work either way.
    */
   checkCredentials(credentials: { username: string; password: string }): Promise<UserRecord | null>;
-  /** Replaces the password after checking the current one; false when that check fails. */
-  changePassword(change: {
-    username: string;
-    currentPassword: string;
-    newPassword: string;
-  }): Promise<boolean>;
+  /** Replaces the password of a user whose current password was just checked. */
+  setPassword(username: string, newPassword: string): Promise<void>;
 }
 
 export function createAccounts(deps: {
@@ -80,14 +76,10 @@ export function createAccounts(deps: {
   return {
     createAccount,
     checkCredentials,
-    async changePassword({ username, currentPassword, newPassword }) {
-      const user = await checkCredentials({ username, password: currentPassword });
-      if (!user) return false;
-      const passwords = await deps.passwords();
-      const current = await users.findUserByUsername(username);
-      if (!current) return false;
+    async setPassword(username, newPassword) {
+      const [passwords, current] = await Promise.all([deps.passwords(), users.findUserByUsername(username)]);
+      if (!current) return;
       await users.replacePasswordHash(username, current.passwordHash, await passwords.hash(newPassword));
-      return true;
     },
     signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
   };

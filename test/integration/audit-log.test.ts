@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import { call, sessionToken, uniqueUsername } from './http-client.ts';
+import { call, callFrom, sessionToken, signUp, uniqueUsername } from './http-client.ts';
 
 const logLines = () =>
   readFileSync(inject('logFile'), 'utf8')
@@ -29,6 +29,31 @@ describe('the audit log', () => {
     }
     expect(events.find((e) => e.event === 'loginSucceeded')?.userId).toEqual(expect.any(String));
     expect(events.some((e) => e.event === 'logout')).toBe(true);
+  });
+
+  it('records lockouts, password changes and sessions revoked everywhere', async () => {
+    const { username, token } = await signUp(uniqueUsername('audited'), password);
+    await call('POST', '/password', {
+      token,
+      json: { currentPassword: password, newPassword: 'another very particular one' },
+    });
+    await call('DELETE', '/sessions', { token });
+    const ip = '127.0.8.8';
+    for (let i = 0; i < 5; i++)
+      await callFrom(ip, 'POST', '/login', { json: { username, password: 'wrong guess' } });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = logLines();
+    const userId = lines.find((l) => l.event === 'signup' && l.username === username)?.userId;
+    expect(lines.find((l) => l.event === 'passwordChanged' && l.userId === userId)).toMatchObject({
+      sessionsEnded: 0,
+    });
+    expect(lines.find((l) => l.event === 'sessionsRevoked' && l.userId === userId)).toMatchObject({
+      sessionsEnded: 1,
+    });
+    expect(lines.find((l) => l.event === 'lockout' && l.username === username)).toMatchObject({
+      clientIp: ip,
+    });
+    expect(JSON.stringify(lines)).not.toContain('another very particular one');
   });
 
   it('never holds a password, a hash, a token or a cookie', async () => {

@@ -116,3 +116,22 @@ describe('DELETE /sessions', () => {
     expect((await call('DELETE', '/sessions')).status).toBe(401);
   });
 });
+
+describe('POST /password under the brute-force policy', () => {
+  it('counts wrong current passwords like failed logins: a stolen session cannot guess the password', async () => {
+    const { token } = await signUp();
+    for (let i = 0; i < 5; i++) {
+      const wrong = await call('POST', '/password', {
+        token,
+        json: { currentPassword: `guess ${i}`, newPassword: 'new passphrase here' },
+      });
+      expect(wrong.status).toBe(400);
+    }
+    const locked = await call('POST', '/password', {
+      token,
+      json: { currentPassword: PASSWORD, newPassword: 'new passphrase here' },
+    });
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+});
