@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { lambdaContext, toApiGatewayEvent, writeApiGatewayResult } from '#infra/local/api-gateway-event';
+import type { ClientAssets } from '#infra/local/client';
 import { corsHeaders, isPreflight, preflightHeaders } from '#infra/local/cors';
 import { createRouter } from '#infra/local/router';
 import { apiFunctions } from '#infra/routes';
@@ -46,13 +47,18 @@ export async function loadHandlers(): Promise<Map<string, { name: string; handle
  * The local stand-in for API Gateway: each request is routed by the declared route keys, turned into the
  * payload-2.0 event, handed to the function's real handler, and its result written back.
  */
-export async function createApiServer(options: { allowedOrigins: readonly string[] }): Promise<Server> {
+export async function createApiServer(options: {
+  allowedOrigins: readonly string[];
+  client?: ClientAssets;
+}): Promise<Server> {
   const handlers = await loadHandlers();
   const route = createRouter(servedRouteKeys());
 
   return createServer(async (request, response) => {
     const cors = corsHeaders(request, options.allowedOrigins);
     try {
+      // The browser client's files, as a static site would serve them; everything else is the API.
+      if (options.client?.serve(request, response)) return;
       if (isPreflight(request)) {
         response.writeHead(204, preflightHeaders(request, options.allowedOrigins)).end();
         return;

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
 import { createApiServer } from '#infra/local/api-server';
+import { buildClient, startClientServer } from '#infra/local/client';
 import { ensureTables, type RunningEmulator, startDynalite } from '#infra/local/dynamodb';
 import { invokeJob } from '#infra/local/job-runner';
 import { localSecrets } from '#infra/local/local-secrets';
@@ -45,6 +46,8 @@ const parsed = z
     LOCAL_SECRETS_FILE: z._default(z.string(), '.local/secrets.json'),
     LOCAL_STATE_FILE: z._default(z.string(), DEFAULT_STATE_FILE),
     DEADLINE_INTERVAL: z.optional(duration),
+    /** Also serve the browser client on this port: another origin, as when it is deployed apart from the API. */
+    CLIENT_PORT: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535))),
   })
   .safeParse(process.env);
 if (!parsed.success) {
@@ -93,9 +96,17 @@ const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
   .split(',')
   .map((origin) => origin.trim())
   .filter(Boolean);
-const api = await createApiServer({ allowedOrigins });
+const api = await createApiServer({
+  allowedOrigins,
+  client: await buildClient({ apiUrl: '', mailUrl: ses.endpoint }),
+});
 await new Promise<void>((ready) => api.listen(local.PORT, '127.0.0.1', ready));
 const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+const clientServer =
+  local.CLIENT_PORT === undefined
+    ? undefined
+    : await startClientServer(local.CLIENT_PORT, await buildClient({ apiUrl, mailUrl: ses.endpoint }));
+const clientUrl = clientServer && `http://127.0.0.1:${(clientServer.address() as AddressInfo).port}`;
 
 // What the operator commands need to act as the functions do; secrets stay in their own file.
 const functionEnvironment = Object.fromEntries(
@@ -116,6 +127,10 @@ console.log(
   [
     '',
     `Pistus local stack ready in ${Date.now() - started} ms`,
+    `  App       ${apiUrl}/   (the browser client)`,
+    ...(clientUrl
+      ? [`  App       ${clientUrl}/   (the same client on another origin; add it to ALLOWED_ORIGINS)`]
+      : []),
     `  API       ${apiUrl}`,
     `  Mail      ${ses.endpoint}   (the reminder emails the deadline job sends)`,
     `  DynamoDB  ${dynamodbEndpoint}${dynamodbNote}`,
@@ -149,6 +164,8 @@ async function stop(signal: string) {
   for (const timer of timers) clearInterval(timer);
   api.closeAllConnections();
   await new Promise((done) => api.close(done));
+  clientServer?.closeAllConnections();
+  await new Promise((done) => (clientServer ? clientServer.close(done) : done(undefined)));
   await Promise.all(emulators.map((emulator) => emulator.stop()));
   process.exit(0);
 }

@@ -54,7 +54,7 @@ describe('bad input', () => {
       ['GET', '/nope'],
       ['POST', '/signup/extra'],
       ['PUT', '/login'],
-      ['GET', '/'],
+      ['GET', '/index.php'],
     ]) {
       const response = await call(method as string, path as string);
       expect(response.status, `${method} ${path}`).toBe(404);

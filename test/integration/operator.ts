@@ -3,14 +3,19 @@ import { inject } from 'vitest';
 import { call, sessionToken, uniqueUsername } from './http-client.ts';
 
 /** Runs an operator command (`npm run account`, `npm run deadline`) against the test's local stack. */
-export function operator(script: 'account' | 'deadline', args: string[], input = '') {
+export function operator(
+  script: 'account' | 'deadline',
+  args: string[],
+  input = '',
+  stateFile = inject('stateFile'),
+) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', `infra/cli/${script}.ts`, ...args], {
     input,
     encoding: 'utf8',
     env: {
       ...process.env,
-      LOCAL_STATE_FILE: inject('stateFile'),
-      LOCAL_SECRETS_FILE: inject('stateFile').replace('stack.json', 'secrets.json'),
+      LOCAL_STATE_FILE: stateFile,
+      LOCAL_SECRETS_FILE: stateFile.replace('stack.json', 'secrets.json'),
     },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

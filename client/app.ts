@@ -1,0 +1,270 @@
+/**
+ * The Pistus browser client: plain DOM, no framework. It talks only to the public API, always with
+ * `credentials: 'include'`, and never sees the session token: the cookie is HttpOnly, and nothing here keeps
+ * a token in storage or memory. The API's base URL comes from the page (empty: the same origin).
+ */
+interface ApiError {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
+interface User {
+  id: string;
+  username: string;
+  createdAt: string;
+}
+interface Registration {
+  id: string;
+  activity: string;
+  email: string;
+  studentName?: string;
+  registeredAt: string;
+  paymentDeadline: string;
+  paid: boolean;
+  paidAt?: string;
+}
+
+const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
+const API = meta('pistus-api');
+const app = document.querySelector<HTMLElement>('#app') as HTMLElement;
+const nav = document.querySelector<HTMLElement>('#nav') as HTMLElement;
+
+async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; data?: T; error?: ApiError['error'] }> {
+  const response = await fetch(`${API}${path}`, {
+    method,
+    credentials: 'include',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (response.ok) return { status: response.status, data: json as T };
+  return {
+    status: response.status,
+    error: (json as ApiError | undefined)?.error ?? { code: 'error', message: response.statusText },
+  };
+}
+
+/** Builds an element; text is always set as text, never parsed as HTML. */
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+function field(name: string, label: string, type = 'text', extra: Record<string, string> = {}) {
+  return el(
+    'label',
+    {},
+    label,
+    el('input', { name, type, id: `field-${name}`, ...extra }),
+    el('span', { class: 'field-error', id: `error-${name}`, role: 'alert' }),
+  );
+}
+
+/** Shows the API's error messages next to the fields they name, and the rest above the button. */
+function showErrors(form: HTMLFormElement, error: ApiError['error']) {
+  for (const span of form.querySelectorAll('.field-error')) span.textContent = '';
+  for (const input of form.querySelectorAll('input')) input.removeAttribute('aria-invalid');
+  const general = form.querySelector('.form-error') as HTMLElement;
+  general.textContent = '';
+  const unplaced: string[] = [];
+  for (const [name, problem] of Object.entries(error.fields ?? {})) {
+    const span = form.querySelector(`#error-${CSS.escape(name)}`);
+    if (span) {
+      span.textContent = `${name.replace('_', ' ')} ${problem}`;
+      form.querySelector(`[name="${CSS.escape(name)}"]`)?.setAttribute('aria-invalid', 'true');
+    } else unplaced.push(`${name}: ${problem}`);
+  }
+  if (!error.fields || unplaced.length)
+    general.textContent = error.fields ? unplaced.join('; ') : error.message;
+}
+
+function form(
+  id: string,
+  fields: HTMLElement[],
+  submit: string,
+  onSubmit: (values: Record<string, string>, form: HTMLFormElement) => Promise<void>,
+) {
+  const element = el(
+    'form',
+    { id, novalidate: '' },
+    ...fields,
+    el('p', { class: 'form-error', role: 'alert' }),
+    el('button', { type: 'submit' }, submit),
+  );
+  element.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const values = Object.fromEntries([...new FormData(element)].map(([k, v]) => [k, String(v)]));
+    await onSubmit(values, element);
+  });
+  return element;
+}
+
+function render(...children: Node[]) {
+  app.replaceChildren(...children);
+}
+
+async function currentUser(): Promise<User | undefined> {
+  const { status, data } = await api<User>('GET', '/check_session');
+  return status === 200 ? data : undefined;
+}
+
+function loginView(notice = '') {
+  nav.hidden = true;
+  render(
+    el('h2', {}, 'Log in'),
+    ...(notice ? [el('p', { class: 'notice', id: 'notice' }, notice)] : []),
+    form(
+      'login-form',
+      [
+        field('username', 'Username', 'text', { autocomplete: 'username' }),
+        field('password', 'Password', 'password', { autocomplete: 'current-password' }),
+      ],
+      'Log in',
+      async (values, f) => {
+        const { error } = await api<User>('POST', '/login', values);
+        if (error) return showErrors(f, error);
+        location.hash = '#/home';
+      },
+    ),
+    el('p', {}, 'No account yet? ', el('a', { href: '#/signup' }, 'Sign up')),
+  );
+}
+
+function signupView() {
+  nav.hidden = true;
+  render(
+    el('h2', {}, 'Sign up'),
+    form(
+      'signup-form',
+      [
+        field('username', 'Username', 'text', { autocomplete: 'username' }),
+        field('password', 'Password', 'password', { autocomplete: 'new-password' }),
+        field('password_confirmation', 'Password confirmation', 'password', { autocomplete: 'new-password' }),
+      ],
+      'Sign up',
+      async (values, f) => {
+        const { error } = await api<User>('POST', '/signup', values);
+        if (error) return showErrors(f, error);
+        location.hash = '#/home';
+      },
+    ),
+    el('p', {}, 'Have an account? ', el('a', { href: '#/login' }, 'Log in')),
+  );
+}
+
+function homeView(user: User) {
+  render(
+    el('h2', { id: 'welcome' }, `Welcome, ${user.username}!`),
+    el('p', {}, 'Manage your registrations, or read the reminder emails in the mail viewer.'),
+  );
+}
+
+const date = (iso: string) => new Date(iso).toUTCString().replace(' GMT', ' UTC');
+
+async function registrationsView() {
+  const list = el('tbody', { id: 'registrations' });
+  const message = el('p', { class: 'form-error', id: 'list-error', role: 'alert' });
+  const refresh = async () => {
+    const { data, error } = await api<{ items: Registration[] }>('GET', '/registrations?limit=100');
+    if (error) {
+      message.textContent = error.message;
+      return;
+    }
+    list.replaceChildren(
+      ...(data?.items ?? []).map((r) => {
+        const remove = el(
+          'button',
+          { type: 'button', class: 'secondary', 'data-action': 'delete' },
+          'Delete',
+        );
+        remove.addEventListener('click', async () => {
+          const { error: failure } = await api('DELETE', `/registrations/${r.id}`);
+          message.textContent = failure?.message ?? '';
+          await refresh();
+        });
+        const pay = el(
+          'button',
+          { type: 'button', class: 'secondary', 'data-action': 'pay' },
+          'Record payment',
+        );
+        pay.addEventListener('click', async () => {
+          const { error: failure } = await api('POST', `/registrations/${r.id}/payment`);
+          message.textContent = failure?.message ?? '';
+          await refresh();
+        });
+        return el(
+          'tr',
+          { 'data-id': r.id },
+          el('td', {}, r.activity, r.studentName ? ` (${r.studentName})` : ''),
+          el('td', {}, r.email),
+          el('td', {}, date(r.paymentDeadline)),
+          el('td', r.paid ? { class: 'paid' } : {}, r.paid ? 'Paid' : 'Unpaid'),
+          el('td', {}, ...(r.paid ? [] : [pay]), remove),
+        );
+      }),
+    );
+  };
+  render(
+    el('h2', {}, 'Registrations'),
+    form(
+      'registration-form',
+      [
+        field('activity', 'Activity'),
+        field('email', 'Email', 'email'),
+        field('studentName', 'Student name (optional)'),
+      ],
+      'Register',
+      async (values, f) => {
+        const body = values.studentName ? values : { activity: values.activity, email: values.email };
+        const { error } = await api<Registration>('POST', '/registrations', body);
+        if (error) return showErrors(f, error);
+        f.reset();
+        showErrors(f, { code: '', message: '', fields: {} });
+        await refresh();
+      },
+    ),
+    message,
+    el(
+      'table',
+      {},
+      el(
+        'thead',
+        {},
+        el('tr', {}, ...['Activity', 'Email', 'Deadline', 'Status', ''].map((h) => el('th', {}, h))),
+      ),
+      list,
+    ),
+  );
+  await refresh();
+}
+
+async function route() {
+  const view = location.hash.replace(/^#\//, '') || 'home';
+  if (view === 'signup') return signupView();
+  const user = await currentUser();
+  if (!user) return loginView(view === 'logged-out' ? 'You are logged out.' : '');
+  nav.hidden = false;
+  if (view === 'registrations') return registrationsView();
+  if (view !== 'home') location.hash = '#/home';
+  return homeView(user);
+}
+
+document.querySelector('#logout')?.addEventListener('click', async () => {
+  await api('POST', '/logout');
+  location.hash = '#/logged-out';
+});
+const mail = meta('pistus-mail');
+const mailLink = document.querySelector<HTMLAnchorElement>('#mail-link');
+if (mailLink && mail) mailLink.href = mail;
+else mailLink?.remove();
+window.addEventListener('hashchange', () => void route());
+void route();

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { build } from 'esbuild';
+
+export interface ClientAssets {
+  /** Answers GET requests for the client's files; false for anything else. */
+  serve(request: IncomingMessage, response: ServerResponse): boolean;
+}
+
+const clientDir = new URL('../../client/', import.meta.url);
+
+/**
+ * The browser client, built with the project's own esbuild into memory at start, and served with the API
+ * base URL and the mail viewer's URL written into the page. `apiUrl` is empty when the page and the API
+ * share an origin; another origin's page names the API's full URL, the deployed shape.
+ */
+export async function buildClient(options: { apiUrl: string; mailUrl: string }): Promise<ClientAssets> {
+  const script = await build({
+    entryPoints: [new URL('app.ts', clientDir).pathname],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    minify: true,
+    write: false,
+  });
+  const connect = options.apiUrl ? ` ${new URL(options.apiUrl).origin}` : '';
+  const files: Record<string, { type: string; body: string }> = {
+    '/': {
+      type: 'text/html; charset=utf-8',
+      body: readFileSync(new URL('index.html', clientDir), 'utf8')
+        .replace('%API_URL%', options.apiUrl)
+        .replace('%MAIL_URL%', options.mailUrl),
+    },
+    '/app.js': { type: 'text/javascript; charset=utf-8', body: script.outputFiles[0]?.text ?? '' },
+    '/style.css': {
+      type: 'text/css; charset=utf-8',
+      body: readFileSync(new URL('style.css', clientDir), 'utf8'),
+    },
+  };
+  files['/index.html'] = files['/'] as { type: string; body: string };
+  const headers = {
+    'cache-control': 'no-store',
+    'content-security-policy': `default-src 'self'; connect-src 'self'${connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+  return {
+    serve(request, response) {
+      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      const file = request.method === 'GET' ? files[path] : undefined;
+      if (!file) return false;
+      response.writeHead(200, { ...headers, 'content-type': file.type }).end(file.body);
+      return true;
+    },
+  };
+}
+
+/** The client alone, on an origin of its own, calling the API at its full URL. */
+export async function startClientServer(port: number, client: ClientAssets): Promise<Server> {
+  const server = createServer((request, response) => {
+    if (!client.serve(request, response))
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+  });
+  await new Promise<void>((ready) => server.listen(port, '127.0.0.1', ready));
+  return server;
+}
