@@ -1,111 +1,117 @@
 /**
- * `npm run bench:deadline [-- --unpaid 10000 --paid 100000]`: how fast the deadline job deletes expired
- * registrations on the embedded emulator, against raw BatchWriteItem deletes of the same number of items on
- * the same emulator, measured side by side in one process.
- *
- * Method: a fresh dynalite on a free port; a table from the stack's declaration, seeded with `paid` paid
- * registrations and `unpaid` unpaid ones whose deadline passed a day ago. Then (1) the job, timed from start
- * to summary, with no SES calls (nothing is late); (2) the table re-seeded with the same unpaid items, deleted
- * with raw BatchWriteItem requests of 25 keys at the job's concurrency (4). Each figure is items per second;
- * the ratio is (1) ÷ (2). Run on an idle machine; the figures are for this machine only.
+ * The deadline job's figures on the embedded emulator (dynalite), each job run in a process of its own:
+ * items read per unpaid registration, expired registrations deleted per second against raw BatchWriteItem
+ * deletes of as many items on the same emulator, and peak memory.
  */
-import { parseArgs } from 'node:util';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTables, startDynalite } from '#infra/local/dynamodb';
 import { mapWithConcurrency } from '#shared/concurrency';
-import { registrationsTableAccess } from '#shared/data/registrations';
-import { runDeadlineJob } from '#shared/deadline/job';
 import { DAY_MS } from '#shared/deadline/rules';
 import { registrationsTable } from '#shared/tables';
 
-const { values } = parseArgs({
-  options: { unpaid: { type: 'string', default: '10000' }, paid: { type: 'string', default: '20000' } },
-});
-const UNPAID = Number(values.unpaid);
-const PAID = Number(values.paid);
+const execFileAsync = promisify(execFile);
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-const emulator = await startDynalite({ port: 0 });
-const client = new DynamoDBClient({
-  endpoint: emulator.endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-});
-const db = DynamoDBDocumentClient.from(client);
-const now = new Date();
+export interface DeadlineRun {
+  unpaid: number;
+  paid: number;
+  itemsRead: number;
+  deleted: number;
+  jobSeconds: number;
+  maxRssBytes: number;
+}
 
-async function writeAll(tableName: string, requests: Record<string, unknown>[]) {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
-  await mapWithConcurrency(chunks, 4, async (chunk) => {
-    let pending = chunk;
-    while (pending.length) {
-      const result = await db.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
-      pending = (result.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
-    }
+export async function deadlineBench() {
+  const emulator = await startDynalite({ port: 0 });
+  const client = new DynamoDBClient({
+    endpoint: emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
+  const db = DynamoDBDocumentClient.from(client);
+  const now = new Date();
+  let tables = 0;
+
+  const writeAll = async (table: string, requests: Record<string, unknown>[]) => {
+    const chunks: Record<string, unknown>[][] = [];
+    for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+    await mapWithConcurrency(chunks, 4, async (chunk) => {
+      let pending = chunk;
+      while (pending.length) {
+        const result = await db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = (result.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
+      }
+    });
+  };
+  const item = (i: number, paid: boolean) => ({
+    id: `${paid ? 'p' : 'u'}-${i}-${crypto.randomUUID()}`,
+    ownerId: 'owner',
+    entity: 'registration',
+    activity: 'Bench',
+    email: `s${i}@example.com`,
+    registeredAt: new Date(now.getTime() - 6 * DAY_MS).toISOString(),
+    paymentDeadline: new Date(now.getTime() - DAY_MS - i).toISOString(),
+    paid,
+    ...(paid ? {} : { unpaid: 'unpaid' }),
+  });
+  const seed = async (unpaid: number, paid: number) => {
+    const table = `bench-${tables++}`;
+    await ensureTables(client, [registrationsTable], () => table);
+    const unpaidItems = Array.from({ length: unpaid }, (_, i) => item(i, false));
+    await writeAll(
+      table,
+      [...Array.from({ length: paid }, (_, i) => item(i, true)), ...unpaidItems].map((Item) => ({
+        PutRequest: { Item },
+      })),
+    );
+    return { table, unpaidItems };
+  };
+
+  return {
+    /** One job run over `unpaid` expired registrations among `paid` paid ones. */
+    async run(unpaid: number, paid: number): Promise<DeadlineRun> {
+      const { table } = await seed(unpaid, paid);
+      // Asynchronously: the emulator lives in this process, and must keep answering while the job runs.
+      const { stdout } = await execFileAsync(
+        process.execPath,
+        // The heap limit of the deployed 512 MB function: without one, V8 on a 24 GB machine lets garbage pile
+        // up before collecting, and peak RSS would measure its laziness, not what the job holds.
+        [
+          '--max-old-space-size=256',
+          '--import',
+          'tsx',
+          'test/bench/deadline-memory.ts',
+          emulator.endpoint,
+          table,
+          now.toISOString(),
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        },
+      );
+      const { maxRssBytes, summary, seconds } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+      return {
+        unpaid,
+        paid,
+        itemsRead: summary.checked,
+        deleted: summary.deleted,
+        jobSeconds: seconds,
+        maxRssBytes,
+      };
+    },
+    /** Raw BatchWriteItem deletes per second of `count` items, 25 a request, 4 requests at a time (as the job). */
+    async rawDeleteRate(count: number): Promise<number> {
+      const { table, unpaidItems } = await seed(count, 0);
+      const started = performance.now();
+      await writeAll(
+        table,
+        unpaidItems.map((i) => ({ DeleteRequest: { Key: { id: i.id } } })),
+      );
+      return count / ((performance.now() - started) / 1000);
+    },
+    stop: () => emulator.stop(),
+  };
 }
-
-const registration = (i: number, paid: boolean) => ({
-  id: `${paid ? 'p' : 'u'}-${i}-${crypto.randomUUID()}`,
-  ownerId: 'owner',
-  entity: 'registration',
-  activity: 'Bench',
-  email: `s${i}@example.com`,
-  registeredAt: new Date(now.getTime() - 6 * DAY_MS).toISOString(),
-  paymentDeadline: new Date(now.getTime() - DAY_MS - i).toISOString(),
-  paid,
-  ...(paid ? {} : { unpaid: 'unpaid' }),
-});
-
-async function seededTable(name: string) {
-  await ensureTables(client, [registrationsTable], () => name);
-  const unpaid = Array.from({ length: UNPAID }, (_, i) => registration(i, false));
-  const paid = Array.from({ length: PAID }, (_, i) => registration(i, true));
-  await writeAll(
-    name,
-    [...paid, ...unpaid].map((Item) => ({ PutRequest: { Item } })),
-  );
-  return unpaid;
-}
-
-await seededTable('job');
-const jobStart = performance.now();
-const summary = await runDeadlineJob(
-  {
-    table: registrationsTableAccess(db, 'job'),
-    mailer: { send: async () => undefined },
-    reminderWindowDays: 2,
-    sendConcurrency: 4,
-    realClock: () => new Date(),
-  },
-  now,
-);
-const jobSeconds = (performance.now() - jobStart) / 1000;
-
-const unpaid = await seededTable('raw');
-const rawStart = performance.now();
-await writeAll(
-  'raw',
-  unpaid.map((item) => ({ DeleteRequest: { Key: { id: item.id } } })),
-);
-const rawSeconds = (performance.now() - rawStart) / 1000;
-
-const jobRate = summary.deleted / jobSeconds;
-const rawRate = UNPAID / rawSeconds;
-console.log(
-  JSON.stringify({
-    unpaid: UNPAID,
-    paid: PAID,
-    summary,
-    jobSeconds: +jobSeconds.toFixed(2),
-    rawSeconds: +rawSeconds.toFixed(2),
-  }),
-);
-console.log(
-  `deadline job: ${Math.round(jobRate)} expired registrations deleted per second (${summary.checked} read)`,
-);
-console.log(`raw BatchWriteItem: ${Math.round(rawRate)} deletes per second`);
-console.log(`ratio: ${(jobRate / rawRate).toFixed(2)}`);
-await emulator.stop();

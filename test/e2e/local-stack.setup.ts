@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startLocalStackProcess } from '../support/local-stack.ts';
 import { hasChromium } from './browser.ts';
 
 declare module 'vitest' {
@@ -34,46 +34,20 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), 'pistus-e2e-'));
   const clientPort = await freePort();
   const otherOrigin = `http://127.0.0.1:${clientPort}`;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      DYNAMODB_PORT: '0',
-      SES_PORT: '0',
-      CLIENT_PORT: String(clientPort),
-      ALLOWED_ORIGINS: otherOrigin,
-      LOCAL_SECRETS_FILE: join(dir, 'secrets.json'),
-      LOCAL_STATE_FILE: join(dir, 'stack.json'),
-      BCRYPT_COST: '4',
-      DEADLINE_INTERVAL: 'off',
-      LOG_LEVEL: 'WARN',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const stack = await startLocalStackProcess({
+    CLIENT_PORT: String(clientPort),
+    ALLOWED_ORIGINS: otherOrigin,
+    LOCAL_SECRETS_FILE: join(dir, 'secrets.json'),
+    LOCAL_STATE_FILE: join(dir, 'stack.json'),
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'WARN',
   });
-  let output = '';
-  const appUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local stack not ready:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /App\s+(http:\S+)\/\s+\(the browser client\)/.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve(url);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`local stack exited with ${code}:\n${output}`)));
-  });
+  const appUrl = stack.urls.app;
   project.provide('appUrl', appUrl);
   project.provide('otherOriginUrl', otherOrigin);
   project.provide('e2eStateFile', join(dir, 'stack.json'));
   return async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(child.pid as number, 'SIGTERM');
-      await exited;
-    }
+    await stack.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 }

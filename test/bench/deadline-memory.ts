@@ -1,0 +1,37 @@
+/**
+ * One deadline-job run in a process of its own, so its peak memory is the job's alone (the emulator runs
+ * elsewhere). Prints `{"maxRssBytes": ..., "summary": {...}, "seconds": ...}`.
+ * Usage: node --import tsx test/bench/deadline-memory.ts <dynamodb endpoint> <table> <now ISO>
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { registrationsTableAccess } from '#shared/data/registrations';
+import { runDeadlineJob } from '#shared/deadline/job';
+
+const [endpoint, table, now] = process.argv.slice(2);
+const client = new DynamoDBClient({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+});
+// Sampled, not getrusage's maxrss: on Linux that carries over the parent's high-water mark through fork and
+// exec, and the parent here hosts the emulator with every seeded table.
+let peakRss = process.memoryUsage.rss();
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 20);
+const started = performance.now();
+const summary = await runDeadlineJob(
+  {
+    table: registrationsTableAccess(DynamoDBDocumentClient.from(client), table ?? ''),
+    mailer: { send: async () => undefined },
+    reminderWindowDays: 2,
+    sendConcurrency: 4,
+    realClock: () => new Date(),
+  },
+  new Date(now ?? Date.now()),
+);
+const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
+peakRss = Math.max(peakRss, process.memoryUsage.rss());
+console.log(JSON.stringify({ maxRssBytes: peakRss, summary, seconds }));

@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+export interface LocalStackProcess {
+  urls: Record<'app' | 'api' | 'mail' | 'dynamodb', string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stack exactly as `npm start` does, in a child process (free ports unless `env` names them),
+ * waits for its banner, and stops it by its pid. Tests and benchmarks share this one way of starting it.
+ */
+export async function startLocalStackProcess(
+  env: Record<string, string>,
+  logFile?: string,
+): Promise<LocalStackProcess> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+    env: { ...process.env, PORT: '0', DYNAMODB_PORT: '0', SES_PORT: '0', DEADLINE_INTERVAL: 'off', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (logFile) {
+    const log = createWriteStream(logFile);
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
+  let output = '';
+  const urls = await new Promise<LocalStackProcess['urls']>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local stack not ready in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const find = (pattern: RegExp) => pattern.exec(output)?.[1];
+      const app = find(/App\s+(http:\S+?)\/\s+\(the browser client\)/);
+      const api = find(/API\s+(http:\S+)/);
+      const mail = find(/Mail\s+(http:\S+)/);
+      const dynamodb = find(/DynamoDB\s+(http:\S+)/);
+      if (app && api && mail && dynamodb) {
+        clearTimeout(timer);
+        resolve({ app, api, mail, dynamodb });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`local stack exited with ${code}:\n${output}`)));
+  });
+  return {
+    urls,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(child.pid as number, 'SIGTERM');
+      await exited;
+    },
+  };
+}
