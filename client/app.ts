@@ -3,24 +3,14 @@
  * `credentials: 'include'`, and never sees the session token: the cookie is HttpOnly, and nothing here keeps
  * a token in storage or memory. The API's base URL comes from the page (empty: the same origin).
  */
+import type { PublicUser } from '#shared/accounts';
+import type { PublicRegistration } from '#shared/registrations';
+
 interface ApiError {
   error: { code: string; message: string; fields?: Record<string, string> };
 }
-interface User {
-  id: string;
-  username: string;
-  createdAt: string;
-}
-interface Registration {
-  id: string;
-  activity: string;
-  email: string;
-  studentName?: string;
-  registeredAt: string;
-  paymentDeadline: string;
-  paid: boolean;
-  paidAt?: string;
-}
+type User = PublicUser;
+type Registration = PublicRegistration;
 
 const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
 const API = meta('pistus-api');

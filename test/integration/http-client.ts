@@ -36,13 +36,7 @@ export function callFrom(
   options: CallOptions = {},
 ): Promise<ApiResponse> {
   const url = new URL(`${apiUrl}${path}`);
-  const headers: Record<string, string> = { ...options.headers };
-  let body = options.body;
-  if (options.json !== undefined) {
-    headers['content-type'] ??= 'application/json';
-    body = JSON.stringify(options.json);
-  }
-  if (options.token !== undefined) headers.cookie = `${COOKIE_NAME}=${options.token}`;
+  const { headers, body } = prepare(options);
   // Node frames a DELETE body only with an explicit length (it never chunks a DELETE).
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
@@ -69,7 +63,8 @@ export function callFrom(
   });
 }
 
-export async function call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
+/** The headers and body a request's options stand for. */
+function prepare(options: CallOptions): { headers: Record<string, string>; body: string | undefined } {
   const headers: Record<string, string> = { ...options.headers };
   let body = options.body;
   if (options.json !== undefined) {
@@ -77,6 +72,11 @@ export async function call(method: string, path: string, options: CallOptions = 
     body = JSON.stringify(options.json);
   }
   if (options.token !== undefined) headers.cookie = `${COOKIE_NAME}=${options.token}`;
+  return { headers, body };
+}
+
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<ApiResponse> {
+  const { headers, body } = prepare(options);
   const response = await fetch(`${apiUrl}${path}`, { method, headers, body });
   const text = await response.text();
   return {

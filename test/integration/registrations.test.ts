@@ -1,17 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { PublicRegistration } from '#shared/registrations';
 import { call, errorCode, signUp } from './http-client.ts';
 import { operator, signInAdmin } from './operator.ts';
 
-interface Registration {
-  id: string;
-  activity: string;
-  email: string;
-  studentName?: string;
-  registeredAt: string;
-  paymentDeadline: string;
-  paid: boolean;
-  paidAt?: string;
-}
+type Registration = PublicRegistration;
 
 const newRegistration = { activity: 'Swimming, level 2', email: 'student@example.com', studentName: 'Ada' };
 
