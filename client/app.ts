@@ -171,26 +171,18 @@ async function registrationsView() {
     }
     list.replaceChildren(
       ...(data?.items ?? []).map((r) => {
-        const remove = el(
-          'button',
-          { type: 'button', class: 'secondary', 'data-action': 'delete' },
-          'Delete',
-        );
-        remove.addEventListener('click', async () => {
-          const { error: failure } = await api('DELETE', `/registrations/${r.id}`);
-          message.textContent = failure?.message ?? '';
-          await refresh();
-        });
-        const pay = el(
-          'button',
-          { type: 'button', class: 'secondary', 'data-action': 'pay' },
-          'Record payment',
-        );
-        pay.addEventListener('click', async () => {
-          const { error: failure } = await api('POST', `/registrations/${r.id}/payment`);
-          message.textContent = failure?.message ?? '';
-          await refresh();
-        });
+        /** A button that calls the API, shows its error if any, and reloads the list. */
+        const action = (name: string, label: string, method: string, path: string) => {
+          const button = el('button', { type: 'button', class: 'secondary', 'data-action': name }, label);
+          button.addEventListener('click', async () => {
+            const { error: failure } = await api(method, path);
+            message.textContent = failure?.message ?? '';
+            await refresh();
+          });
+          return button;
+        };
+        const remove = action('delete', 'Delete', 'DELETE', `/registrations/${r.id}`);
+        const pay = action('pay', 'Record payment', 'POST', `/registrations/${r.id}/payment`);
         return el(
           'tr',
           { 'data-id': r.id },

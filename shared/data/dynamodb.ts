@@ -12,3 +12,15 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
 /** DynamoDB's answer to a failed condition: the one error a conditional write expects. */
 export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * A conditional write whose failed condition means there is nothing left to do (the item was deleted, or
+ * changed by someone else first); any other error still throws.
+ */
+export const unlessConditionFails = (write: Promise<unknown>): Promise<void> =>
+  write.then(
+    () => undefined,
+    (error: unknown) => {
+      if (!isConditionFailure(error)) throw error;
+    },
+  );

@@ -7,7 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/data/dynamodb';
+import { isConditionFailure, unlessConditionFails } from '#shared/data/dynamodb';
 import { registrationsTable } from '#shared/tables';
 
 export interface Registration {
@@ -257,8 +257,9 @@ export function registrationsTableAccess(db: DynamoDBDocumentClient, tableName: 
       }
     },
     async markReminderSent(id, now) {
-      await db
-        .send(
+      // Deleted or paid-and-deleted meanwhile: nothing left to record.
+      await unlessConditionFails(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(id),
@@ -266,25 +267,20 @@ export function registrationsTableAccess(db: DynamoDBDocumentClient, tableName: 
             ConditionExpression: 'attribute_exists(id)',
             ExpressionAttributeValues: { ':now': now.toISOString() },
           }),
-        )
-        .catch((error: unknown) => {
-          // Deleted or paid-and-deleted meanwhile: nothing left to record.
-          if (!isConditionFailure(error)) throw error;
-        });
+        ),
+      );
     },
     async releaseReminder(id) {
-      await db
-        .send(
+      await unlessConditionFails(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(id),
             UpdateExpression: 'REMOVE reminderClaimedAt',
             ConditionExpression: 'attribute_exists(id)',
           }),
-        )
-        .catch((error: unknown) => {
-          if (!isConditionFailure(error)) throw error;
-        });
+        ),
+      );
     },
   };
 }

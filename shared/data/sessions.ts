@@ -6,7 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/data/dynamodb';
+import { unlessConditionFails } from '#shared/data/dynamodb';
 import type { Role } from '#shared/data/users';
 import { sessionsTable } from '#shared/tables';
 
@@ -66,8 +66,8 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
       return result.Item as SessionRecord | undefined;
     },
     async touchSession(sid, lastSeenAt) {
-      await db
-        .send(
+      await unlessConditionFails(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(sid),
@@ -75,10 +75,8 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
             ConditionExpression: 'attribute_exists(sid)',
             ExpressionAttributeValues: { ':at': lastSeenAt },
           }),
-        )
-        .catch((error: unknown) => {
-          if (!isConditionFailure(error)) throw error;
-        });
+        ),
+      );
     },
     async revokeUserSessions(userId, keepSid) {
       let revoked = 0;

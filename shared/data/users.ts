@@ -5,7 +5,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/data/dynamodb';
+import { isConditionFailure, unlessConditionFails } from '#shared/data/dynamodb';
 import { usersTable } from '#shared/tables';
 
 export type Role = 'user' | 'admin';
@@ -80,8 +80,8 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
       } while (start);
     },
     async replacePasswordHash(username, oldHash, newHash) {
-      await db
-        .send(
+      await unlessConditionFails(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
@@ -89,10 +89,8 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
             ConditionExpression: 'passwordHash = :old',
             ExpressionAttributeValues: { ':old': oldHash, ':new': newHash },
           }),
-        )
-        .catch((error: unknown) => {
-          if (!isConditionFailure(error)) throw error;
-        });
+        ),
+      );
     },
     async disableUser(username) {
       try {
