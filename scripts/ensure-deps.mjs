@@ -4,6 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { requireNode } from './require-node.mjs';
+
+requireNode();
 
 const lock = readFileSync('package-lock.json');
 const digest = createHash('sha256').update(lock).digest('hex');

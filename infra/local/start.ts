@@ -63,8 +63,6 @@ const started = Date.now();
 process.env.AWS_REGION = 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID = 'local';
 process.env.AWS_SECRET_ACCESS_KEY = 'local';
-// The SDK warns that Node 20 support ends in 2027; Lambda runs Node 24, and the README says so once.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // CloudWatch metrics (EMF lines) mean nothing locally; the audit log lines stay.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 

@@ -5,15 +5,23 @@
  */
 export class HttpError extends Error {
   override name = 'HttpError';
+  readonly status: number;
+  readonly code: string;
+  /** Per-field messages, so a client can show each next to its input. */
+  readonly fields?: Record<string, string>;
+  readonly headers?: Record<string, string>;
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: number,
+    code: string,
     message: string,
-    /** Per-field messages, so a client can show each next to its input. */
-    readonly fields?: Record<string, string>,
-    readonly headers?: Record<string, string>,
+    fields?: Record<string, string>,
+    headers?: Record<string, string>,
   ) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+    this.headers = headers;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * One deadline-job run in a process of its own, so its peak memory is the job's alone (the emulator runs
  * elsewhere). Prints `{"maxRssBytes": ..., "summary": {...}, "seconds": ...}`.
- * Usage: node --import tsx test/bench/deadline-memory.ts <dynamodb endpoint> <table> <now ISO>
+ * Usage: node test/bench/deadline-memory.ts <dynamodb endpoint> <table> <now ISO>
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -80,8 +80,6 @@ export async function deadlineBench() {
         // up before collecting, and peak RSS would measure its laziness, not what the job holds.
         [
           '--max-old-space-size=256',
-          '--import',
-          'tsx',
           'test/bench/deadline-memory.ts',
           emulator.endpoint,
           table,

@@ -151,7 +151,7 @@ try {
     }
   })();
   try {
-    execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/bundles.ts', ...from, '--json', report], {
+    execFileSync(process.execPath, ['test/bench/bundles.ts', ...from, '--json', report], {
       stdio: 'ignore',
     });
   } catch {

@@ -9,7 +9,7 @@ export function operator(
   input = '',
   stateFile = inject('stateFile'),
 ) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `infra/cli/${script}.ts`, ...args], {
+  const result = spawnSync(process.execPath, [`infra/cli/${script}.ts`, ...args], {
     input,
     encoding: 'utf8',
     env: {

@@ -14,7 +14,7 @@ export async function startLocalStackProcess(
   env: Record<string, string>,
   logFile?: string,
 ): Promise<LocalStackProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['infra/local/start.ts'], {
     env: { ...process.env, PORT: '0', DYNAMODB_PORT: '0', SES_PORT: '0', DEADLINE_INTERVAL: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
