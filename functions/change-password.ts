@@ -1,3 +1,6 @@
+import { accountsService } from '#shared/compose/accounts';
+import { loginsService } from '#shared/compose/logins';
+import { sessionsService } from '#shared/compose/sessions';
 import { DEVICE_COOKIE_NAME, readCookie } from '#shared/cookies';
 import { passwordChangeSchema } from '#shared/credentials';
 import { recordEvent, requestFacts } from '#shared/events';
@@ -10,7 +13,15 @@ import { passwordProblem } from '#shared/password-policy';
  * session is not a way to guess it), then replaced, and every other session of the user ends (ASVS 5.0 V7.4.3).
  */
 export const handler = httpHandler(
-  { session: 'required', body: (config) => passwordChangeSchema(config.PASSWORD_MIN_LENGTH) },
+  {
+    session: 'required',
+    body: (config) => passwordChangeSchema(config.PASSWORD_MIN_LENGTH),
+    compose: async (config) => ({
+      accounts: accountsService(config),
+      logins: await loginsService(config),
+      sessions: await sessionsService(config),
+    }),
+  },
   async ({ session, body, event, services: { accounts, logins, sessions } }) => {
     const problem = passwordProblem(body.newPassword, session.username);
     if (problem) throw invalidInput({ newPassword: problem });

@@ -1,11 +1,20 @@
 import { recordEvent, requestFacts } from '#shared/events';
+import { registrationsService } from '#shared/compose/registrations';
+import { sessionsService } from '#shared/compose/sessions';
 import { httpHandler } from '#shared/http/handler';
 import { createRegistrationSchema, publicRegistration } from '#shared/registrations';
 import { sessionViewer } from '#shared/sessions';
 
 /** POST /registrations: a new unpaid registration owned by the caller, with its payment deadline. */
 export const handler = httpHandler(
-  { session: 'required', body: () => createRegistrationSchema },
+  {
+    session: 'required',
+    compose: async (config) => ({
+      sessions: await sessionsService(config),
+      registrations: registrationsService(config),
+    }),
+    body: () => createRegistrationSchema,
+  },
   async ({ session, body, event, services: { registrations } }) => {
     const registration = await registrations.create(sessionViewer(session), body);
     recordEvent('registrationCreated', {

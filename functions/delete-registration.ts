@@ -1,10 +1,18 @@
 import { recordEvent, requestFacts } from '#shared/events';
+import { registrationsService } from '#shared/compose/registrations';
+import { sessionsService } from '#shared/compose/sessions';
 import { httpHandler } from '#shared/http/handler';
 import { sessionViewer } from '#shared/sessions';
 
 /** DELETE /registrations/{id}: for its owner or an admin; 404 for anyone else. */
 export const handler = httpHandler(
-  { session: 'required' },
+  {
+    session: 'required',
+    compose: async (config) => ({
+      sessions: await sessionsService(config),
+      registrations: registrationsService(config),
+    }),
+  },
   async ({ session, event, services: { registrations } }) => {
     const id = event.pathParameters?.id ?? '';
     await registrations.remove(sessionViewer(session), id);

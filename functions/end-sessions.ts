@@ -1,10 +1,14 @@
+import { cookieOptions, sessionsService } from '#shared/compose/sessions';
 import { expiredSessionCookie } from '#shared/cookies';
 import { recordEvent, requestFacts } from '#shared/events';
 import { httpHandler } from '#shared/http/handler';
 
 /** DELETE /sessions: logs the user out everywhere, this session included. */
 export const handler = httpHandler(
-  { session: 'required' },
+  {
+    session: 'required',
+    compose: async (config) => ({ sessions: await sessionsService(config), cookie: cookieOptions(config) }),
+  },
   async ({ session, event, services: { sessions, cookie } }) => {
     const ended = await sessions.endAllOf(session.userId);
     recordEvent('sessionsRevoked', { userId: session.userId, sessionsEnded: ended, ...requestFacts(event) });

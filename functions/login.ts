@@ -1,32 +1,44 @@
 import { publicUser } from '#shared/accounts';
+import { loginsService } from '#shared/compose/logins';
+import { cookieOptions, sessionsService } from '#shared/compose/sessions';
 import { DEVICE_COOKIE_NAME, deviceCookie, readCookie, sessionCookie } from '#shared/cookies';
 import { loginBodySchema } from '#shared/credentials';
 import { recordEvent, requestFacts } from '#shared/events';
 import { invalidCredentials, tooManyAttempts } from '#shared/http/errors';
 import { httpHandler } from '#shared/http/handler';
 import { DEVICE_LIFETIME_SECONDS } from '#shared/login';
+import type { Settings } from '#shared/config';
+
+const compose = async (config: Settings) => ({
+  logins: await loginsService(config),
+  sessions: await sessionsService(config),
+  cookie: cookieOptions(config),
+});
 
 /** POST /login: one answer for an unknown user and a wrong password; 429 while locked; a fresh session on success. */
-export const handler = httpHandler({ body: () => loginBodySchema }, async ({ body, event, services }) => {
-  const { logins, sessions, cookie } = services;
-  const facts = requestFacts(event);
-  const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
-  const outcome = await logins.attempt({ ...body, ip: facts.clientIp, deviceToken });
-  if (outcome.kind === 'throttled') throw tooManyAttempts(outcome.retryAfterSeconds);
-  if (outcome.kind === 'invalid') {
-    recordEvent('loginFailed', { username: body.username, ...facts });
-    if (outcome.lockedNow) recordEvent('lockout', { username: body.username, ...facts });
-    throw invalidCredentials();
-  }
-  const { user } = outcome;
-  const { token } = await sessions.start(user);
-  recordEvent('loginSucceeded', { userId: user.id, username: user.username, ...facts });
-  return {
-    status: 200,
-    body: publicUser(user),
-    cookies: [
-      sessionCookie(cookie, token, sessions.lifetimeSeconds),
-      deviceCookie(outcome.deviceToken, DEVICE_LIFETIME_SECONDS),
-    ],
-  };
-});
+export const handler = httpHandler(
+  { body: () => loginBodySchema, compose },
+  async ({ body, event, services }) => {
+    const { logins, sessions, cookie } = services;
+    const facts = requestFacts(event);
+    const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
+    const outcome = await logins.attempt({ ...body, ip: facts.clientIp, deviceToken });
+    if (outcome.kind === 'throttled') throw tooManyAttempts(outcome.retryAfterSeconds);
+    if (outcome.kind === 'invalid') {
+      recordEvent('loginFailed', { username: body.username, ...facts });
+      if (outcome.lockedNow) recordEvent('lockout', { username: body.username, ...facts });
+      throw invalidCredentials();
+    }
+    const { user } = outcome;
+    const { token } = await sessions.start(user);
+    recordEvent('loginSucceeded', { userId: user.id, username: user.username, ...facts });
+    return {
+      status: 200,
+      body: publicUser(user),
+      cookies: [
+        sessionCookie(cookie, token, sessions.lifetimeSeconds),
+        deviceCookie(outcome.deviceToken, DEVICE_LIFETIME_SECONDS),
+      ],
+    };
+  },
+);

@@ -1,11 +1,19 @@
 import { recordEvent, requestFacts } from '#shared/events';
+import { registrationsService } from '#shared/compose/registrations';
+import { sessionsService } from '#shared/compose/sessions';
 import { httpHandler } from '#shared/http/handler';
 import { publicRegistration } from '#shared/registrations';
 import { sessionViewer } from '#shared/sessions';
 
 /** POST /registrations/{id}/payment: admins record a payment (twice is harmless); 403 for the owner, 404 for others. */
 export const handler = httpHandler(
-  { session: 'required' },
+  {
+    session: 'required',
+    compose: async (config) => ({
+      sessions: await sessionsService(config),
+      registrations: registrationsService(config),
+    }),
+  },
   async ({ session, event, services: { registrations } }) => {
     const registration = await registrations.pay(sessionViewer(session), event.pathParameters?.id ?? '');
     recordEvent('paymentRecorded', {

@@ -1,4 +1,6 @@
 import { publicUser } from '#shared/accounts';
+import { accountsService } from '#shared/compose/accounts';
+import { cookieOptions, sessionsService } from '#shared/compose/sessions';
 import { sessionCookie } from '#shared/cookies';
 import { signupBodySchema } from '#shared/credentials';
 import { UsernameTakenError } from '#shared/data/users';
@@ -8,7 +10,14 @@ import { httpHandler } from '#shared/http/handler';
 
 /** POST /signup: creates a `user` and signs them in. */
 export const handler = httpHandler(
-  { body: (config) => signupBodySchema(config.PASSWORD_MIN_LENGTH) },
+  {
+    body: (config) => signupBodySchema(config.PASSWORD_MIN_LENGTH),
+    compose: async (config) => ({
+      accounts: accountsService(config),
+      sessions: await sessionsService(config),
+      cookie: cookieOptions(config),
+    }),
+  },
   async ({ body, event, services: { accounts, sessions, cookie } }) => {
     const user = await accounts.signUp(body).catch((error: unknown) => {
       if (error instanceof UsernameTakenError)

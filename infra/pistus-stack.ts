@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -14,7 +15,8 @@ import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
@@ -23,7 +25,19 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import type { Construct } from 'constructs';
 import { OperatorAlarms } from '#infra/constructs/alarms';
 import { PistusFunction } from '#infra/constructs/api-function';
-import { apiFunctions, corsPolicy, jobs, type Secret as SecretName, type TableGrant } from '#infra/routes';
+import {
+  functionEnvironment,
+  type GrantStatement,
+  grantStatements,
+  SECRET_SETTINGS,
+} from '#infra/function-environment';
+import {
+  apiFunctions,
+  corsPolicy,
+  type FunctionDeclaration,
+  jobs,
+  type Secret as SecretName,
+} from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
 import { keyType, type TableDeclaration, tables } from '#shared/tables';
 
@@ -92,32 +106,36 @@ export class PistusStack extends Stack {
       reason:
         'The pepper keys every stored password hash: rotating it would make every password unverifiable.',
     });
-    const secretEnv: Record<SecretName, string> = {
-      'signing-keys': 'SIGNING_SECRET_ARN',
-      'password-pepper': 'PEPPER_SECRET_ARN',
-    };
-
-    const sharedEnvironment: Record<string, string> = {
+    const common: Record<string, string> = {
       STAGE: settings.stage,
       ALLOWED_ORIGINS: settings.allowedOrigins.join(','),
       COOKIE_SAME_SITE: settings.cookieSameSite,
       SESSION_TTL_SECONDS: String(settings.sessionTtlSeconds),
       SESSION_IDLE_SECONDS: String(settings.sessionIdleSeconds),
       BCRYPT_COST: String(settings.bcryptCost),
-      ...Object.fromEntries(
-        tables.map((table) => [table.envVar, this.table(tableResources, table).tableName]),
-      ),
+    };
+    const sender = new EmailIdentity(this, 'SenderIdentity', {
+      identity: Identity.email(settings.senderEmail),
+    });
+    const resourceArns = (statement: GrantStatement): string[] => {
+      switch (statement.kind) {
+        case 'table':
+          return [this.table(tableResources, statement.table).tableArn];
+        case 'indexes': {
+          const arn = this.table(tableResources, statement.table).tableArn;
+          return statement.indexes.map((index) => `${arn}/index/${index}`);
+        }
+        case 'secret':
+          return [secrets[statement.secret].secretArn];
+        case 'sender':
+          return [sender.emailIdentityArn];
+      }
     };
 
-    /** One function with exactly the table actions, indexes and secrets its declaration lists. */
+    /** One function with exactly the environment and grants its declaration gives it. */
     const declareFunction = (
-      declaration: {
-        name: string;
-        memoryMb: number;
-        tables: readonly TableGrant[];
-        secrets: readonly SecretName[];
-      },
-      extra: { environment?: Record<string, string>; timeout?: Duration; deadLetterQueue?: Queue } = {},
+      declaration: FunctionDeclaration,
+      extra: { timeout?: Duration; deadLetterQueue?: Queue } = {},
     ) => {
       const { function: fn } = new PistusFunction(this, declaration.name, {
         name: declaration.name,
@@ -125,36 +143,17 @@ export class PistusStack extends Stack {
         removalPolicy,
         timeout: extra.timeout,
         deadLetterQueue: extra.deadLetterQueue,
-        environment: {
-          ...sharedEnvironment,
-          ...Object.fromEntries(
-            declaration.secrets.map((name) => [secretEnv[name], secrets[name].secretArn]),
-          ),
-          ...extra.environment,
-        },
+        environment: functionEnvironment(declaration, {
+          common,
+          tableName: (table) => this.table(tableResources, table).tableName,
+          secret: (name) => [SECRET_SETTINGS[name].aws, secrets[name].secretArn],
+          mail: { SES_SENDER: settings.senderEmail, SES_MAX_SEND_RATE: String(settings.sesMaxSendRate) },
+        }),
       });
-      for (const grant of declaration.tables) {
-        const table = this.table(tableResources, grant.table);
-        // Item actions on the table itself; Query only on the indexes named, never on the base table.
-        const itemActions = grant.actions.filter((action) => action !== 'Query');
-        if (itemActions.length) {
-          fn.addToRolePolicy(
-            new PolicyStatement({
-              actions: itemActions.map((a) => `dynamodb:${a}`),
-              resources: [table.tableArn],
-            }),
-          );
-        }
-        if (grant.actions.includes('Query')) {
-          fn.addToRolePolicy(
-            new PolicyStatement({
-              actions: ['dynamodb:Query'],
-              resources: (grant.indexes ?? []).map((index) => `${table.tableArn}/index/${index}`),
-            }),
-          );
-        }
-      }
-      for (const name of declaration.secrets) secrets[name].grantRead(fn);
+      for (const statement of grantStatements(declaration))
+        fn.addToRolePolicy(
+          new PolicyStatement({ actions: statement.actions, resources: resourceArns(statement) }),
+        );
       return fn;
     };
 
@@ -229,9 +228,6 @@ export class PistusStack extends Stack {
       }
     }
 
-    const sender = new EmailIdentity(this, 'SenderIdentity', {
-      identity: Identity.email(settings.senderEmail),
-    });
     for (const job of jobs) {
       // Failed asynchronous invocations land here after Lambda's two retries; an alarm watches it.
       const deadLetters = new Queue(this, `${job.name}-dead-letters`, {
@@ -242,25 +238,14 @@ export class PistusStack extends Stack {
       const fn = declareFunction(job, {
         timeout: Duration.seconds(job.timeoutSeconds),
         deadLetterQueue: deadLetters,
-        environment: job.sendsEmail
-          ? { SES_SENDER: settings.senderEmail, SES_MAX_SEND_RATE: String(settings.sesMaxSendRate) }
-          : {},
       });
-      if (job.sendsEmail) {
-        fn.addToRolePolicy(
-          new PolicyStatement({
-            actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-            resources: [sender.emailIdentityArn],
-          }),
-        );
-      }
       new Rule(this, `${job.name}-schedule`, {
         schedule: Schedule.expression(job.schedule),
         targets: [new LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: deadLetters })],
       });
       alarms.watchFunction(job.name, fn);
       alarms.watchDeadLetters(job.name, deadLetters);
-      if (job.runOnDeploy) this.invokeOnEveryDeploy(job.name, fn, settings.deployId);
+      if (job.runOnDeploy) this.invokeOnDeploy(job.name, fn, settings.deployId);
       new CfnOutput(this, `${job.name[0]?.toUpperCase()}${job.name.slice(1)}FunctionName`, {
         value: fn.functionName,
       });
@@ -280,13 +265,26 @@ export class PistusStack extends Stack {
     return table;
   }
 
-  /** An asynchronous invocation on each deploy: the physical id changes with every synth, so it re-runs. */
-  private invokeOnEveryDeploy(name: string, fn: IFunction, deployId: string) {
+  /**
+   * An asynchronous invocation on each deploy that changes the job: its physical id is a digest of the
+   * function's code and configuration as synthesized (or `-c deployId=…` to force a run), so an unchanged
+   * app synthesizes the same template and `cdk diff` is clean.
+   */
+  private invokeOnDeploy(name: string, fn: NodejsFunction, deployId: string | undefined) {
+    const cfn = fn.node.defaultChild as CfnFunction;
+    const digest = createHash('sha256')
+      .update(
+        JSON.stringify(
+          this.resolve({ code: cfn.code, configuration: cfn.environment, runtime: cfn.runtime }),
+        ),
+      )
+      .digest('hex')
+      .slice(0, 16);
     const invoke = {
       service: 'Lambda',
       action: 'invoke',
       parameters: { FunctionName: fn.functionName, InvocationType: 'Event', Payload: '{}' },
-      physicalResourceId: PhysicalResourceId.of(`${name}-${deployId}`),
+      physicalResourceId: PhysicalResourceId.of(`${name}-${deployId ?? digest}`),
     };
     // Its own role: the provider's default one carries the managed basic execution policy.
     const role = new Role(this, `${name}-on-deploy-role`, {

@@ -17,13 +17,15 @@ export interface TableGrant {
   indexes?: readonly string[];
 }
 
-interface FunctionDeclaration {
+export interface FunctionDeclaration {
   /** The handler file is `functions/<name>.ts`, exporting `handler`. */
   name: string;
   tables: readonly TableGrant[];
   secrets: readonly Secret[];
   /** bcrypt is CPU-bound and Lambda's CPU grows with memory: 1769 MB is one full vCPU. */
   memoryMb: number;
+  /** Sends email through SES as the configured sender. */
+  sendsEmail?: boolean;
 }
 
 export interface ApiFunctionDeclaration extends FunctionDeclaration {
@@ -35,12 +37,12 @@ export interface JobDeclaration extends FunctionDeclaration {
   /** An EventBridge schedule expression. */
   schedule: string;
   timeoutSeconds: number;
-  /** Sends email through SES as the configured sender. */
-  sendsEmail: boolean;
   /** Also run once on every deploy. */
   runOnDeploy: boolean;
 }
 
+/** An API function's time limit; API Gateway itself gives up after 30 s. */
+export const API_TIMEOUT_SECONDS = 10;
 const PASSWORD_MEMORY_MB = 1769;
 const DEFAULT_MEMORY_MB = 512;
 // UpdateItem: a session's last activity is written (at most once a minute) for the idle timeout.
@@ -164,6 +166,9 @@ export const jobs: readonly JobDeclaration[] = [
     runOnDeploy: true,
   },
 ];
+
+/** Every function, routes and jobs alike. */
+export const allFunctions = (): FunctionDeclaration[] => [...apiFunctions, ...jobs];
 
 /** Every route key the API serves. */
 export const routeKeys = (): string[] => apiFunctions.flatMap((fn) => fn.routes);

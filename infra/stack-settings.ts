@@ -13,8 +13,11 @@ const stackSettingsSchema = z.object({
   /** The From address of reminder emails; the stack creates its SES identity, which must then be verified. */
   senderEmail: z._default(z.email(), 'no-reply@example.com'),
   sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
-  /** Changes on every synth by default, so the deadline job runs once per deploy. */
-  deployId: z._default(z.string(), () => String(Date.now())),
+  /**
+   * Forces the run-on-deploy jobs to run once more when changed. By default they run when their code or
+   * configuration changes, so two synths of an unchanged app are identical.
+   */
+  deployId: z.optional(z.string().check(z.minLength(1))),
   /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
   apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
   apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),

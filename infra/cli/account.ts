@@ -24,6 +24,8 @@ import { passwordProblem } from '#shared/password-policy';
 import { createPasswordHasher } from '#shared/passwords';
 import { loadPepper } from '#shared/secrets';
 import { USERNAME_RULE } from '#shared/username';
+import { tableName } from '#shared/compose/dynamodb';
+import { sessionsTable, usersTable } from '#shared/tables';
 
 const usage = `usage: npm run account -- <command> [--stack STACK] [--state FILE]
   create --username NAME [--role user|admin]
@@ -57,8 +59,8 @@ async function target() {
   const db = createDocumentClient(config.DYNAMODB_ENDPOINT);
   return {
     config,
-    users: usersTableAccess(db, config.USERS_TABLE),
-    sessions: sessionsTableAccess(db, config.SESSIONS_TABLE),
+    users: usersTableAccess(db, tableName(config, usersTable)),
+    sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { fail, parseFlags } from '#infra/cli/args';
-import { useLocalStack } from '#infra/cli/local-target';
+import { localFunction } from '#infra/cli/local-target';
 import { stackOutputs } from '#infra/cli/stack-target';
 import { invokeJob } from '#infra/local/job-runner';
 
@@ -38,9 +38,12 @@ try {
   if (values.stack) {
     console.log(JSON.stringify(await invokeDeployed(values.stack)));
   } else {
-    const state = useLocalStack(values.state);
-    process.env.LOG_LEVEL ??= 'WARN';
-    console.log(JSON.stringify(await invokeJob('deadline', values.now)));
+    const { state, runtime } = localFunction('deadline', values.state);
+    try {
+      console.log(JSON.stringify(await invokeJob(runtime, values.now)));
+    } finally {
+      await runtime.stop();
+    }
     console.log(`Reminder emails: ${state.sesUrl}`);
   }
 } catch (error) {

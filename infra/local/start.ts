@@ -10,12 +10,13 @@ import * as z from 'zod/mini';
 import { createApiServer } from '#infra/local/api-server';
 import { buildClient, startClientServer } from '#infra/local/client';
 import { ensureTables, type RunningEmulator, startDynalite } from '#infra/local/dynamodb';
+import type { FunctionRuntime } from '#infra/local/function-runtime';
+import { localSources, startLocalFunctions } from '#infra/local/functions';
 import { invokeJob } from '#infra/local/job-runner';
 import { localSecrets } from '#infra/local/local-secrets';
 import { startSesEmulator } from '#infra/local/ses';
 import { DEFAULT_STATE_FILE, writeLocalState } from '#infra/local/state';
 import { jobs, scheduleIntervalMs } from '#infra/routes';
-import { SETTING_NAMES } from '#shared/config';
 import { tables } from '#shared/tables';
 
 const port = (fallback: number) =>
@@ -60,11 +61,10 @@ const local = parsed.data;
 const started = Date.now();
 
 // Emulators accept any credentials; fixed placeholders mean real AWS credentials in the shell are never used.
+// (This process only creates tables; each function gets its own environment, see below.)
 process.env.AWS_REGION = 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID = 'local';
 process.env.AWS_SECRET_ACCESS_KEY = 'local';
-// CloudWatch metrics (EMF lines) mean nothing locally; the audit log lines stay.
-process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const emulators: RunningEmulator[] = [];
 const dynamodb = local.DYNAMODB_ENDPOINT
@@ -78,24 +78,24 @@ const dynamodbEndpoint = local.DYNAMODB_ENDPOINT ?? (dynamodb as RunningEmulator
 const tableName = (table: { name: string }) => `${local.TABLE_PREFIX}${table.name}`;
 await ensureTables(new DynamoDBClient({ endpoint: dynamodbEndpoint }), tables, tableName);
 
-// The settings every function reads, as the stack sets them on AWS; anything already set in the shell wins.
+// Each function runs alone with the environment the stack gives it, local values in place of ARNs: its
+// own tables, its own secrets, nothing else (infra/function-environment.ts).
 const secrets = localSecrets(resolve(local.LOCAL_SECRETS_FILE));
-const environment: Record<string, string> = {
-  STAGE: 'local',
-  DYNAMODB_ENDPOINT: dynamodbEndpoint,
-  SES_ENDPOINT: ses.endpoint,
-  ...Object.fromEntries(tables.map((table) => [table.envVar, tableName(table)])),
-};
-for (const [name, value] of Object.entries(environment)) process.env[name] ??= value;
-process.env.SIGNING_KEYS ??= secrets.SIGNING_KEYS;
-process.env.PASSWORD_PEPPER ??= secrets.PASSWORD_PEPPER;
+const sources = localSources({
+  shell: process.env,
+  dynamodbEndpoint,
+  sesEndpoint: ses.endpoint,
+  tableName,
+});
+const functions = startLocalFunctions(sources, secrets);
 
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
   .split(',')
   .map((origin) => origin.trim())
   .filter(Boolean);
-const api = await createApiServer({
+const api = createApiServer({
   allowedOrigins,
+  functions,
   client: await buildClient({ apiUrl: '', mailUrl: ses.endpoint }),
 });
 await new Promise<void>((ready) => api.listen(local.PORT, '127.0.0.1', ready));
@@ -107,18 +107,8 @@ const clientServer =
 const clientUrl = clientServer && `http://127.0.0.1:${(clientServer.address() as AddressInfo).port}`;
 
 // What the operator commands need to act as the functions do; secrets stay in their own file.
-const functionEnvironment = Object.fromEntries(
-  SETTING_NAMES.filter((name) => !['SIGNING_KEYS', 'PASSWORD_PEPPER'].includes(name))
-    .map((name) => [name, process.env[name]])
-    .filter((entry): entry is [string, string] => entry[1] !== undefined),
-);
 const stateFile = resolve(local.LOCAL_STATE_FILE);
-writeLocalState(stateFile, {
-  pid: process.pid,
-  apiUrl,
-  sesUrl: ses.endpoint,
-  environment: functionEnvironment,
-});
+writeLocalState(stateFile, { pid: process.pid, apiUrl, sesUrl: ses.endpoint, sources });
 
 const dynamodbNote = dynamodb ? ` (dynalite, ${local.DYNAMODB_PATH ?? 'in memory'})` : '';
 console.log(
@@ -142,7 +132,7 @@ console.log(
 const timers: NodeJS.Timeout[] = [];
 async function runJob(name: string) {
   try {
-    console.log(`[${name}] ${JSON.stringify(await invokeJob(name))}`);
+    console.log(`[${name}] ${JSON.stringify(await invokeJob(functions.get(name) as FunctionRuntime))}`);
   } catch (error) {
     console.log(`[${name}] failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -164,6 +154,7 @@ async function stop(signal: string) {
   await new Promise((done) => api.close(done));
   clientServer?.closeAllConnections();
   await new Promise((done) => (clientServer ? clientServer.close(done) : done(undefined)));
+  await Promise.all([...functions.values()].map((fn) => fn.stop()));
   await Promise.all(emulators.map((emulator) => emulator.stop()));
   process.exit(0);
 }

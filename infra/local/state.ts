@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { LocalSources } from '#infra/local/functions';
 
 /**
  * What a running local stack tells the operator commands (`npm run deadline`, `npm run account`): where
@@ -9,7 +10,8 @@ export interface LocalStackState {
   pid: number;
   apiUrl: string;
   sesUrl: string;
-  environment: Record<string, string>;
+  /** What each function's environment is made from (the secrets are in the local secrets file). */
+  sources: LocalSources;
 }
 
 export const DEFAULT_STATE_FILE = '.local/stack.json';

@@ -1,5 +1,7 @@
 import { systemClock } from '#shared/clock';
+import { tableName } from '#shared/compose/dynamodb';
 import type { Settings } from '#shared/config';
+import { registrationsTable } from '#shared/tables';
 import { createDocumentClient } from '#shared/data/dynamodb';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import type { DeadlineJobDeps } from '#shared/deadline/job';
@@ -11,7 +13,7 @@ export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
   return {
     table: registrationsTableAccess(
       createDocumentClient(config.DYNAMODB_ENDPOINT),
-      config.REGISTRATIONS_TABLE,
+      tableName(config, registrationsTable),
     ),
     mailer: createSesMailer({
       client: createSesClient({ endpoint: config.SES_ENDPOINT }),

@@ -13,11 +13,11 @@ import { originCheck } from '#shared/http/origin-check';
 import { type HttpResult, toApiGatewayResult } from '#shared/http/response';
 import { responseHeaders } from '#shared/http/response-headers';
 import { flushMetrics, logger } from '#shared/logger';
-import { getServices, type Services } from '#shared/services';
+import type { Sessions } from '#shared/sessions';
 
 type SessionMode = 'required' | 'optional' | 'none';
 
-export interface HandlerInput<Body, Mode extends SessionMode> {
+export interface HandlerInput<Body, Mode extends SessionMode, Services> {
   body: Body;
   event: APIGatewayProxyEventV2;
   /** The session token as sent: the cookie, else an `Authorization: Bearer` header. */
@@ -28,12 +28,18 @@ export interface HandlerInput<Body, Mode extends SessionMode> {
       ? SessionRecord | null
       : undefined;
   services: Services;
+  settings: Settings;
 }
 
-export interface HandlerOptions<Body, Mode extends SessionMode> {
+export interface HandlerOptions<Body, Mode extends SessionMode, Services> {
   /** The body's schema, built once from the settings (the minimum password length is one). */
   body?: (settings: Settings) => z.ZodMiniType<Body>;
   session?: Mode;
+  /**
+   * Builds the services this function uses, and nothing else (shared/compose/): what it imports is what
+   * its bundle carries, and what it reads is what its role must grant. A route with a session needs `sessions`.
+   */
+  compose?: (settings: Settings) => Promise<Services> | Services;
 }
 
 export type ApiHandler = (
@@ -45,14 +51,29 @@ export type ApiHandler = (
  * A route's handler: the middleware stack in its fixed order (headers normalized, response headers on
  * everything, body parsed and validated, errors rendered last), then the business step alone.
  */
-export function httpHandler<Body = undefined, Mode extends SessionMode = 'none'>(
-  options: HandlerOptions<Body, Mode>,
-  step: (input: HandlerInput<Body, Mode>) => Promise<HttpResult>,
+export function httpHandler<
+  Body = undefined,
+  Mode extends SessionMode = 'none',
+  Services extends (Mode extends 'none' ? object : { sessions: Sessions }) = Mode extends 'none'
+    ? object
+    : { sessions: Sessions },
+>(
+  options: HandlerOptions<Body, Mode, Services>,
+  step: (input: HandlerInput<Body, Mode, Services>) => Promise<HttpResult>,
 ): ApiHandler {
   // Settings are validated here, at cold start: a bad one fails the container before any request.
   const config = settings();
-  // Secrets and keys load during the init phase; a failure there is retried by the first request.
-  getServices().catch(() => undefined);
+  let composed: Promise<Services> | undefined;
+  const services = () => {
+    composed ??= Promise.resolve((options.compose ?? (() => ({}) as Services))(config));
+    // A failed composition (a secret not readable yet) is retried by the next request, not cached.
+    composed.catch(() => {
+      composed = undefined;
+    });
+    return composed;
+  };
+  // Secrets and keys this function needs load during the init phase; a failure there is retried later.
+  services().catch(() => undefined);
 
   const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -63,20 +84,21 @@ export function httpHandler<Body = undefined, Mode extends SessionMode = 'none'>
   if (options.body) stack.use(jsonBody(options.body(config)) as MiddlewareObj);
 
   return stack.use(errorHandler()).handler(async (event) => {
-    const services = await getServices();
+    const built = await services();
     const token = readCookie(event.cookies, config.COOKIE_NAME) ?? readBearer(event.headers.authorization);
     const mode = options.session ?? 'none';
     let session: SessionRecord | null | undefined;
     if (mode !== 'none') {
-      session = await services.sessions.resolve(token);
+      session = await (built as { sessions: Sessions }).sessions.resolve(token);
       if (!session && mode === 'required') throw unauthorized();
     }
     const result = await step({
       body: (event as ParsedEvent<Body>).parsedBody,
       event,
       token,
-      session: session as HandlerInput<Body, Mode>['session'],
-      services,
+      session: session as HandlerInput<Body, Mode, Services>['session'],
+      services: built,
+      settings: config,
     });
     return toApiGatewayResult(result);
   }) as unknown as ApiHandler;

@@ -14,6 +14,7 @@ import bcrypt from 'bcryptjs';
 import { startLocalStackProcess } from '../support/local-stack.ts';
 import { deadlineBench, type DeadlineRun } from './deadline.ts';
 import { median, percentile, timeEach } from './stats.ts';
+import type { LocalStackState } from '#infra/local/state';
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } },
@@ -81,9 +82,7 @@ try {
 
   // 2. Authenticated request: p50 of GET /check_session over p50 of a bare GetItem on the same emulator.
   const requests = quick ? 200 : 2000;
-  const state = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as {
-    environment: Record<string, string>;
-  };
+  const state = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as LocalStackState;
   const dynamo = new DynamoDBClient({
     endpoint: stack.urls.dynamodb,
     region: 'us-east-1',
@@ -93,7 +92,7 @@ try {
   const getItem = () =>
     dynamo.send(
       new GetItemCommand({
-        TableName: state.environment.SESSIONS_TABLE,
+        TableName: state.sources.tables.sessions,
         Key: { sid: { S: sid } },
         ConsistentRead: true,
       }),

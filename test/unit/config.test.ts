@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { tableName } from '#shared/compose/dynamodb';
 import { parseSettings } from '#shared/config';
+import { registrationsTable, usersTable } from '#shared/tables';
 
 const minimal = {
   USERS_TABLE: 'users',
@@ -41,7 +43,7 @@ describe('settings', () => {
   });
 
   it.each([
-    [{ USERS_TABLE: undefined }, 'USERS_TABLE'],
+    [{ USERS_TABLE: '' }, 'USERS_TABLE'],
     [{ BCRYPT_COST: 'twelve' }, 'BCRYPT_COST'],
     [{ BCRYPT_COST: '16' }, 'BCRYPT_COST'],
     [{ SESSION_TTL_SECONDS: '10' }, 'SESSION_TTL_SECONDS'],
@@ -51,7 +53,7 @@ describe('settings', () => {
     [{ STAGE: 'staging' }, 'STAGE'],
     [{ SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:x' }, 'SIGNING_SECRET_ARN'],
     [{ PASSWORD_PEPPER: 'p', PEPPER_SECRET_ARN: 'arn' }, 'PEPPER_SECRET_ARN'],
-    [{ REGISTRATIONS_TABLE: undefined }, 'REGISTRATIONS_TABLE'],
+    [{ REGISTRATIONS_TABLE: '' }, 'REGISTRATIONS_TABLE'],
     [{ REMINDER_WINDOW_DAYS: '5' }, 'REMINDER_WINDOW_DAYS'],
     [{ SES_MAX_SEND_RATE: '0' }, 'SES_MAX_SEND_RATE'],
     [{ SES_ENDPOINT: 'localhost:8005' }, 'SES_ENDPOINT'],
@@ -65,6 +67,14 @@ describe('settings', () => {
     expect(parseSettings({ ...minimal, BCRYPT_COST: '4' }).BCRYPT_COST).toBe(4);
     expect(() => parseSettings({ ...minimal, STAGE: 'prod', BCRYPT_COST: '9' })).toThrow(
       /BCRYPT_COST: must be at least 10/,
+    );
+  });
+
+  it('leave out the tables a function does not use, and name one it asks for without having it', () => {
+    const settings = parseSettings({ SIGNING_KEYS: '{}', USERS_TABLE: 'users' });
+    expect(tableName(settings, usersTable)).toBe('users');
+    expect(() => tableName(settings, registrationsTable)).toThrow(
+      /REGISTRATIONS_TABLE: this function uses the registrations table but was not given its name/,
     );
   });
 });

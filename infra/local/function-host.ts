@@ -1,0 +1,61 @@
+/**
+ * The inside of one local Lambda container: a worker thread with its own `process.env` (only what the
+ * function is given), its own module cache and its own cold start. It imports the function's module once,
+ * as Lambda's init phase does, then answers invocations from the runtime (function-runtime.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
+import { lambdaContext } from '#infra/local/lambda-environment';
+
+export interface HostData {
+  /** The module to load: a handler file, or a synthesized bundle. */
+  moduleUrl: string;
+  functionName: string;
+  memoryMb: number;
+}
+export interface Invocation {
+  id: number;
+  event: unknown;
+  requestId: string;
+  deadline: number;
+}
+export type HostMessage =
+  | { kind: 'ready' }
+  | { kind: 'init-error'; error: ErrorReport }
+  | { id: number; kind: 'result'; result: unknown }
+  | { id: number; kind: 'error'; error: ErrorReport };
+export interface ErrorReport {
+  errorType: string;
+  errorMessage: string;
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+const data = workerData as HostData;
+const port = parentPort;
+if (!port) throw new Error('function-host runs as a worker thread');
+
+const report = (error: unknown): ErrorReport => ({
+  errorType: error instanceof Error ? error.name : 'Error',
+  errorMessage: error instanceof Error ? error.message : String(error),
+});
+
+let handler: Handler | undefined;
+try {
+  handler = ((await import(data.moduleUrl)) as { handler: Handler }).handler;
+  if (typeof handler !== 'function') throw new Error(`${data.moduleUrl} exports no handler function`);
+  port.postMessage({ kind: 'ready' } satisfies HostMessage);
+} catch (error) {
+  port.postMessage({ kind: 'init-error', error: report(error) } satisfies HostMessage);
+}
+
+port.on('message', async ({ id, event, requestId, deadline }: Invocation) => {
+  const context = lambdaContext(data.functionName, requestId, deadline, data.memoryMb);
+  try {
+    const result = await (handler as Handler)(event, context);
+    port.postMessage({ id, kind: 'result', result } satisfies HostMessage);
+  } catch (error) {
+    // What Lambda logs for an uncaught error; the caller (API Gateway) sees only a 500.
+    console.error(JSON.stringify({ level: 'ERROR', message: 'Invoke Error', ...report(error) }));
+    port.postMessage({ id, kind: 'error', error: report(error) } satisfies HostMessage);
+  }
+});

@@ -1,0 +1,104 @@
+import { functionEnvironment, MAIL_SETTINGS, SECRET_SETTINGS } from '#infra/function-environment';
+import { createFunctionRuntime, type FunctionRuntime } from '#infra/local/function-runtime';
+import type { LocalSecrets } from '#infra/local/local-secrets';
+import {
+  API_TIMEOUT_SECONDS,
+  allFunctions,
+  type FunctionDeclaration,
+  type JobDeclaration,
+} from '#infra/routes';
+import { SETTING_NAMES } from '#shared/config';
+import { tables } from '#shared/tables';
+
+/** Where the local functions' settings come from: what the stack would set, with local values. */
+export interface LocalSources {
+  /** Settings every function gets. */
+  common: Record<string, string>;
+  /** Physical table names, by the table's logical name. */
+  tables: Record<string, string>;
+  /** Settings of the functions that send email. */
+  mail: Record<string, string>;
+}
+
+/** Settings that only some functions get: never passed to all from the developer's shell. */
+const PER_FUNCTION = new Set<string>([
+  ...tables.map((table) => table.envVar),
+  ...Object.values(SECRET_SETTINGS).flatMap(({ aws, local }) => [aws, local]),
+  ...MAIL_SETTINGS,
+]);
+
+/**
+ * The local sources: the stage's fixed values, then any common setting the developer set in the shell
+ * (BCRYPT_COST=4 in tests, ALLOWED_ORIGINS…), as `cdk deploy -c` would set them for a stage.
+ */
+export function localSources(options: {
+  shell: Record<string, string | undefined>;
+  dynamodbEndpoint: string;
+  sesEndpoint: string;
+  tableName(table: { name: string }): string;
+}): LocalSources {
+  const fromShell = (names: readonly string[]) =>
+    Object.fromEntries(
+      names
+        .map((name) => [name, options.shell[name]])
+        .filter((entry): entry is [string, string] => !!entry[1]),
+    );
+  return {
+    common: {
+      STAGE: 'local',
+      DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
+      // CloudWatch metrics (EMF lines) mean nothing locally; the audit log lines stay.
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...fromShell(SETTING_NAMES.filter((name) => !PER_FUNCTION.has(name) && name !== 'STAGE')),
+      ...fromShell(['POWERTOOLS_METRICS_DISABLED', 'NODE_OPTIONS']),
+    },
+    tables: Object.fromEntries(tables.map((table) => [table.name, options.tableName(table)])),
+    mail: { ...fromShell(MAIL_SETTINGS), SES_ENDPOINT: options.sesEndpoint },
+  };
+}
+
+export function localEnvironment(
+  fn: FunctionDeclaration,
+  sources: LocalSources,
+  secrets: LocalSecrets,
+): Record<string, string> {
+  return functionEnvironment(fn, {
+    common: sources.common,
+    tableName: (table) => {
+      const name = sources.tables[table.name];
+      if (!name) throw new Error(`no local table for ${table.name}`);
+      return name;
+    },
+    secret: (name) => {
+      const setting = SECRET_SETTINGS[name].local as keyof LocalSecrets;
+      return [setting, secrets[setting]];
+    },
+    mail: sources.mail,
+  });
+}
+
+const isJob = (fn: FunctionDeclaration): fn is JobDeclaration => 'schedule' in fn;
+
+/** One declared function as its own local Lambda: its handler file, its environment, its time limit. */
+export function localFunctionRuntime(
+  fn: FunctionDeclaration,
+  sources: LocalSources,
+  secrets: LocalSecrets,
+  overrides: Record<string, string> = {},
+): FunctionRuntime {
+  return createFunctionRuntime({
+    functionName: fn.name,
+    moduleUrl: new URL(`../../functions/${fn.name}.ts`, import.meta.url).href,
+    environment: { ...localEnvironment(fn, sources, secrets), ...overrides },
+    timeoutSeconds: isJob(fn) ? fn.timeoutSeconds : API_TIMEOUT_SECONDS,
+    memoryMb: fn.memoryMb,
+  });
+}
+
+/** Every declared function, by name. */
+export function startLocalFunctions(
+  sources: LocalSources,
+  secrets: LocalSecrets,
+): Map<string, FunctionRuntime> {
+  return new Map(allFunctions().map((fn) => [fn.name, localFunctionRuntime(fn, sources, secrets)]));
+}

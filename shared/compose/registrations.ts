@@ -1,0 +1,17 @@
+import { systemClock } from '#shared/clock';
+import { documentClient, tableName } from '#shared/compose/dynamodb';
+import type { Settings } from '#shared/config';
+import { registrationsTableAccess } from '#shared/data/registrations';
+import { createRegistrations, type Registrations } from '#shared/registrations';
+import { registrationsTable } from '#shared/tables';
+
+let registrations: Registrations | undefined;
+
+export function registrationsService(config: Settings): Registrations {
+  registrations ??= createRegistrations({
+    table: registrationsTableAccess(documentClient(config), tableName(config, registrationsTable)),
+    clock: systemClock,
+    paymentPeriodDays: config.PAYMENT_PERIOD_DAYS,
+  });
+  return registrations;
+}
