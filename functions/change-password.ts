@@ -16,10 +16,10 @@ export const handler = httpHandler(
   {
     session: 'required',
     body: (config) => passwordChangeSchema(config.PASSWORD_MIN_LENGTH),
-    compose: async (config) => ({
+    compose: (config) => ({
       accounts: accountsService(config),
-      logins: await loginsService(config),
-      sessions: await sessionsService(config),
+      logins: loginsService(config),
+      sessions: sessionsService(config),
     }),
   },
   async ({ session, body, event, services: { accounts, logins, sessions } }) => {

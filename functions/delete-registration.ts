@@ -1,6 +1,5 @@
 import { recordEvent, requestFacts } from '#shared/events';
-import { registrationsService } from '#shared/compose/registrations';
-import { sessionsService } from '#shared/compose/sessions';
+import { sessionAndRegistrations } from '#shared/compose/registrations';
 import { httpHandler } from '#shared/http/handler';
 import { sessionViewer } from '#shared/sessions';
 
@@ -8,10 +7,7 @@ import { sessionViewer } from '#shared/sessions';
 export const handler = httpHandler(
   {
     session: 'required',
-    compose: async (config) => ({
-      sessions: await sessionsService(config),
-      registrations: registrationsService(config),
-    }),
+    compose: sessionAndRegistrations,
   },
   async ({ session, event, services: { registrations } }) => {
     const id = event.pathParameters?.id ?? '';

@@ -7,7 +7,7 @@ import { httpHandler } from '#shared/http/handler';
 export const handler = httpHandler(
   {
     session: 'required',
-    compose: async (config) => ({ sessions: await sessionsService(config), cookie: cookieOptions(config) }),
+    compose: (config) => ({ sessions: sessionsService(config), cookie: cookieOptions(config) }),
   },
   async ({ session, event, services: { sessions, cookie } }) => {
     const ended = await sessions.endAllOf(session.userId);

@@ -1,5 +1,4 @@
-import { registrationsService } from '#shared/compose/registrations';
-import { sessionsService } from '#shared/compose/sessions';
+import { sessionAndRegistrations } from '#shared/compose/registrations';
 import { httpHandler } from '#shared/http/handler';
 import { publicRegistration } from '#shared/registrations';
 import { sessionViewer } from '#shared/sessions';
@@ -8,10 +7,7 @@ import { sessionViewer } from '#shared/sessions';
 export const handler = httpHandler(
   {
     session: 'required',
-    compose: async (config) => ({
-      sessions: await sessionsService(config),
-      registrations: registrationsService(config),
-    }),
+    compose: sessionAndRegistrations,
   },
   async ({ session, event, services: { registrations } }) => {
     const { limit, cursor } = event.queryStringParameters ?? {};

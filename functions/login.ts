@@ -7,19 +7,18 @@ import { recordEvent, requestFacts } from '#shared/events';
 import { invalidCredentials, tooManyAttempts } from '#shared/http/errors';
 import { httpHandler } from '#shared/http/handler';
 import { DEVICE_LIFETIME_SECONDS } from '#shared/login';
-import type { Settings } from '#shared/config';
-
-const compose = async (config: Settings) => ({
-  logins: await loginsService(config),
-  sessions: await sessionsService(config),
-  cookie: cookieOptions(config),
-});
 
 /** POST /login: one answer for an unknown user and a wrong password; 429 while locked; a fresh session on success. */
 export const handler = httpHandler(
-  { body: () => loginBodySchema, compose },
-  async ({ body, event, services }) => {
-    const { logins, sessions, cookie } = services;
+  {
+    body: () => loginBodySchema,
+    compose: (config) => ({
+      logins: loginsService(config),
+      sessions: sessionsService(config),
+      cookie: cookieOptions(config),
+    }),
+  },
+  async ({ body, event, services: { logins, sessions, cookie } }) => {
     const facts = requestFacts(event);
     const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
     const outcome = await logins.attempt({ ...body, ip: facts.clientIp, deviceToken });

@@ -5,7 +5,7 @@ import { httpHandler } from '#shared/http/handler';
 
 /** POST|DELETE /logout: revokes the session on the server and expires the cookie; 204 either way. */
 export const handler = httpHandler(
-  { compose: async (config) => ({ sessions: await sessionsService(config), cookie: cookieOptions(config) }) },
+  { compose: (config) => ({ sessions: sessionsService(config), cookie: cookieOptions(config) }) },
   async ({ token, event, services: { sessions, cookie } }) => {
     const ended = await sessions.end(token);
     if (ended) recordEvent('logout', { userId: ended.sub, ...requestFacts(event) });

@@ -1,6 +1,5 @@
 import { recordEvent, requestFacts } from '#shared/events';
-import { registrationsService } from '#shared/compose/registrations';
-import { sessionsService } from '#shared/compose/sessions';
+import { sessionAndRegistrations } from '#shared/compose/registrations';
 import { httpHandler } from '#shared/http/handler';
 import { publicRegistration } from '#shared/registrations';
 import { sessionViewer } from '#shared/sessions';
@@ -9,10 +8,7 @@ import { sessionViewer } from '#shared/sessions';
 export const handler = httpHandler(
   {
     session: 'required',
-    compose: async (config) => ({
-      sessions: await sessionsService(config),
-      registrations: registrationsService(config),
-    }),
+    compose: sessionAndRegistrations,
   },
   async ({ session, event, services: { registrations } }) => {
     const registration = await registrations.pay(sessionViewer(session), event.pathParameters?.id ?? '');

@@ -12,9 +12,9 @@ import { httpHandler } from '#shared/http/handler';
 export const handler = httpHandler(
   {
     body: (config) => signupBodySchema(config.PASSWORD_MIN_LENGTH),
-    compose: async (config) => ({
+    compose: (config) => ({
       accounts: accountsService(config),
-      sessions: await sessionsService(config),
+      sessions: sessionsService(config),
       cookie: cookieOptions(config),
     }),
   },

@@ -167,6 +167,7 @@ export class PistusStack extends Stack {
               allowCredentials: true,
               allowMethods: corsPolicy.allowMethods.map((method) => CorsHttpMethod[method]),
               allowHeaders: [...corsPolicy.allowHeaders],
+              maxAge: Duration.seconds(corsPolicy.maxAgeSeconds),
             },
           }
         : {}),

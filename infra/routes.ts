@@ -1,3 +1,4 @@
+import type { CorsConfiguration } from '#infra/local/cors';
 import type { TableDeclaration } from '#shared/tables';
 import { loginAttemptsTable, registrationsTable, sessionsTable, usersTable } from '#shared/tables';
 
@@ -187,3 +188,15 @@ export const corsPolicy = {
   allowHeaders: ['content-type', 'authorization'],
   maxAgeSeconds: 600,
 } as const;
+
+/** The API's CORS configuration for these origins: none at all without any, as the stack does. */
+export function corsConfiguration(allowedOrigins: readonly string[]): CorsConfiguration | undefined {
+  if (!allowedOrigins.length) return undefined;
+  return {
+    allowOrigins: allowedOrigins,
+    allowMethods: corsPolicy.allowMethods,
+    allowHeaders: corsPolicy.allowHeaders,
+    allowCredentials: true,
+    maxAge: corsPolicy.maxAgeSeconds,
+  };
+}

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import type { Settings } from '#shared/config';
+import { ConfigError, type Settings } from '#shared/config';
 
 /**
  * The signing-key document, the same shape in Secrets Manager and in the local SIGNING_KEYS setting:
@@ -47,20 +47,33 @@ async function readSecret(arn: string): Promise<string> {
   return result.SecretString;
 }
 
-/** Read once per container: on AWS from Secrets Manager, locally from the environment. */
-export async function loadSigningKeys(config: Settings): Promise<SigningKeys> {
-  if (!config.SIGNING_KEYS && !config.SIGNING_SECRET_ARN) {
-    throw new Error('this function checks sessions: set SIGNING_SECRET_ARN (AWS) or SIGNING_KEYS (local)');
-  }
-  const json = config.SIGNING_KEYS ?? (await readSecret(config.SIGNING_SECRET_ARN as string));
-  return parseSigningKeys(json);
+/**
+ * Where this function's signing keys come from: on AWS Secrets Manager, locally the environment. Checked
+ * when the function is composed, so a function given neither setting fails its cold start, naming them;
+ * the read itself happens later, once.
+ */
+export function signingKeysSource(config: Settings): () => Promise<SigningKeys> {
+  const { SIGNING_KEYS: value, SIGNING_SECRET_ARN: arn } = config;
+  if (!value && !arn)
+    throw new ConfigError(
+      'Invalid configuration: SIGNING_SECRET_ARN: this function checks sessions: set SIGNING_SECRET_ARN (AWS) or SIGNING_KEYS (local)',
+    );
+  return async () => parseSigningKeys(value ?? (await readSecret(arn as string)));
 }
 
-export async function loadPepper(config: Settings): Promise<string> {
-  if (!config.PASSWORD_PEPPER && !config.PEPPER_SECRET_ARN) {
-    throw new Error('this function hashes passwords: set PEPPER_SECRET_ARN (AWS) or PASSWORD_PEPPER (local)');
-  }
-  const pepper = config.PASSWORD_PEPPER ?? (await readSecret(config.PEPPER_SECRET_ARN as string));
-  if (pepper.length < 32) throw new Error('password pepper must be at least 32 characters');
-  return pepper;
+export function pepperSource(config: Settings): () => Promise<string> {
+  const { PASSWORD_PEPPER: value, PEPPER_SECRET_ARN: arn } = config;
+  if (!value && !arn)
+    throw new ConfigError(
+      'Invalid configuration: PEPPER_SECRET_ARN: this function hashes passwords: set PEPPER_SECRET_ARN (AWS) or PASSWORD_PEPPER (local)',
+    );
+  return async () => {
+    const pepper = value ?? (await readSecret(arn as string));
+    if (pepper.length < 32) throw new Error('password pepper must be at least 32 characters');
+    return pepper;
+  };
 }
+
+/** Reads once: on AWS from Secrets Manager, locally from the environment. */
+export const loadSigningKeys = (config: Settings): Promise<SigningKeys> => signingKeysSource(config)();
+export const loadPepper = (config: Settings): Promise<string> => pepperSource(config)();

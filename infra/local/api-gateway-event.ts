@@ -17,6 +17,8 @@ export function toApiGatewayEvent(
   route: RouteMatch,
   now: Date = new Date(),
 ): APIGatewayProxyEventV2 {
+  // The raw path, as sent: API Gateway neither normalizes nor decodes it.
+  const rawPath = (request.url ?? '/').split('?')[0] || '/';
   const url = new URL(request.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
@@ -40,7 +42,7 @@ export function toApiGatewayEvent(
   return {
     version: '2.0',
     routeKey: route.routeKey,
-    rawPath: url.pathname,
+    rawPath,
     rawQueryString,
     ...(cookies.length ? { cookies } : {}),
     headers,
@@ -53,7 +55,7 @@ export function toApiGatewayEvent(
       domainPrefix: (headers.host ?? 'localhost').split('.')[0] ?? 'localhost',
       http: {
         method,
-        path: url.pathname,
+        path: rawPath,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
@@ -61,12 +63,23 @@ export function toApiGatewayEvent(
       requestId,
       routeKey: route.routeKey,
       stage: '$default',
-      time: now.toUTCString(),
+      time: requestTime(now),
       timeEpoch: now.getTime(),
     },
     ...(body.length ? { body: body.toString(isText ? 'utf8' : 'base64') } : {}),
     isBase64Encoded: !isText,
   };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `requestContext.time` as API Gateway writes it: `12/Mar/2020:19:03:58 +0000`. */
+export function requestTime(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
+    `${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`
+  );
 }
 
 /** Writes a handler's result back as HTTP, as API Gateway does with payload 2.0 results. */

@@ -1,18 +1,20 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { toApiGatewayEvent, writeApiGatewayResult } from '#infra/local/api-gateway-event';
-import type { FunctionRuntime } from '#infra/local/function-runtime';
 import type { ClientAssets } from '#infra/local/client';
-import { corsHeaders, isPreflight, preflightHeaders } from '#infra/local/cors';
+import { type CorsConfiguration, corsHeaders, isPreflight, preflightHeaders } from '#infra/local/cors';
+import type { FunctionRuntime } from '#infra/local/function-runtime';
 import { createRouter } from '#infra/local/router';
 import { apiFunctions } from '#infra/routes';
+import { SECURITY_HEADERS } from '#shared/http/response-headers';
 
 // API Gateway's own limit on a request payload; the functions enforce their far smaller one.
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** An answer of the gateway itself, with the same security headers as the functions' answers. */
 const gatewayError = (statusCode: number, message: string) => ({
   statusCode,
-  headers: { 'content-type': 'application/json' },
+  headers: { ...SECURITY_HEADERS, 'content-type': 'application/json' },
   body: JSON.stringify({ message }),
 });
 
@@ -30,30 +32,37 @@ async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
 /** The route keys the local runtime serves: those of the declared functions, as the stack routes them. */
 export const servedRouteKeys = (): string[] => apiFunctions.flatMap((fn) => fn.routes);
 
+/** Route key → function, from the declarations (the local runtime) or from a template (the artifact suite). */
+export function declaredRoutes(
+  functions: ReadonlyMap<string, FunctionRuntime>,
+): Map<string, FunctionRuntime> {
+  return new Map(
+    apiFunctions.flatMap((fn) => {
+      const runtime = functions.get(fn.name);
+      if (!runtime) throw new Error(`no runtime for function ${fn.name}`);
+      return fn.routes.map((routeKey) => [routeKey, runtime] as const);
+    }),
+  );
+}
+
 /**
- * The local stand-in for API Gateway: each request is routed by the declared route keys, turned into the
- * payload-2.0 event, handed to the function's real handler, and its result written back.
+ * The local stand-in for API Gateway: each request is routed by the route keys on its raw path, turned into
+ * the payload-2.0 event, handed to the function that route integrates, and its result written back.
  */
 export function createApiServer(options: {
-  allowedOrigins: readonly string[];
-  /** Each declared function's runtime, by name. */
-  functions: ReadonlyMap<string, FunctionRuntime>;
+  routes: ReadonlyMap<string, FunctionRuntime>;
+  cors: CorsConfiguration | undefined;
   client?: ClientAssets;
 }): Server {
-  const byRoute = new Map(
-    apiFunctions.flatMap((fn) =>
-      fn.routes.map((routeKey) => [routeKey, options.functions.get(fn.name)] as const),
-    ),
-  );
-  const route = createRouter(servedRouteKeys());
+  const route = createRouter([...options.routes.keys()]);
 
   return createServer(async (request, response) => {
-    const cors = corsHeaders(request, options.allowedOrigins);
+    const cors = corsHeaders(request, options.cors);
     try {
       // The browser client's files, as a static site would serve them; everything else is the API.
       if (options.client?.serve(request, response)) return;
-      if (isPreflight(request)) {
-        response.writeHead(204, preflightHeaders(request, options.allowedOrigins)).end();
+      if (isPreflight(request, options.cors)) {
+        response.writeHead(204, preflightHeaders(request, options.cors as CorsConfiguration)).end();
         return;
       }
       const body = await readBody(request);
@@ -61,9 +70,12 @@ export function createApiServer(options: {
         writeApiGatewayResult(response, gatewayError(413, 'Request Entity Too Large'), cors);
         return;
       }
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      const match = route(request.method ?? 'GET', url.pathname);
-      const target = match && byRoute.get(match.routeKey);
+      const match = route(request.method ?? 'GET', (request.url ?? '/').split('?')[0] ?? '/');
+      if (match === 'malformed') {
+        writeApiGatewayResult(response, gatewayError(400, 'Bad Request'), cors);
+        return;
+      }
+      const target = match && options.routes.get(match.routeKey);
       if (!match || !target) {
         writeApiGatewayResult(response, gatewayError(404, 'Not Found'), cors);
         return;

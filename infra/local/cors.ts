@@ -1,38 +1,46 @@
 import type { IncomingMessage } from 'node:http';
-import { corsPolicy } from '#infra/routes';
+
+/** An HTTP API's CORS configuration, as the stack sets it (and as the template's `CorsConfiguration` says). */
+export interface CorsConfiguration {
+  allowOrigins: readonly string[];
+  allowMethods: readonly string[];
+  allowHeaders: readonly string[];
+  allowCredentials: boolean;
+  maxAge?: number;
+}
 
 /**
- * CORS as API Gateway answers it for the stack's `corsPreflight` settings: preflights are answered by the
+ * CORS as API Gateway answers it when the API has a CORS configuration: preflights are answered by the
  * gateway itself, and every other response to an allowed origin gets the allow-origin and credentials
- * headers. A disallowed origin gets no CORS headers at all, so the browser withholds the response.
+ * headers. A disallowed origin gets no CORS headers at all, so the browser withholds the response. An API
+ * without one passes OPTIONS requests to its routes like any other method.
  */
 export function corsHeaders(
   request: IncomingMessage,
-  allowedOrigins: readonly string[],
+  cors: CorsConfiguration | undefined,
 ): Record<string, string> {
   const origin = request.headers.origin;
-  if (!origin || !allowedOrigins.includes(origin)) return {};
+  if (!cors || !origin || !cors.allowOrigins.includes(origin)) return {};
   return {
     'access-control-allow-origin': origin,
-    'access-control-allow-credentials': 'true',
+    ...(cors.allowCredentials ? { 'access-control-allow-credentials': 'true' } : {}),
     vary: 'origin',
   };
 }
 
-export function isPreflight(request: IncomingMessage): boolean {
-  return request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
+export function isPreflight(request: IncomingMessage, cors: CorsConfiguration | undefined): boolean {
+  return (
+    !!cors && request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined
+  );
 }
 
-export function preflightHeaders(
-  request: IncomingMessage,
-  allowedOrigins: readonly string[],
-): Record<string, string> {
-  const allowed = corsHeaders(request, allowedOrigins);
+export function preflightHeaders(request: IncomingMessage, cors: CorsConfiguration): Record<string, string> {
+  const allowed = corsHeaders(request, cors);
   if (!allowed['access-control-allow-origin']) return {};
   return {
     ...allowed,
-    'access-control-allow-methods': corsPolicy.allowMethods.join(','),
-    'access-control-allow-headers': corsPolicy.allowHeaders.join(','),
-    'access-control-max-age': String(corsPolicy.maxAgeSeconds),
+    'access-control-allow-methods': cors.allowMethods.join(','),
+    'access-control-allow-headers': cors.allowHeaders.join(','),
+    ...(cors.maxAge === undefined ? {} : { 'access-control-max-age': String(cors.maxAge) }),
   };
 }

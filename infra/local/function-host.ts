@@ -1,6 +1,6 @@
 /**
- * The inside of one local Lambda container: a worker thread with its own `process.env` (only what the
- * function is given), its own module cache and its own cold start. It imports the function's module once,
+ * The inside of one local Lambda container: a worker thread or a child process with its own `process.env`
+ * (only what the function is given), its own module cache and its own cold start. It imports the function's module once,
  * as Lambda's init phase does, then answers invocations from the runtime (function-runtime.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -30,9 +30,16 @@ export interface ErrorReport {
 }
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
-const data = workerData as HostData;
-const port = parentPort;
-if (!port) throw new Error('function-host runs as a worker thread');
+interface Port {
+  postMessage(message: HostMessage): void;
+  on(event: 'message', listener: (message: Invocation) => void): void;
+}
+// A worker thread (the local runtime) or a child process (the deployed-artifact suite): the same protocol.
+const data = (parentPort ? workerData : JSON.parse(process.argv[2] ?? '{}')) as HostData;
+const port: Port = parentPort ?? {
+  postMessage: (message) => process.send?.(message),
+  on: (event, listener) => process.on(event, listener),
+};
 
 const report = (error: unknown): ErrorReport => ({
   errorType: error instanceof Error ? error.name : 'Error',
@@ -43,19 +50,19 @@ let handler: Handler | undefined;
 try {
   handler = ((await import(data.moduleUrl)) as { handler: Handler }).handler;
   if (typeof handler !== 'function') throw new Error(`${data.moduleUrl} exports no handler function`);
-  port.postMessage({ kind: 'ready' } satisfies HostMessage);
+  port.postMessage({ kind: 'ready' });
 } catch (error) {
-  port.postMessage({ kind: 'init-error', error: report(error) } satisfies HostMessage);
+  port.postMessage({ kind: 'init-error', error: report(error) });
 }
 
 port.on('message', async ({ id, event, requestId, deadline }: Invocation) => {
   const context = lambdaContext(data.functionName, requestId, deadline, data.memoryMb);
   try {
     const result = await (handler as Handler)(event, context);
-    port.postMessage({ id, kind: 'result', result } satisfies HostMessage);
+    port.postMessage({ id, kind: 'result', result });
   } catch (error) {
     // What Lambda logs for an uncaught error; the caller (API Gateway) sees only a 500.
     console.error(JSON.stringify({ level: 'ERROR', message: 'Invoke Error', ...report(error) }));
-    port.postMessage({ id, kind: 'error', error: report(error) } satisfies HostMessage);
+    port.postMessage({ id, kind: 'error', error: report(error) });
   }
 });

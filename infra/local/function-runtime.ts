@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { ErrorReport, HostData, HostMessage, Invocation } from '#infra/local/function-host';
 import { lambdaRuntimeEnvironment } from '#infra/local/lambda-environment';
@@ -23,6 +24,11 @@ export interface FunctionRuntimeOptions {
   environment: Record<string, string>;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * A worker thread (the local runtime: fast to start, its own env and module cache) or a child process
+   * (the deployed-artifact suite: nothing shared at all with the test process).
+   */
+  isolation?: 'worker' | 'process';
 }
 
 export interface FunctionRuntime {
@@ -37,29 +43,31 @@ const HOST = new URL('./function-host.ts', import.meta.url);
  * it lives, and replaced after a failed init or a timeout, as Lambda does.
  */
 export function createFunctionRuntime(options: FunctionRuntimeOptions): FunctionRuntime {
-  let container: Promise<Worker> | undefined;
+  let current: Promise<Container> | undefined;
   let nextId = 0;
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
 
-  const discard = (worker: Worker) => {
-    container = undefined;
-    void worker.terminate();
+  const discard = (container: Container) => {
+    current = undefined;
+    container.terminate();
   };
 
   const start = () =>
-    new Promise<Worker>((resolve, reject) => {
-      const worker = new Worker(HOST, {
-        env: { ...lambdaRuntimeEnvironment(options.functionName, options.memoryMb), ...options.environment },
-        workerData: {
-          moduleUrl: options.moduleUrl,
-          functionName: options.functionName,
-          memoryMb: options.memoryMb,
-        } satisfies HostData,
-      });
-      worker.on('message', (message: HostMessage) => {
-        if (message.kind === 'ready') return resolve(worker);
+    new Promise<Container>((resolve, reject) => {
+      const env = {
+        ...lambdaRuntimeEnvironment(options.functionName, options.memoryMb),
+        ...options.environment,
+      };
+      const data: HostData = {
+        moduleUrl: options.moduleUrl,
+        functionName: options.functionName,
+        memoryMb: options.memoryMb,
+      };
+      const container = spawnContainer(options.isolation ?? 'worker', env, data);
+      container.onMessage((message: HostMessage) => {
+        if (message.kind === 'ready') return resolve(container);
         if (message.kind === 'init-error') {
-          discard(worker);
+          discard(container);
           return reject(new FunctionError(options.functionName, 'init', message.error));
         }
         const call = pending.get(message.id);
@@ -67,9 +75,8 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions): Function
         if (message.kind === 'result') call?.resolve(message.result);
         else call?.reject(new FunctionError(options.functionName, 'invoke', message.error));
       });
-      worker.on('error', (error) => {
-        discard(worker);
-        const report = { errorType: error.name, errorMessage: error.message };
+      container.onExit((report) => {
+        if (current) discard(container);
         reject(new FunctionError(options.functionName, 'init', report));
         for (const [id, call] of pending) {
           pending.delete(id);
@@ -80,15 +87,15 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions): Function
 
   return {
     async invoke(event, requestId = randomUUID()) {
-      container ??= start();
-      const worker = await container;
+      current ??= start();
+      const container = await current;
       const id = nextId++;
       const timeoutMs = options.timeoutSeconds * 1000;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
           // Lambda stops the container when time runs out; the next invocation is a cold start.
           pending.delete(id);
-          discard(worker);
+          discard(container);
           const message = `Task timed out after ${options.timeoutSeconds.toFixed(2)} seconds`;
           reject(
             new FunctionError(options.functionName, 'timeout', {
@@ -101,13 +108,69 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions): Function
           resolve: (value) => (clearTimeout(timer), resolve(value)),
           reject: (error) => (clearTimeout(timer), reject(error)),
         });
-        worker.postMessage({ id, event, requestId, deadline: Date.now() + timeoutMs } satisfies Invocation);
+        container.post({ id, event, requestId, deadline: Date.now() + timeoutMs } satisfies Invocation);
       });
     },
     async stop() {
-      const worker = await container?.catch(() => undefined);
-      container = undefined;
-      await worker?.terminate();
+      const container = await current?.catch(() => undefined);
+      current = undefined;
+      await container?.terminate();
+    },
+  };
+}
+
+interface Container {
+  post(message: Invocation): void;
+  onMessage(listener: (message: HostMessage) => void): void;
+  /** The container went away on its own (a crash, an exit): what Lambda reports as `Runtime.ExitError`. */
+  onExit(listener: (report: ErrorReport) => void): void;
+  terminate(): Promise<void>;
+}
+
+function spawnContainer(
+  isolation: 'worker' | 'process',
+  env: Record<string, string>,
+  data: HostData,
+): Container {
+  if (isolation === 'worker') {
+    const worker = new Worker(HOST, { env, workerData: data });
+    let terminating = false;
+    return {
+      post: (message) => worker.postMessage(message),
+      onMessage: (listener) => worker.on('message', listener),
+      onExit: (listener) => {
+        worker.on('error', (error) => listener({ errorType: error.name, errorMessage: error.message }));
+        worker.on('exit', (code) => {
+          if (!terminating) listener({ errorType: 'Runtime.ExitError', errorMessage: `exited with ${code}` });
+        });
+      },
+      terminate: async () => {
+        terminating = true;
+        await worker.terminate();
+      },
+    };
+  }
+  const child = fork(new URL(HOST), [JSON.stringify(data)], {
+    env,
+    execArgv: [],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let terminating = false;
+  return {
+    post: (message) => child.send(message),
+    onMessage: (listener) => child.on('message', (message) => listener(message as HostMessage)),
+    onExit: (listener) =>
+      child.on('exit', (code, signal) => {
+        if (!terminating)
+          listener({ errorType: 'Runtime.ExitError', errorMessage: `exited with ${signal ?? code}` });
+      }),
+    terminate: async () => {
+      terminating = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

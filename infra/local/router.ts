@@ -1,6 +1,7 @@
 /**
- * Route selection as API Gateway HTTP APIs do it: the method must match (or be ANY), literal segments win
- * over `{param}`, which wins over a greedy `{proxy+}`, and `$default` catches the rest.
+ * Route selection as API Gateway HTTP APIs do it: on the raw path (`//` and `/../` are not normalized away),
+ * the method must match (or be ANY), literal segments win over `{param}`, which wins over a greedy
+ * `{proxy+}`, and `$default` catches the rest. A path whose percent-escapes do not decode is a client error.
  */
 export interface RouteMatch {
   routeKey: string;
@@ -15,9 +16,12 @@ interface CompiledRoute {
   rank: number;
 }
 
+/** `/a//b/` → ['a', '', 'b', '']: every segment kept, so only the exact path matches a route. */
+const segmentsOf = (path: string) => path.split('/').slice(1);
+
 const compile = (routeKey: string): CompiledRoute => {
   const [method = '', path = ''] = routeKey.split(' ');
-  const segments = path.split('/').filter(Boolean);
+  const segments = segmentsOf(path);
   const rank = segments.reduce((sum, segment) => {
     if (segment.endsWith('+}')) return sum;
     return sum + (segment.startsWith('{') ? 1 : 2);
@@ -37,8 +41,10 @@ function matchSegments(route: string[], path: string[]): Record<string, string> 
     const value = path[index];
     if (value === undefined) return undefined;
     const param = /^\{(\w+)\}$/.exec(segment);
-    if (param?.[1]) params[param[1]] = decodeURIComponent(value);
-    else if (segment !== value) return undefined;
+    if (param?.[1]) {
+      if (!value) return undefined;
+      params[param[1]] = decodeURIComponent(value);
+    } else if (segment !== value) return undefined;
   }
   return route.length === path.length ? params : undefined;
 }
@@ -50,8 +56,13 @@ export function createRouter(routeKeys: readonly string[]) {
     .sort((a, b) => b.rank - a.rank);
   const hasDefault = routeKeys.includes('$default');
 
-  return (method: string, path: string): RouteMatch | undefined => {
-    const segments = path.split('/').filter(Boolean);
+  return (method: string, rawPath: string): RouteMatch | 'malformed' | undefined => {
+    const segments = segmentsOf(rawPath);
+    try {
+      for (const segment of segments) decodeURIComponent(segment);
+    } catch {
+      return 'malformed';
+    }
     for (const route of routes) {
       if (route.method !== method && route.method !== 'ANY') continue;
       const params = matchSegments(route.segments, segments);

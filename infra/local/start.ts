@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod/mini';
-import { createApiServer } from '#infra/local/api-server';
+import { createApiServer, declaredRoutes } from '#infra/local/api-server';
 import { buildClient, startClientServer } from '#infra/local/client';
 import { ensureTables, type RunningEmulator, startDynalite } from '#infra/local/dynamodb';
 import type { FunctionRuntime } from '#infra/local/function-runtime';
@@ -16,7 +16,7 @@ import { invokeJob } from '#infra/local/job-runner';
 import { localSecrets } from '#infra/local/local-secrets';
 import { startSesEmulator } from '#infra/local/ses';
 import { DEFAULT_STATE_FILE, writeLocalState } from '#infra/local/state';
-import { jobs, scheduleIntervalMs } from '#infra/routes';
+import { corsConfiguration, jobs, scheduleIntervalMs } from '#infra/routes';
 import { tables } from '#shared/tables';
 
 const port = (fallback: number) =>
@@ -94,8 +94,8 @@ const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
   .map((origin) => origin.trim())
   .filter(Boolean);
 const api = createApiServer({
-  allowedOrigins,
-  functions,
+  routes: declaredRoutes(functions),
+  cors: corsConfiguration(allowedOrigins),
   client: await buildClient({ apiUrl: '', mailUrl: ses.endpoint }),
 });
 await new Promise<void>((ready) => api.listen(local.PORT, '127.0.0.1', ready));

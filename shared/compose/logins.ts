@@ -13,17 +13,21 @@ let logins: (() => Promise<Logins>) | undefined;
 
 /** Password checks behind the brute-force counters, with device tokens against lockout abuse. */
 export function loginsService(config: Settings): Promise<Logins> {
-  logins ??= once(async () =>
-    createLogins({
-      accounts: accountsService(config),
-      throttle: createLoginThrottle({
-        table: loginAttemptsTableAccess(documentClient(config), tableName(config, loginAttemptsTable)),
+  if (!logins) {
+    const accounts = accountsService(config);
+    const throttle = createLoginThrottle({
+      table: loginAttemptsTableAccess(documentClient(config), tableName(config, loginAttemptsTable)),
+      clock: systemClock,
+    });
+    logins = once(async () =>
+      createLogins({
+        accounts,
+        throttle,
+        // Same keys, another audience: a device token can never pass for a session token, nor the reverse.
+        deviceTokens: await tokenService(config, `${config.TOKEN_AUDIENCE}#device`),
         clock: systemClock,
       }),
-      // Same keys, another audience: a device token can never pass for a session token, nor the reverse.
-      deviceTokens: await tokenService(config, `${config.TOKEN_AUDIENCE}#device`),
-      clock: systemClock,
-    }),
-  );
+    );
+  }
   return logins();
 }

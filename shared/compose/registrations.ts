@@ -4,6 +4,7 @@ import type { Settings } from '#shared/config';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { createRegistrations, type Registrations } from '#shared/registrations';
 import { registrationsTable } from '#shared/tables';
+import { sessionsService } from '#shared/compose/sessions';
 
 let registrations: Registrations | undefined;
 
@@ -15,3 +16,9 @@ export function registrationsService(config: Settings): Registrations {
   });
   return registrations;
 }
+
+/** The registrations routes: a signed-in caller and the registrations. */
+export const sessionAndRegistrations = (config: Settings) => ({
+  sessions: sessionsService(config),
+  registrations: registrationsService(config),
+});

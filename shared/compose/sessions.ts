@@ -1,10 +1,10 @@
 import { systemClock } from '#shared/clock';
-import { once } from '#shared/compose/once';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
+import { once } from '#shared/compose/once';
 import type { Settings } from '#shared/config';
 import type { CookieOptions } from '#shared/cookies';
 import { sessionsTableAccess } from '#shared/data/sessions';
-import { loadSigningKeys } from '#shared/secrets';
+import { type SigningKeys, signingKeysSource } from '#shared/secrets';
 import { createSessions, type Sessions } from '#shared/sessions';
 import { sessionsTable } from '#shared/tables';
 import { createTokenService, type TokenService } from '#shared/tokens';
@@ -14,40 +14,39 @@ export const cookieOptions = (config: Settings): CookieOptions => ({
   sameSite: config.COOKIE_SAME_SITE,
 });
 
-let keys: (() => Promise<Awaited<ReturnType<typeof loadSigningKeys>>>) | undefined;
-const signingKeys = (config: Settings) => {
-  keys ??= once(() => loadSigningKeys(config));
-  return keys();
-};
+let signingKeys: (() => Promise<SigningKeys>) | undefined;
 
-/** Session tokens, signed and verified with the signing keys (read from Secrets Manager once). */
-export async function tokenService(
-  config: Settings,
-  audience = config.TOKEN_AUDIENCE,
-): Promise<TokenService> {
-  return createTokenService({
-    keys: await signingKeys(config),
-    issuer: config.TOKEN_ISSUER,
-    audience,
-    clock: systemClock,
-  });
+/**
+ * Session tokens, signed and verified with the signing keys (read from Secrets Manager once per container).
+ * The settings are checked now; the keys are read when the promise is awaited.
+ */
+export function tokenService(config: Settings, audience = config.TOKEN_AUDIENCE): Promise<TokenService> {
+  signingKeys ??= once(signingKeysSource(config));
+  const keys = signingKeys;
+  return keys().then((loaded) =>
+    createTokenService({ keys: loaded, issuer: config.TOKEN_ISSUER, audience, clock: systemClock }),
+  );
 }
 
 let sessions: (() => Promise<Sessions>) | undefined;
 
-/** Server-side sessions: the sessions table and the token service. */
+/** Server-side sessions: the sessions table and the token service. Settings are checked on the first call. */
 export function sessionsService(config: Settings): Promise<Sessions> {
-  sessions ??= once(async () =>
-    createSessions({
-      table: sessionsTableAccess(documentClient(config), tableName(config, sessionsTable)),
-      tokens: await tokenService(config),
-      clock: systemClock,
-      lifetimeSeconds: config.SESSION_TTL_SECONDS,
-      idleSeconds: config.SESSION_IDLE_SECONDS,
-    }),
-  );
+  if (!sessions) {
+    const table = sessionsTableAccess(documentClient(config), tableName(config, sessionsTable));
+    signingKeys ??= once(signingKeysSource(config));
+    sessions = once(async () =>
+      createSessions({
+        table,
+        tokens: await tokenService(config),
+        clock: systemClock,
+        lifetimeSeconds: config.SESSION_TTL_SECONDS,
+        idleSeconds: config.SESSION_IDLE_SECONDS,
+      }),
+    );
+  }
   return sessions();
 }
 
 /** For routes that need the session and nothing else. */
-export const sessionOnly = async (config: Settings) => ({ sessions: await sessionsService(config) });
+export const sessionOnly = (config: Settings) => ({ sessions: sessionsService(config) });

@@ -17,6 +17,9 @@ import type { Sessions } from '#shared/sessions';
 
 type SessionMode = 'required' | 'optional' | 'none';
 
+/** What a composition gives: each service, awaited (a service may still be loading when composed). */
+export type Composed<C> = { [K in keyof C]: Awaited<C[K]> };
+
 export interface HandlerInput<Body, Mode extends SessionMode, Services> {
   body: Body;
   event: APIGatewayProxyEventV2;
@@ -31,15 +34,17 @@ export interface HandlerInput<Body, Mode extends SessionMode, Services> {
   settings: Settings;
 }
 
-export interface HandlerOptions<Body, Mode extends SessionMode, Services> {
+export interface HandlerOptions<Body, Mode extends SessionMode, C> {
   /** The body's schema, built once from the settings (the minimum password length is one). */
   body?: (settings: Settings) => z.ZodMiniType<Body>;
   session?: Mode;
   /**
-   * Builds the services this function uses, and nothing else (shared/compose/): what it imports is what
-   * its bundle carries, and what it reads is what its role must grant. A route with a session needs `sessions`.
+   * Wires the services this function uses, and nothing else (shared/compose/): what it imports is what its
+   * bundle carries, and what it reads is what its role must grant. It runs at cold start, so a missing
+   * setting fails the init phase naming it; services still loading (a secret being read) are awaited by
+   * the first request, and a failure there is retried by the next. A route with a session needs `sessions`.
    */
-  compose?: (settings: Settings) => Promise<Services> | Services;
+  compose?: (settings: Settings) => C;
 }
 
 export type ApiHandler = (
@@ -54,26 +59,29 @@ export type ApiHandler = (
 export function httpHandler<
   Body = undefined,
   Mode extends SessionMode = 'none',
-  Services extends (Mode extends 'none' ? object : { sessions: Sessions }) = Mode extends 'none'
-    ? object
-    : { sessions: Sessions },
+  C extends Record<string, unknown> = Record<never, never>,
 >(
-  options: HandlerOptions<Body, Mode, Services>,
-  step: (input: HandlerInput<Body, Mode, Services>) => Promise<HttpResult>,
+  options: HandlerOptions<Body, Mode, C> &
+    (Mode extends 'none'
+      ? unknown
+      : { compose: (settings: Settings) => C & { sessions: Promise<Sessions> } }),
+  step: (input: HandlerInput<Body, Mode, Composed<C>>) => Promise<HttpResult>,
 ): ApiHandler {
-  // Settings are validated here, at cold start: a bad one fails the container before any request.
+  // Settings are validated and the function's services wired here, at cold start: a missing or bad setting
+  // fails the container before any request, as it would on Lambda.
   const config = settings();
-  let composed: Promise<Services> | undefined;
-  const services = () => {
-    composed ??= Promise.resolve((options.compose ?? (() => ({}) as Services))(config));
-    // A failed composition (a secret not readable yet) is retried by the next request, not cached.
-    composed.catch(() => {
-      composed = undefined;
+  const wired = options.compose?.(config) ?? ({} as C);
+  let services: Promise<Composed<C>> | undefined;
+  const resolve = () => {
+    services ??= Promise.all(
+      Object.entries(wired).map(async ([name, value]) => [name, await value] as const),
+    ).then((entries) => Object.fromEntries(entries) as Composed<C>);
+    services.catch(() => {
+      services = undefined;
     });
-    return composed;
+    return services;
   };
-  // Secrets and keys this function needs load during the init phase; a failure there is retried later.
-  services().catch(() => undefined);
+  resolve().catch(() => undefined);
 
   const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -84,19 +92,19 @@ export function httpHandler<
   if (options.body) stack.use(jsonBody(options.body(config)) as MiddlewareObj);
 
   return stack.use(errorHandler()).handler(async (event) => {
-    const built = await services();
+    const built = await resolve();
     const token = readCookie(event.cookies, config.COOKIE_NAME) ?? readBearer(event.headers.authorization);
     const mode = options.session ?? 'none';
     let session: SessionRecord | null | undefined;
     if (mode !== 'none') {
-      session = await (built as { sessions: Sessions }).sessions.resolve(token);
+      session = await (built as unknown as { sessions: Sessions }).sessions.resolve(token);
       if (!session && mode === 'required') throw unauthorized();
     }
     const result = await step({
       body: (event as ParsedEvent<Body>).parsedBody,
       event,
       token,
-      session: session as HandlerInput<Body, Mode, Services>['session'],
+      session: session as HandlerInput<Body, Mode, Composed<C>>['session'],
       services: built,
       settings: config,
     });

@@ -1,7 +1,7 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { toApiGatewayEvent } from '#infra/local/api-gateway-event';
+import { requestTime, toApiGatewayEvent } from '#infra/local/api-gateway-event';
 
 function request(method: string, url: string, headers: [string, string][]): IncomingMessage {
   const message = new IncomingMessage(new Socket());
@@ -72,5 +72,23 @@ describe('the local API Gateway event (payload 2.0)', () => {
     expect(empty.body).toBeUndefined();
     expect(empty.rawQueryString).toBe('');
     expect(empty.cookies).toBeUndefined();
+  });
+
+  it("writes requestContext.time in API Gateway's own format, and the epoch beside it", () => {
+    // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
+    expect(event.requestContext.time).toBe('02/Jan/2026:03:04:05 +0000');
+    expect(event.requestContext.timeEpoch).toBe(now.getTime());
+    expect(requestTime(new Date('2020-03-12T19:03:58Z'))).toBe('12/Mar/2020:19:03:58 +0000');
+  });
+
+  it('keeps the raw path as sent, without normalizing it', () => {
+    const raw = toApiGatewayEvent(
+      request('GET', '//a/../b?x=1', []),
+      Buffer.alloc(0),
+      { routeKey: '$default' },
+      now,
+    );
+    expect(raw.rawPath).toBe('//a/../b');
+    expect(raw.requestContext.http.path).toBe('//a/../b');
   });
 });

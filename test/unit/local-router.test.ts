@@ -43,4 +43,20 @@ describe('local route selection, as API Gateway does it', () => {
     expect(route('GET', '/registrations/a/b')).toEqual({ routeKey: '$default' });
     expect(createRouter(['GET /a'])('GET', '/b')).toBeUndefined();
   });
+
+  it('matches the raw path: no collapsing of // and no resolving of /../', () => {
+    expect(route('POST', '//signup')).toEqual({ routeKey: '$default' });
+    expect(route('POST', '/signup/')).toEqual({ routeKey: '$default' });
+    expect(route('POST', '/registrations/../signup')).toEqual({ routeKey: '$default' });
+    expect(route('GET', '/registrations//')).toEqual({ routeKey: '$default' });
+  });
+
+  it('calls a path whose percent-escapes do not decode malformed, instead of throwing', () => {
+    expect(route('GET', '/registrations/%E0%A4%A')).toBe('malformed');
+    expect(route('GET', '/%ZZ')).toBe('malformed');
+    expect(route('GET', '/registrations/%41')).toEqual({
+      routeKey: 'GET /registrations/{id}',
+      pathParameters: { id: 'A' },
+    });
+  });
 });

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Access, dynamodbAccess, isAllowed } from './iam.ts';
+import { ACCOUNT, type GeneratedSecret, REGION, type Statement } from './template.ts';
+
+/** A call the stand-in refused, as AWS would have: the function lacked the grant. */
+export interface Refusal extends Access {
+  functionName: string;
+}
+
+export interface AwsStandIn {
+  /** Where the function's SDK is pointed (`AWS_ENDPOINT_URL`). */
+  endpoint: string;
+  /** Every call the function made, allowed or not. */
+  calls: Access[];
+  refusals: Refusal[];
+  stop(): Promise<void>;
+}
+
+/**
+ * One function's view of AWS: every call is checked against that function's IAM statements from the
+ * template, as AWS would, and refused with `AccessDeniedException` when no statement allows it; allowed
+ * calls go on to DynamoDB's emulator, the SES emulator, or the Secrets Manager fixture that serves the
+ * template's generated secrets. A call to a service with no stand-in is refused too: nothing passes
+ * unchecked.
+ */
+export async function startAwsStandIn(options: {
+  functionName: string;
+  roleArn: string;
+  statements: Statement[];
+  dynamodbEndpoint: string;
+  sesEndpoint: string;
+  secrets: readonly GeneratedSecret[];
+}): Promise<AwsStandIn> {
+  const calls: Access[] = [];
+  const refusals: Refusal[] = [];
+  const principal = `arn:aws:sts::${ACCOUNT}:assumed-role/${options.roleArn.split('/').pop()}/${options.functionName}`;
+
+  /** Checks every access; answers the refusal itself and returns false when one is not allowed. */
+  const authorize = (accesses: Access[], refuse: (message: string) => void): boolean => {
+    calls.push(...accesses);
+    const denied = accesses.find((access) => !isAllowed(options.statements, access));
+    if (!denied) return true;
+    refusals.push({ functionName: options.functionName, ...denied });
+    refuse(
+      `User: ${principal} is not authorized to perform: ${denied.action} on resource: ${denied.resource} ` +
+        `because no identity-based policy allows the ${denied.action} action`,
+    );
+    return false;
+  };
+
+  const json = (response: ServerResponse, status: number, body: unknown, contentType: string) => {
+    response.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': randomUUID() });
+    response.end(JSON.stringify(body));
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const body = await readAll(request);
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const contentType = String(request.headers['content-type'] ?? '');
+
+    if (target.startsWith('DynamoDB_20120810.')) {
+      const operation = target.slice('DynamoDB_20120810.'.length);
+      const accesses = dynamodbAccess(
+        operation,
+        JSON.parse(body.toString() || '{}') as Record<string, unknown>,
+        `arn:aws:dynamodb:${REGION}:${ACCOUNT}:`,
+      );
+      const refuse = (message: string) =>
+        json(
+          response,
+          400,
+          { __type: 'com.amazon.coral.service#AccessDeniedException', Message: message },
+          contentType,
+        );
+      if (authorize(accesses, refuse)) await forward(options.dynamodbEndpoint, request, body, response);
+      return;
+    }
+
+    if (target.startsWith('secretsmanager.')) {
+      const operation = target.slice('secretsmanager.'.length);
+      const { SecretId } = JSON.parse(body.toString() || '{}') as { SecretId?: string };
+      const refuse = (message: string) =>
+        json(response, 400, { __type: 'AccessDeniedException', Message: message }, contentType);
+      if (!authorize([{ action: `secretsmanager:${operation}`, resource: String(SecretId) }], refuse)) return;
+      const secret = options.secrets.find((candidate) => candidate.arn === SecretId);
+      if (operation !== 'GetSecretValue' || !secret) {
+        json(
+          response,
+          400,
+          {
+            __type: 'ResourceNotFoundException',
+            Message: "Secrets Manager can't find the specified secret.",
+          },
+          contentType,
+        );
+        return;
+      }
+      json(
+        response,
+        200,
+        {
+          ARN: secret.arn,
+          Name: secret.arn.split(':').pop(),
+          SecretString: secret.value,
+          VersionId: 'fixture',
+          VersionStages: ['AWSCURRENT'],
+          CreatedDate: 0,
+        },
+        contentType,
+      );
+      return;
+    }
+
+    if (contentType.startsWith('application/x-www-form-urlencoded')) {
+      const form = new URLSearchParams(body.toString());
+      const action = form.get('Action') ?? '';
+      if (action === 'SendEmail' || action === 'SendRawEmail') {
+        // SES authorizes the sending identity: the address itself or its domain.
+        const source = form.get('Source') ?? '';
+        const address = /<([^>]+)>/.exec(source)?.[1] ?? source;
+        const identities = [address, address.split('@')[1] ?? ''].map(
+          (identity) => `arn:aws:ses:${REGION}:${ACCOUNT}:identity/${identity}`,
+        );
+        const allowed = identities.find((resource) =>
+          isAllowed(options.statements, { action: `ses:${action}`, resource }),
+        );
+        const refuse = (message: string) => {
+          response.writeHead(403, { 'content-type': 'text/xml' });
+          response.end(
+            `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+          );
+        };
+        if (authorize([{ action: `ses:${action}`, resource: allowed ?? identities[0] ?? '' }], refuse))
+          await forward(options.sesEndpoint, request, body, response);
+        return;
+      }
+    }
+
+    // A service this product is not expected to call: refused, and recorded so the suite fails.
+    const action = target || `unknown:${request.method} ${request.url}`;
+    refusals.push({ functionName: options.functionName, action, resource: '*' });
+    json(
+      response,
+      400,
+      { __type: 'UnrecognizedClientException', Message: `no stand-in for ${action}` },
+      'application/json',
+    );
+  };
+
+  const server: Server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent)
+        json(response, 500, { __type: 'InternalFailure', Message: String(error) }, 'application/json');
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls,
+    refusals,
+    stop: () =>
+      new Promise((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+async function readAll(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
+
+/** Passes an allowed call on unchanged, and its answer back unchanged (the SDK checks DynamoDB's CRC32). */
+async function forward(endpoint: string, request: IncomingMessage, body: Buffer, response: ServerResponse) {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers))
+    if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = String(value);
+  const answer = await fetch(new URL(request.url ?? '/', endpoint), {
+    method: request.method ?? 'POST',
+    headers,
+    body: new Uint8Array(body),
+  });
+  const out: Record<string, string> = {};
+  answer.headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') out[name] = value;
+  });
+  response.writeHead(answer.status, out);
+  response.end(Buffer.from(await answer.arrayBuffer()));
+}

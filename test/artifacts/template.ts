@@ -1,0 +1,277 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * A synthesized CloudFormation template, read as AWS would deploy it: each resource gets a physical name
+ * or ARN in a stand-in account, and the intrinsic functions (`Ref`, `Fn::GetAtt`, `Fn::Join`, `Fn::Sub`,
+ * `Fn::Select`, `Fn::Split`) resolve to them, so a function's environment and its IAM statements read
+ * exactly as they would on AWS.
+ */
+export const ACCOUNT = '000000000000';
+export const REGION = 'us-east-1';
+
+interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+}
+export interface Template {
+  Resources: Record<string, Resource>;
+}
+
+export interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string[];
+  Resource: string[];
+}
+
+export interface TemplateFunction {
+  logicalId: string;
+  /** The declared name: the construct id in the CDK path (`Pistus-dev/<name>/Function/Resource`). */
+  name: string;
+  bundle: string;
+  environment: Record<string, string>;
+  roleArn: string;
+  statements: Statement[];
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export interface TemplateTable {
+  name: string;
+  definition: Record<string, unknown>;
+}
+
+export interface GeneratedSecret {
+  arn: string;
+  value: string;
+}
+
+export interface DeployedModel {
+  functions: TemplateFunction[];
+  /** Route key → function logical id, as the API's routes and integrations say. */
+  routes: Map<string, string>;
+  /** The API's CORS configuration, if any. */
+  cors?: {
+    allowOrigins: string[];
+    allowMethods: string[];
+    allowHeaders: string[];
+    allowCredentials: boolean;
+    maxAge?: number;
+  };
+  tables: TemplateTable[];
+  secrets: GeneratedSecret[];
+}
+
+const short = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 12).toUpperCase();
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+
+export function loadTemplate(file: string): Template {
+  return JSON.parse(readFileSync(file, 'utf8')) as Template;
+}
+
+/** Reads the template as the stand-in account deploys it. `stackName` prefixes physical names. */
+export function deployedModel(template: Template, templateFile: string, stackName: string): DeployedModel {
+  const resources = template.Resources;
+  const physicalName = (id: string) => `${stackName}-${id}-${short(id)}`;
+  const refs = new Map<string, string>();
+  const attributes = new Map<string, Record<string, string>>();
+  for (const [id, resource] of Object.entries(resources)) {
+    const name = physicalName(id);
+    switch (resource.Type) {
+      case 'AWS::DynamoDB::GlobalTable':
+      case 'AWS::DynamoDB::Table':
+        refs.set(id, name);
+        attributes.set(id, { Arn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}` });
+        break;
+      case 'AWS::SecretsManager::Secret':
+        refs.set(id, `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${id}-${short(id).slice(0, 6)}`);
+        break;
+      case 'AWS::SES::EmailIdentity':
+        refs.set(id, String(resource.Properties?.EmailIdentity));
+        break;
+      case 'AWS::IAM::Role':
+        refs.set(id, name);
+        attributes.set(id, { Arn: `arn:aws:iam::${ACCOUNT}:role/${name}` });
+        break;
+      case 'AWS::Lambda::Function':
+        refs.set(id, name);
+        attributes.set(id, { Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}` });
+        break;
+      case 'AWS::SQS::Queue':
+        refs.set(id, `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`);
+        attributes.set(id, { Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`, QueueName: name });
+        break;
+      case 'AWS::Logs::LogGroup':
+        refs.set(id, `/aws/lambda/${name}`);
+        attributes.set(id, { Arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${name}:*` });
+        break;
+      default:
+        refs.set(id, name);
+        attributes.set(id, { Arn: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:resource/${name}` });
+    }
+  }
+  const pseudo: Record<string, string> = {
+    'AWS::Partition': 'aws',
+    'AWS::Region': REGION,
+    'AWS::AccountId': ACCOUNT,
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': stackName,
+  };
+
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (entries.length === 1) {
+      const [[fn, arg]] = entries as [[string, unknown]];
+      if (fn === 'Ref') {
+        const id = String(arg);
+        const resolved = pseudo[id] ?? refs.get(id);
+        if (resolved === undefined) throw new Error(`Ref to unknown ${id}`);
+        return resolved;
+      }
+      if (fn === 'Fn::GetAtt') {
+        const [id, attribute] = (typeof arg === 'string' ? arg.split('.') : arg) as [string, string];
+        const resolved = attributes.get(id)?.[attribute];
+        if (resolved === undefined) throw new Error(`Fn::GetAtt ${id}.${attribute} is not modelled`);
+        return resolved;
+      }
+      if (fn === 'Fn::Join') {
+        const [separator, parts] = arg as [string, unknown[]];
+        return (resolve(parts) as unknown[]).map(String).join(separator);
+      }
+      if (fn === 'Fn::Select') {
+        const [index, items] = arg as [number, unknown];
+        return (resolve(items) as unknown[])[Number(index)];
+      }
+      if (fn === 'Fn::Split') {
+        const [separator, source] = arg as [string, unknown];
+        return String(resolve(source)).split(separator);
+      }
+      if (fn === 'Fn::Sub') {
+        const [text, vars = {}] = (typeof arg === 'string' ? [arg] : arg) as [
+          string,
+          Record<string, unknown>,
+        ];
+        return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+          if (name in vars) return String(resolve(vars[name]));
+          if (name.includes('.')) return String(resolve({ 'Fn::GetAtt': name.split('.') }));
+          return String(resolve({ Ref: name }));
+        });
+      }
+      if (fn.startsWith('Fn::')) throw new Error(`${fn} is not modelled`);
+    }
+    return Object.fromEntries(entries.map(([key, inner]) => [key, resolve(inner)]));
+  };
+
+  const byType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
+
+  const statementsOf = (roleId: string): Statement[] =>
+    byType('AWS::IAM::Policy')
+      .filter(([, policy]) =>
+        list(policy.Properties?.Roles).some((role) => (role as { Ref?: string }).Ref === roleId),
+      )
+      .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: unknown[] }).Statement)
+      .map((raw) => {
+        const statement = resolve(raw) as { Effect: 'Allow' | 'Deny'; Action: unknown; Resource: unknown };
+        return {
+          Effect: statement.Effect,
+          Action: list(statement.Action).map(String),
+          Resource: list(statement.Resource).map(String),
+        };
+      });
+
+  const cdkOut = dirname(templateFile);
+  const functions = byType('AWS::Lambda::Function')
+    // The AwsCustomResource provider (run-on-deploy) is CDK's code, not ours, and runs in CloudFormation.
+    .filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'))
+    .map(([id, resource]): TemplateFunction => {
+      const props = resource.Properties as Record<string, unknown>;
+      const roleId = (props.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const path = String(resource.Metadata?.['aws:cdk:path'] ?? '').split('/');
+      return {
+        logicalId: id,
+        name: path[1] ?? id,
+        bundle: join(cdkOut, String(resource.Metadata?.['aws:asset:path']), 'index.mjs'),
+        environment: resolve(
+          (props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {},
+        ) as Record<string, string>,
+        roleArn: String(resolve({ 'Fn::GetAtt': [roleId, 'Arn'] })),
+        statements: statementsOf(roleId),
+        timeoutSeconds: Number(props.Timeout ?? 3),
+        memoryMb: Number(props.MemorySize ?? 128),
+      };
+    });
+
+  const integrations = new Map(
+    byType('AWS::ApiGatewayV2::Integration').map(([id, integration]) => {
+      const uri = integration.Properties?.IntegrationUri as { 'Fn::GetAtt': [string, string] };
+      return [id, uri['Fn::GetAtt'][0]] as const;
+    }),
+  );
+  const routes = new Map(
+    byType('AWS::ApiGatewayV2::Route').map(([, route]) => {
+      const target = JSON.stringify(route.Properties?.Target);
+      const integration = /"Ref":"([^"]+)"/.exec(target)?.[1] ?? '';
+      const fn = integrations.get(integration);
+      if (!fn) throw new Error(`route ${String(route.Properties?.RouteKey)} has no Lambda integration`);
+      return [String(route.Properties?.RouteKey), fn] as const;
+    }),
+  );
+  const api = byType('AWS::ApiGatewayV2::Api')[0]?.[1];
+  const cors = api?.Properties?.CorsConfiguration as
+    | {
+        AllowOrigins?: string[];
+        AllowMethods?: string[];
+        AllowHeaders?: string[];
+        AllowCredentials?: boolean;
+        MaxAge?: number;
+      }
+    | undefined;
+
+  const tables = [...byType('AWS::DynamoDB::GlobalTable'), ...byType('AWS::DynamoDB::Table')].map(
+    ([id, table]) => ({ name: String(refs.get(id)), definition: table.Properties ?? {} }),
+  );
+
+  const secrets = byType('AWS::SecretsManager::Secret').map(([id, secret]) => ({
+    arn: String(refs.get(id)),
+    value: generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined),
+  }));
+
+  return {
+    functions,
+    routes,
+    ...(cors
+      ? {
+          cors: {
+            allowOrigins: cors.AllowOrigins ?? [],
+            allowMethods: cors.AllowMethods ?? [],
+            allowHeaders: cors.AllowHeaders ?? [],
+            allowCredentials: cors.AllowCredentials ?? false,
+            ...(cors.MaxAge === undefined ? {} : { maxAge: cors.MaxAge }),
+          },
+        }
+      : {}),
+    tables,
+    secrets,
+  };
+}
+
+interface GenerateSecretString {
+  SecretStringTemplate?: string;
+  GenerateStringKey?: string;
+  PasswordLength?: number;
+  ExcludePunctuation?: boolean;
+}
+
+/** What Secrets Manager generates for `GenerateSecretString`: a random string, in the template if given. */
+function generateSecret(spec: GenerateSecretString = {}): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const length = spec.PasswordLength ?? 32;
+  const bytes = randomBytes(length);
+  const password = Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
+  if (!spec.SecretStringTemplate || !spec.GenerateStringKey) return password;
+  return JSON.stringify({ ...JSON.parse(spec.SecretStringTemplate), [spec.GenerateStringKey]: password });
+}
