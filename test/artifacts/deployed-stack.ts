@@ -56,11 +56,12 @@ export async function startDeployedStack(options: {
       sesEndpoint: ses.endpoint,
       secrets: model.secrets,
     });
-    const environment: Record<string, string> = { ...fn.environment, AWS_ENDPOINT_URL: aws.endpoint };
-    for (const [name, value] of Object.entries(options.environmentOverrides?.[fn.name] ?? {})) {
-      if (value === undefined) delete environment[name];
-      else environment[name] = value;
-    }
+    const overrides = options.environmentOverrides?.[fn.name] ?? {};
+    const environment = Object.fromEntries(
+      Object.entries({ ...fn.environment, AWS_ENDPOINT_URL: aws.endpoint, ...overrides }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
+    );
     const runtime = createFunctionRuntime({
       functionName: fn.name,
       moduleUrl: pathToFileURL(fn.bundle).href,
