@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three layers, each its own project: pure logic (fast, no I/O), the HTTP contract against the local
- * stack and its emulators, and CDK assertions on the synthesized template.
+ * The layers, each its own project: pure logic (fast, no I/O), the HTTP contract against the local stack
+ * and its emulators, CDK assertions on the synthesized template, the deployed artifacts (the synthesized
+ * bundles with only their template environment and IAM grants), and the browser client end to end.
  */
 export default defineConfig({
   test: {
@@ -19,6 +20,16 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 60_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'artifacts',
+          include: ['test/artifacts/**/*.test.ts'],
+          globalSetup: ['test/artifacts/synth.setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
       {
         extends: true,
         test: {

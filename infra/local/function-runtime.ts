@@ -29,10 +29,14 @@ export interface FunctionRuntimeOptions {
    * (the deployed-artifact suite: nothing shared at all with the test process).
    */
   isolation?: 'worker' | 'process';
+  /** Where a process container's output goes (its log lines); by default this process's own. */
+  onOutput?: (text: string) => void;
 }
 
 export interface FunctionRuntime {
   invoke(event: unknown, requestId?: string): Promise<unknown>;
+  /** How many invocations it has had, answered or not. */
+  readonly invocations: number;
   stop(): Promise<void>;
 }
 
@@ -63,7 +67,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions): Function
         functionName: options.functionName,
         memoryMb: options.memoryMb,
       };
-      const container = spawnContainer(options.isolation ?? 'worker', env, data);
+      const container = spawnContainer(options.isolation ?? 'worker', env, data, options.onOutput);
       container.onMessage((message: HostMessage) => {
         if (message.kind === 'ready') return resolve(container);
         if (message.kind === 'init-error') {
@@ -85,8 +89,13 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions): Function
       });
     });
 
+  let invocations = 0;
   return {
+    get invocations() {
+      return invocations;
+    },
     async invoke(event, requestId = randomUUID()) {
+      invocations++;
       current ??= start();
       const container = await current;
       const id = nextId++;
@@ -131,6 +140,7 @@ function spawnContainer(
   isolation: 'worker' | 'process',
   env: Record<string, string>,
   data: HostData,
+  onOutput?: (text: string) => void,
 ): Container {
   if (isolation === 'worker') {
     const worker = new Worker(HOST, { env, workerData: data });
@@ -154,8 +164,12 @@ function spawnContainer(
     env,
     execArgv: [],
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', onOutput ? 'pipe' : 'inherit', onOutput ? 'pipe' : 'inherit', 'ipc'],
   });
+  if (onOutput) {
+    child.stdout?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => onOutput(chunk.toString()));
+  }
   let terminating = false;
   return {
     post: (message) => child.send(message),

@@ -13,6 +13,8 @@ export interface DeployedFunction {
   model: TemplateFunction;
   runtime: FunctionRuntime;
   aws: AwsStandIn;
+  /** Everything it wrote to stdout and stderr: what CloudWatch Logs would hold. */
+  logs: string[];
 }
 
 export interface DeployedStack {
@@ -62,6 +64,7 @@ export async function startDeployedStack(options: {
         (entry): entry is [string, string] => entry[1] !== undefined,
       ),
     );
+    const logs: string[] = [];
     const runtime = createFunctionRuntime({
       functionName: fn.name,
       moduleUrl: pathToFileURL(fn.bundle).href,
@@ -69,8 +72,9 @@ export async function startDeployedStack(options: {
       timeoutSeconds: fn.timeoutSeconds,
       memoryMb: fn.memoryMb,
       isolation: 'process',
+      onOutput: (text) => logs.push(text),
     });
-    functions.set(fn.name, { model: fn, runtime, aws });
+    functions.set(fn.name, { model: fn, runtime, aws, logs });
   }
 
   const byLogicalId = new Map([...functions.values()].map((fn) => [fn.model.logicalId, fn.runtime]));

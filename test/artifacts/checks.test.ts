@@ -1,0 +1,161 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FunctionError, type FunctionRuntime } from '#infra/local/function-runtime';
+import { localFunctionRuntime, localSources } from '#infra/local/functions';
+import { localSecrets } from '#infra/local/local-secrets';
+import { apiFunctions } from '#infra/routes';
+import { httpClient } from '../support/http-client.ts';
+import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
+import { STAGES } from './synth.setup.ts';
+import { deployedModel, loadTemplate, type Template } from './template.ts';
+
+const templateFile = () => inject('templates').dev;
+
+/** A copy of the template with one action taken out of one function's role policies. */
+function withoutGrant(template: Template, functionName: string, action: string): Template {
+  const copy = structuredClone(template);
+  const fn = Object.values(copy.Resources).find(
+    (resource) =>
+      resource.Type === 'AWS::Lambda::Function' &&
+      String(resource.Metadata?.['aws:cdk:path']).startsWith(`Pistus-dev/${functionName}/`),
+  );
+  const role = (fn?.Properties?.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  let removed = 0;
+  for (const resource of Object.values(copy.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const roles = resource.Properties?.Roles as { Ref: string }[];
+    if (!roles.some((ref) => ref.Ref === role)) continue;
+    const document = resource.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
+    for (const statement of document.Statement) {
+      const actions = [statement.Action].flat();
+      removed += actions.filter((candidate) => candidate === action).length;
+      statement.Action = actions.filter((candidate) => candidate !== action);
+    }
+  }
+  if (removed === 0) throw new Error(`${functionName} has no grant of ${action} to remove`);
+  return copy;
+}
+
+describe('the IAM checker of the deployed-artifact suite', () => {
+  let stack: DeployedStack;
+  beforeAll(async () => {
+    const file = templateFile();
+    stack = await startDeployedStack({
+      template: withoutGrant(loadTemplate(file), 'create-registration', 'dynamodb:PutItem'),
+      templateFile: file,
+      stackName: 'Pistus-dev',
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('refuses a call whose grant was removed from the template, as AWS would, and the route fails', async () => {
+    const client = httpClient(stack.apiUrl);
+    const { token } = await client.signUp();
+    const response = await client.call('POST', '/registrations', {
+      token,
+      json: { activity: 'Chess club', email: 'parent@example.com' },
+    });
+    expect(response.status).toBe(500);
+    const table = stack.functions.get('create-registration')?.model.environment.REGISTRATIONS_TABLE;
+    expect(stack.refusals()).toEqual([
+      {
+        functionName: 'create-registration',
+        action: 'dynamodb:PutItem',
+        resource: `arn:aws:dynamodb:us-east-1:000000000000:table/${table}`,
+      },
+    ]);
+    expect(stack.functions.get('create-registration')?.logs.join('')).toContain('AccessDeniedException');
+  });
+});
+
+describe('a function missing a setting', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pistus-parity-'));
+  const runtimes: FunctionRuntime[] = [];
+  afterAll(async () => {
+    await Promise.all(runtimes.map((runtime) => runtime.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const initError = async (runtime: FunctionRuntime) => {
+    runtimes.push(runtime);
+    const error = await runtime.invoke({}).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    expect(error).toBeInstanceOf(FunctionError);
+    expect((error as FunctionError).phase).toBe('init');
+    return (error as FunctionError).message;
+  };
+
+  it('fails its cold start locally exactly as its deployed bundle does, naming the setting', async () => {
+    const file = templateFile();
+    const deployed = await startDeployedStack({
+      template: loadTemplate(file),
+      templateFile: file,
+      stackName: 'Pistus-dev',
+      environmentOverrides: { home: { SESSIONS_TABLE: undefined } },
+    });
+    const onAws = await initError(deployed.functions.get('home')?.runtime as FunctionRuntime).finally(() =>
+      deployed.stop(),
+    );
+
+    const sources = localSources({
+      shell: {},
+      dynamodbEndpoint: 'http://127.0.0.1:9',
+      sesEndpoint: 'http://127.0.0.1:9',
+      tableName: (table) => `local-${table.name}`,
+    });
+    const home = apiFunctions.find((fn) => fn.name === 'home');
+    const local = localFunctionRuntime(
+      { ...(home as (typeof apiFunctions)[number]), tables: [] },
+      sources,
+      localSecrets(join(dir, 'secrets.json')),
+    );
+    const locally = await initError(local);
+
+    expect(onAws).toContain(
+      'SESSIONS_TABLE: this function uses the sessions table but was not given its name',
+    );
+    expect(locally).toBe(onAws);
+  });
+});
+
+describe.each(STAGES)('the %s bundles', (stage) => {
+  const model = () => {
+    const file = inject('templates')[stage];
+    return deployedModel(loadTemplate(file), file, `Pistus-${stage}`);
+  };
+  /** The packages a bundle carries, from its source map. */
+  const packagesIn = (bundle: string) => {
+    const { sources } = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] };
+    return new Set(
+      sources.map((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1]).filter(Boolean),
+    );
+  };
+  const grants = (statements: { Action: string[] }[], prefix: string) =>
+    statements.some((statement) => statement.Action.some((action) => action.startsWith(prefix)));
+
+  it('carry no code their role cannot use: bcryptjs, jose and each AWS client only with the grant for it', () => {
+    for (const fn of model().functions) {
+      const carried = packagesIn(fn.bundle);
+      const secrets = fn.statements.filter((statement) =>
+        statement.Action.includes('secretsmanager:GetSecretValue'),
+      );
+      const wants = {
+        bcryptjs: 'PEPPER_SECRET_ARN' in fn.environment,
+        jose: 'SIGNING_SECRET_ARN' in fn.environment,
+        '@aws-sdk/client-secrets-manager': secrets.length > 0,
+        '@aws-sdk/client-dynamodb': grants(fn.statements, 'dynamodb:'),
+        '@aws-sdk/client-ses': grants(fn.statements, 'ses:'),
+      };
+      for (const [name, allowed] of Object.entries(wants))
+        expect({ fn: fn.name, name, carried: carried.has(name) }).toEqual({
+          fn: fn.name,
+          name,
+          carried: allowed && carried.has(name),
+        });
+    }
+  });
+});

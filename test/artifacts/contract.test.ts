@@ -1,0 +1,193 @@
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { errorCode, httpClient, PASSWORD, sessionToken, uniqueUsername } from '../support/http-client.ts';
+import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
+import { STAGES } from './synth.setup.ts';
+import { loadTemplate } from './template.ts';
+
+/**
+ * The HTTP contract, run against what `cdk deploy` would ship: each function's synthesized bundle in its own
+ * process, with only its template environment, every AWS call checked against its own IAM statements, the
+ * routes and integrations read from the template. Any refused call, any 5xx, any function that cannot
+ * start fails it.
+ */
+describe.each(STAGES)('the deployed %s stage', (stage) => {
+  let stack: DeployedStack;
+  let client: ReturnType<typeof httpClient>;
+  const statuses: number[] = [];
+
+  beforeAll(async () => {
+    const templateFile = inject('templates')[stage];
+    stack = await startDeployedStack({
+      template: loadTemplate(templateFile),
+      templateFile,
+      stackName: `Pistus-${stage}`,
+    });
+    const base = httpClient(stack.apiUrl);
+    // Every answer is recorded, so the last test can say that none was a 5xx.
+    const call: typeof base.call = async (...args) => {
+      const response = await base.call(...args);
+      statuses.push(response.status);
+      return response;
+    };
+    client = { ...base, call };
+  });
+  afterAll(() => stack?.stop());
+
+  const dynamodb = () =>
+    new DynamoDBClient({
+      endpoint: stack.dynamodbEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'operator', secretAccessKey: 'operator' },
+    });
+  const tableOf = (functionName: string, setting: string) =>
+    stack.functions.get(functionName)?.model.environment[setting] as string;
+
+  it('answers an unknown route with the JSON 404 of the $default bundle', async () => {
+    const response = await client.call('GET', '/no-such-route');
+    expect(response.status).toBe(404);
+    expect(errorCode(response)).toBe('not_found');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(stack.functions.get('not-found')?.runtime.invocations).toBe(1);
+  });
+
+  it('gives the $default function no table, secret or mail in its environment, and no grant for one', () => {
+    const fn = stack.functions.get('not-found')?.model;
+    expect(Object.keys(fn?.environment ?? {}).filter((name) => /TABLE|SECRET|SES_/.test(name))).toEqual([]);
+    expect(
+      fn?.statements.flatMap((statement) => statement.Action).filter((action) => !action.startsWith('logs:')),
+    ).toEqual([]);
+  });
+
+  it('signs up, checks the session, greets, logs in, changes the password and logs out', async () => {
+    const username = uniqueUsername('deployed');
+    const signup = await client.call('POST', '/signup', { json: { username, password: PASSWORD } });
+    expect(signup.status).toBe(201);
+    const token = sessionToken(signup) as string;
+    expect((await client.call('GET', '/check_session', { token })).json).toMatchObject({ username });
+    expect((await client.call('GET', '/home', { token })).json).toEqual({ message: `Hello, ${username}` });
+
+    const wrong = await client.call('POST', '/login', {
+      json: { username, password: 'not the password at all' },
+    });
+    expect(wrong.status).toBe(401);
+    const login = await client.call('POST', '/login', { json: { username, password: PASSWORD } });
+    expect(login.status).toBe(200);
+    expect(login.setCookies.some((cookie) => cookie.startsWith('__Host-device='))).toBe(true);
+    const second = sessionToken(login) as string;
+
+    const newPassword = 'another long passphrase here';
+    const change = await client.call('POST', '/password', {
+      token: second,
+      json: { currentPassword: PASSWORD, newPassword },
+    });
+    expect(change.status).toBe(204);
+    // The change ended every other session: the signup's session is gone.
+    expect((await client.call('GET', '/check_session', { token })).status).toBe(204);
+
+    expect((await client.call('POST', '/logout', { token: second })).status).toBe(204);
+    expect((await client.call('GET', '/home', { token: second })).status).toBe(401);
+    const again = await client.call('POST', '/login', { json: { username, password: newPassword } });
+    expect(again.status).toBe(200);
+    expect((await client.call('DELETE', '/sessions', { token: sessionToken(again) as string })).status).toBe(
+      204,
+    );
+    expect((await client.call('DELETE', '/logout')).status).toBe(204);
+    expect((await client.call('POST', '/home', { token: sessionToken(again) as string })).status).toBe(401);
+  });
+
+  it('creates, lists, reads, pays for and deletes registrations, each only by whom it may', async () => {
+    const owner = await client.signUp();
+    const other = await client.signUp();
+    const created = await client.call('POST', '/registrations', {
+      token: owner.token,
+      json: { activity: 'Chess club', email: 'parent@example.com' },
+    });
+    expect(created.status).toBe(201);
+    const { id } = created.json as { id: string };
+
+    const list = await client.call('GET', '/registrations?limit=5', { token: owner.token });
+    expect((list.json as { items: { id: string }[] }).items.map((item) => item.id)).toEqual([id]);
+    expect((await client.call('GET', `/registrations/${id}`, { token: owner.token })).status).toBe(200);
+    expect((await client.call('GET', `/registrations/${id}`, { token: other.token })).status).toBe(404);
+    expect((await client.call('POST', `/registrations/${id}/payment`, { token: owner.token })).status).toBe(
+      403,
+    );
+
+    // The operator makes an admin, as `npm run account` does against a stack: a write to the users table.
+    await dynamodb().send(
+      new UpdateItemCommand({
+        TableName: tableOf('login', 'USERS_TABLE'),
+        Key: { usernameKey: { S: other.username.toLowerCase() } },
+        UpdateExpression: 'SET #role = :admin',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: { ':admin': { S: 'admin' } },
+      }),
+    );
+    const admin = sessionToken(
+      await client.call('POST', '/login', { json: { username: other.username, password: PASSWORD } }),
+    ) as string;
+    const paid = await client.call('POST', `/registrations/${id}/payment`, { token: admin });
+    expect(paid.status).toBe(200);
+    expect(paid.json).toMatchObject({ id, paid: true });
+    const adminList = await client.call('GET', '/registrations', { token: admin });
+    expect(adminList.status).toBe(200);
+
+    expect((await client.call('DELETE', `/registrations/${id}`, { token: owner.token })).status).toBe(204);
+    expect((await client.call('GET', `/registrations/${id}`, { token: owner.token })).status).toBe(404);
+  });
+
+  it("runs the deadline job on EventBridge's scheduled event, and mails a reminder through SES as of a later moment", async () => {
+    const owner = await client.signUp();
+    const created = await client.call('POST', '/registrations', {
+      token: owner.token,
+      json: { activity: 'Swimming', email: `reminded-${stage}@example.com` },
+    });
+    const { paymentDeadline } = created.json as { paymentDeadline: string };
+    const deadline = stack.functions.get('deadline')?.runtime;
+    const scheduled = await deadline?.invoke({
+      version: '0',
+      id: 'd1b7e5a4-0000-4000-8000-000000000000',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    });
+    expect(scheduled).toMatchObject({ failed: 0 });
+
+    const dayBefore = new Date(Date.parse(paymentDeadline) - 24 * 3600 * 1000).toISOString();
+    expect(await deadline?.invoke({ now: dayBefore })).toMatchObject({ reminded: 1, failed: 0 });
+    const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
+      emails: { destination: { to: string[] } }[];
+    };
+    expect(emails.map((email) => email.destination.to).flat()).toContain(`reminded-${stage}@example.com`);
+  });
+
+  it('started every function of the template, answered no 5xx, and was refused no call', () => {
+    const unstarted = [...stack.functions.values()].filter((fn) => fn.runtime.invocations === 0);
+    expect(unstarted.map((fn) => fn.model.name)).toEqual([]);
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    expect(stack.refusals()).toEqual([]);
+  });
+
+  it('wrote no password, secret or token to any log line', () => {
+    const logs = [...stack.functions.values()].flatMap((fn) => fn.logs).join('');
+    expect(logs).toContain('loginSucceeded');
+    // A generated secret is a string, or a JSON document whose long strings are the key material.
+    const material = stack.model.secrets.flatMap(({ value }) =>
+      value.startsWith('{')
+        ? Object.values(JSON.parse(value) as Record<string, unknown>).filter(
+            (field): field is string => typeof field === 'string' && field.length >= 32,
+          )
+        : [value],
+    );
+    expect(material.length).toBeGreaterThanOrEqual(2);
+    for (const secret of [PASSWORD, 'another long passphrase here', ...material])
+      expect(logs).not.toContain(secret);
+    // Every token and device cookie is a JWT, and every JWT starts with the same encoded header.
+    expect(logs).not.toMatch(/eyJ[\w-]+\.eyJ/);
+  });
+});
