@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -6,6 +6,7 @@ import { FunctionError, type FunctionRuntime } from '#infra/local/function-runti
 import { localFunctionRuntime, localSources } from '#infra/local/functions';
 import { localSecrets } from '#infra/local/local-secrets';
 import { apiFunctions } from '#infra/routes';
+import { packagesIn } from '../support/bundle-contents.ts';
 import { httpClient } from '../support/http-client.ts';
 import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
 import { STAGES } from './synth.setup.ts';
@@ -126,13 +127,6 @@ describe.each(STAGES)('the %s bundles', (stage) => {
   const model = () => {
     const file = inject('templates')[stage];
     return deployedModel(loadTemplate(file), file, `Pistus-${stage}`);
-  };
-  /** The packages a bundle carries, from its source map. */
-  const packagesIn = (bundle: string) => {
-    const { sources } = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[] };
-    return new Set(
-      sources.map((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1]).filter(Boolean),
-    );
   };
   const grants = (statements: { Action: string[] }[], prefix: string) =>
     statements.some((statement) => statement.Action.some((action) => action.startsWith(prefix)));

@@ -3,7 +3,8 @@
  * bundling on, unless --from names an existing cloud assembly), its size, its gzipped size, and its cold
  * load: the median, over 10 fresh Node.js processes, of the time to import the bundle (the handler module
  * with its settings validated and its clients built), measured inside each process so process start-up is
- * not counted. Fails when a bundle is over the budget.
+ * not counted, and which of the watched packages (bcryptjs, jose, the AWS clients) it carries. Fails when a
+ * bundle is over the budget.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { packagesIn, WATCHED_PACKAGES } from '../support/bundle-contents.ts';
 
 /**
  * The budget per bundle. The DynamoDB and Secrets Manager clients, jose, bcryptjs, zod/mini, middy and
@@ -56,7 +58,6 @@ const env = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   LOG_LEVEL: 'SILENT',
 };
 const importMs = (file: string) => {
@@ -82,14 +83,17 @@ const rows = bundles.map(({ name, file }) => {
     coldLoadMinMs: +Math.min(...times).toFixed(1),
     coldLoadMaxMs: +Math.max(...times).toFixed(1),
     overBudget: bytes > BUNDLE_BUDGET_BYTES,
+    carries: WATCHED_PACKAGES.filter((name) => packagesIn(file).has(name)).map((name) =>
+      name.replace('@aws-sdk/client-', 'sdk:'),
+    ),
   };
 });
 
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
-console.log(`function              size     gzip    cold load (median of ${RUNS}, min-max)`);
+console.log(`function              size     gzip    cold load (median of ${RUNS}, min-max)    carries`);
 for (const r of rows) {
   console.log(
-    `${r.name.padEnd(20)} ${kb(r.bytes).padStart(7)} ${kb(r.gzipBytes).padStart(7)}    ${r.coldLoadMs} ms (${r.coldLoadMinMs}-${r.coldLoadMaxMs})${r.overBudget ? '  OVER BUDGET' : ''}`,
+    `${r.name.padEnd(20)} ${kb(r.bytes).padStart(7)} ${kb(r.gzipBytes).padStart(7)}    ${`${r.coldLoadMs} ms (${r.coldLoadMinMs}-${r.coldLoadMaxMs})`.padEnd(26)}${r.carries.join(' ') || '-'}${r.overBudget ? '  OVER BUDGET' : ''}`,
   );
 }
 console.log(`budget: ${kb(BUNDLE_BUDGET_BYTES)} per bundle`);
