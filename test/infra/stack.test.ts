@@ -99,6 +99,8 @@ describe('the API', () => {
       CorsConfiguration: Match.objectLike({
         AllowOrigins: ['https://app.example.com'],
         AllowCredentials: true,
+        // The same MaxAge the local API Gateway answers preflights with (corsPolicy).
+        MaxAge: 600,
       }),
     });
   });
@@ -301,15 +303,24 @@ describe('the deadline job', () => {
     }
   });
 
-  it('also runs once on every deploy: an asynchronous invoke whose id changes with each deploy', () => {
-    const invoke = (deployId: string) => {
-      const resources = synth({ deployId }).findResources('Custom::AWS');
-      const [resource] = Object.values(resources);
-      return JSON.stringify(resource?.Properties.Create).replace(/\\/g, '');
-    };
-    expect(invoke('1')).toContain('"InvocationType":"Event"');
-    expect(invoke('1')).toContain('"physicalResourceId":{"id":"deadline-1"}');
-    expect(invoke('2')).toContain('"physicalResourceId":{"id":"deadline-2"}');
+  const onDeploy = (context: Record<string, string> = {}) => {
+    const [resource] = Object.values(synth(context).findResources('Custom::AWS'));
+    return JSON.stringify(resource?.Properties.Create).replace(/\\/g, '');
+  };
+  const runId = (invoke: string) => /"physicalResourceId":\{"id":"([^"]+)"\}/.exec(invoke)?.[1];
+
+  it('runs once on a deploy that changes the job: an asynchronous invoke keyed on its code and settings', () => {
+    expect(onDeploy()).toContain('"InvocationType":"Event"');
+    // Not the clock: an unchanged app synthesizes the same id, so `cdk diff` is clean and nothing re-runs.
+    expect(runId(onDeploy())).toBe(runId(onDeploy()));
+    expect(runId(onDeploy())).toMatch(/^deadline-[0-9a-f]{16}$/);
+    // A change to what the job runs with re-runs it.
+    expect(runId(onDeploy({ sesMaxSendRate: '5' }))).not.toBe(runId(onDeploy()));
+  });
+
+  it('runs again on demand with -c deployId', () => {
+    expect(runId(onDeploy({ deployId: '1' }))).toBe('deadline-1');
+    expect(runId(onDeploy({ deployId: '2' }))).toBe('deadline-2');
   });
 
   it('gets the sender and the send rate from the stack settings', () => {
