@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { intrinsicResolver } from '#infra/cli/template-resolver';
 
 /**
  * A synthesized CloudFormation template, read as AWS would deploy it: each resource gets a physical name
@@ -120,51 +121,7 @@ export function deployedModel(template: Template, templateFile: string, stackNam
     'AWS::StackName': stackName,
   };
 
-  const resolve = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(resolve);
-    if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1) {
-      const [[fn, arg]] = entries as [[string, unknown]];
-      if (fn === 'Ref') {
-        const id = String(arg);
-        const resolved = pseudo[id] ?? refs.get(id);
-        if (resolved === undefined) throw new Error(`Ref to unknown ${id}`);
-        return resolved;
-      }
-      if (fn === 'Fn::GetAtt') {
-        const [id, attribute] = (typeof arg === 'string' ? arg.split('.') : arg) as [string, string];
-        const resolved = attributes.get(id)?.[attribute];
-        if (resolved === undefined) throw new Error(`Fn::GetAtt ${id}.${attribute} is not modelled`);
-        return resolved;
-      }
-      if (fn === 'Fn::Join') {
-        const [separator, parts] = arg as [string, unknown[]];
-        return (resolve(parts) as unknown[]).map(String).join(separator);
-      }
-      if (fn === 'Fn::Select') {
-        const [index, items] = arg as [number, unknown];
-        return (resolve(items) as unknown[])[Number(index)];
-      }
-      if (fn === 'Fn::Split') {
-        const [separator, source] = arg as [string, unknown];
-        return String(resolve(source)).split(separator);
-      }
-      if (fn === 'Fn::Sub') {
-        const [text, vars = {}] = (typeof arg === 'string' ? [arg] : arg) as [
-          string,
-          Record<string, unknown>,
-        ];
-        return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-          if (name in vars) return String(resolve(vars[name]));
-          if (name.includes('.')) return String(resolve({ 'Fn::GetAtt': name.split('.') }));
-          return String(resolve({ Ref: name }));
-        });
-      }
-      if (fn.startsWith('Fn::')) throw new Error(`${fn} is not modelled`);
-    }
-    return Object.fromEntries(entries.map(([key, inner]) => [key, resolve(inner)]));
-  };
+  const resolve = intrinsicResolver({ refs, attributes, pseudo });
 
   const byType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
