@@ -3,8 +3,8 @@
  * `credentials: 'include'`, and never sees the session token: the cookie is HttpOnly, and nothing here keeps
  * a token in storage or memory. The API's base URL comes from the page (empty: the same origin).
  */
-import type { PublicUser } from '#shared/accounts';
-import type { PublicRegistration } from '#shared/registrations';
+import type { PublicUser } from '#shared/auth/accounts';
+import type { PublicRegistration } from '#shared/registrations/registrations';
 
 interface ApiError {
   error: { code: string; message: string; fields?: Record<string, string> };

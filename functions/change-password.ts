@@ -1,12 +1,13 @@
 import { accountsService } from '#shared/compose/accounts';
 import { loginsService } from '#shared/compose/logins';
 import { sessionsService } from '#shared/compose/sessions';
-import { DEVICE_COOKIE_NAME, readCookie } from '#shared/cookies';
-import { passwordChangeSchema } from '#shared/credentials';
-import { recordEvent, requestFacts } from '#shared/events';
-import { invalidInput, tooManyAttempts } from '#shared/http/errors';
+import { DEVICE_COOKIE_NAME, readCookie } from '#shared/http/cookies';
+import { passwordChangeSchema } from '#shared/auth/credentials';
+import { recordEvent } from '#shared/platform/events';
+import { invalidInput } from '#shared/http/errors';
+import { tooManyAttempts } from '#shared/platform/outcomes';
 import { httpHandler } from '#shared/http/handler';
-import { passwordProblem } from '#shared/password-policy';
+import { passwordProblem } from '#shared/auth/password-policy';
 
 /**
  * POST /password: the current password is checked as a login is (same brute-force counters: a stolen
@@ -22,10 +23,9 @@ export const handler = httpHandler(
       sessions: sessionsService(config),
     }),
   },
-  async ({ session, body, event, services: { accounts, logins, sessions } }) => {
+  async ({ session, body, facts, event, services: { accounts, logins, sessions } }) => {
     const problem = passwordProblem(body.newPassword, session.username);
     if (problem) throw invalidInput({ newPassword: problem });
-    const facts = requestFacts(event);
     const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
     const check = await logins.attempt({
       username: session.username,

@@ -1,9 +1,9 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { settings } from '#shared/config';
-import { runDeadlineJob } from '#shared/deadline/job';
-import { deadlineJobDeps } from '#shared/deadline/setup';
-import { recordEvent } from '#shared/events';
-import { logger, metrics } from '#shared/logger';
+import { settings } from '#shared/platform/config';
+import { runDeadlineJob } from '#shared/registrations/deadline-job';
+import { deadlineJobDeps } from '#shared/compose/deadline';
+import { recordEvent } from '#shared/platform/events';
+import { logger, metrics } from '#shared/platform/logger';
 
 const deps = deadlineJobDeps(settings());
 // Leave time to log the summary before Lambda's own timeout.

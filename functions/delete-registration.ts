@@ -1,22 +1,19 @@
-import { recordEvent, requestFacts } from '#shared/events';
+import { recordEvent } from '#shared/platform/events';
 import { sessionAndRegistrations } from '#shared/compose/registrations';
 import { httpHandler } from '#shared/http/handler';
-import { sessionViewer } from '#shared/sessions';
+import { registrationPathSchema } from '#shared/registrations/registrations';
+import { sessionViewer } from '#shared/auth/sessions';
 
 /** DELETE /registrations/{id}: for its owner or an admin; 404 for anyone else. */
 export const handler = httpHandler(
   {
     session: 'required',
+    path: registrationPathSchema,
     compose: sessionAndRegistrations,
   },
-  async ({ session, event, services: { registrations } }) => {
-    const id = event.pathParameters?.id ?? '';
-    await registrations.remove(sessionViewer(session), id);
-    recordEvent('registrationDeleted', {
-      userId: session.userId,
-      registrationId: id,
-      ...requestFacts(event),
-    });
+  async ({ session, path, facts, services: { registrations } }) => {
+    await registrations.remove(sessionViewer(session), path.id);
+    recordEvent('registrationDeleted', { userId: session.userId, registrationId: path.id, ...facts });
     return { status: 204 };
   },
 );

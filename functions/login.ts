@@ -1,12 +1,13 @@
-import { publicUser } from '#shared/accounts';
+import { publicUser } from '#shared/auth/accounts';
 import { loginsService } from '#shared/compose/logins';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
-import { DEVICE_COOKIE_NAME, deviceCookie, readCookie, sessionCookie } from '#shared/cookies';
-import { loginBodySchema } from '#shared/credentials';
-import { recordEvent, requestFacts } from '#shared/events';
-import { invalidCredentials, tooManyAttempts } from '#shared/http/errors';
+import { DEVICE_COOKIE_NAME, deviceCookie, readCookie, sessionCookie } from '#shared/http/cookies';
+import { loginBodySchema } from '#shared/auth/credentials';
+import { recordEvent } from '#shared/platform/events';
+import { invalidCredentials } from '#shared/http/errors';
+import { tooManyAttempts } from '#shared/platform/outcomes';
 import { httpHandler } from '#shared/http/handler';
-import { DEVICE_LIFETIME_SECONDS } from '#shared/login';
+import { DEVICE_LIFETIME_SECONDS } from '#shared/auth/login';
 
 /** POST /login: one answer for an unknown user and a wrong password; 429 while locked; a fresh session on success. */
 export const handler = httpHandler(
@@ -18,8 +19,7 @@ export const handler = httpHandler(
       cookie: cookieOptions(config),
     }),
   },
-  async ({ body, event, services: { logins, sessions, cookie } }) => {
-    const facts = requestFacts(event);
+  async ({ body, facts, event, services: { logins, sessions, cookie } }) => {
     const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
     const outcome = await logins.attempt({ ...body, ip: facts.clientIp, deviceToken });
     if (outcome.kind === 'throttled') throw tooManyAttempts(outcome.retryAfterSeconds);

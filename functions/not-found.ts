@@ -1,4 +1,4 @@
-import { notFound } from '#shared/http/errors';
+import { notFound } from '#shared/platform/outcomes';
 import { httpHandler } from '#shared/http/handler';
 
 /** The `$default` route: any request no other route matches gets the contract's JSON 404. */

@@ -1,21 +1,22 @@
-import { recordEvent, requestFacts } from '#shared/events';
+import { recordEvent } from '#shared/platform/events';
 import { sessionAndRegistrations } from '#shared/compose/registrations';
 import { httpHandler } from '#shared/http/handler';
-import { publicRegistration } from '#shared/registrations';
-import { sessionViewer } from '#shared/sessions';
+import { publicRegistration, registrationPathSchema } from '#shared/registrations/registrations';
+import { sessionViewer } from '#shared/auth/sessions';
 
 /** POST /registrations/{id}/payment: admins record a payment (twice is harmless); 403 for the owner, 404 for others. */
 export const handler = httpHandler(
   {
     session: 'required',
+    path: registrationPathSchema,
     compose: sessionAndRegistrations,
   },
-  async ({ session, event, services: { registrations } }) => {
-    const registration = await registrations.pay(sessionViewer(session), event.pathParameters?.id ?? '');
+  async ({ session, path, facts, services: { registrations } }) => {
+    const registration = await registrations.pay(sessionViewer(session), path.id);
     recordEvent('paymentRecorded', {
       userId: session.userId,
       registrationId: registration.id,
-      ...requestFacts(event),
+      ...facts,
     });
     return { status: 200, body: publicRegistration(registration) };
   },

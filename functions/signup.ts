@@ -1,11 +1,9 @@
-import { publicUser } from '#shared/accounts';
+import { publicUser } from '#shared/auth/accounts';
 import { accountsService } from '#shared/compose/accounts';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
-import { sessionCookie } from '#shared/cookies';
-import { signupBodySchema } from '#shared/credentials';
-import { UsernameTakenError } from '#shared/data/users';
-import { recordEvent, requestFacts } from '#shared/events';
-import { conflict } from '#shared/http/errors';
+import { sessionCookie } from '#shared/http/cookies';
+import { signupBodySchema } from '#shared/auth/credentials';
+import { recordEvent } from '#shared/platform/events';
 import { httpHandler } from '#shared/http/handler';
 
 /** POST /signup: creates a `user` and signs them in. */
@@ -18,14 +16,10 @@ export const handler = httpHandler(
       cookie: cookieOptions(config),
     }),
   },
-  async ({ body, event, services: { accounts, sessions, cookie } }) => {
-    const user = await accounts.signUp(body).catch((error: unknown) => {
-      if (error instanceof UsernameTakenError)
-        throw conflict('username_taken', 'That username is already taken.');
-      throw error;
-    });
+  async ({ body, facts, services: { accounts, sessions, cookie } }) => {
+    const user = await accounts.signUp(body);
     const { token } = await sessions.start(user);
-    recordEvent('signup', { userId: user.id, username: user.username, ...requestFacts(event) });
+    recordEvent('signup', { userId: user.id, username: user.username, ...facts });
     return {
       status: 201,
       body: publicUser(user),

@@ -1,5 +1,5 @@
 import type { DynamoAction, FunctionDeclaration, Secret } from '#infra/routes';
-import type { TableDeclaration } from '#shared/tables';
+import type { TableDeclaration } from '#shared/data/tables';
 
 /**
  * What each function is given, computed in one place from its declaration (infra/routes.ts): the CDK stack

@@ -39,7 +39,7 @@ import {
   type Secret as SecretName,
 } from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
-import { keyType, type TableDeclaration, tables } from '#shared/tables';
+import { keyType, type TableDeclaration, tables } from '#shared/data/tables';
 
 export interface PistusStackProps extends StackProps {
   settings: StackSettings;

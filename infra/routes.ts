@@ -1,6 +1,6 @@
 import type { CorsConfiguration } from '#infra/local/cors';
-import type { TableDeclaration } from '#shared/tables';
-import { loginAttemptsTable, registrationsTable, sessionsTable, usersTable } from '#shared/tables';
+import type { TableDeclaration } from '#shared/data/tables';
+import { loginAttemptsTable, registrationsTable, sessionsTable, usersTable } from '#shared/data/tables';
 
 /**
  * The functions, declared once as data. The CDK stack builds one Lambda function per entry with exactly the

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { commaList, httpUrl } from '#shared/config';
+import { commaList, httpUrl } from '#shared/platform/config';
 
 /**
  * The deploy-time settings, read from CDK context (`cdk deploy -c stage=prod -c allowedOrigins=...`) and

@@ -1,5 +1,5 @@
 /**
- * `npm run make:common-passwords`: writes shared/common-passwords.data.ts, the 10,000 most common
+ * `npm run make:common-passwords`: writes shared/auth/common-passwords.data.ts, the 10,000 most common
  * passwords of the ranked list in @zxcvbn-ts/language-common (a development dependency), gzipped and
  * base64-encoded so the signup bundle carries about 40 KB instead of the package's 480 KB. A unit test
  * checks that the committed file is what this script makes.
@@ -25,5 +25,5 @@ export function commonPasswordsModule(): string {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
-  writeFileSync(new URL('../shared/common-passwords.data.ts', import.meta.url), commonPasswordsModule());
+  writeFileSync(new URL('../shared/auth/common-passwords.data.ts', import.meta.url), commonPasswordsModule());
 }

@@ -6,26 +6,18 @@
  *   disable --username NAME                      refuses its logins and ends every session it has
  *   list                                         every account: username, role, created, disabled
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fail, parseFlags } from '#infra/cli/args';
 import { useLocalStack } from '#infra/cli/local-target';
 import { readPassword } from '#infra/cli/read-password';
 import { useDeployedStack } from '#infra/cli/stack-target';
-import { parseImport } from '#shared/account-import';
-import { createAccounts } from '#shared/accounts';
-import { systemClock } from '#shared/clock';
-import { parseSettings } from '#shared/config';
-import { passwordSchema, usernameSchema } from '#shared/credentials';
-import { createDocumentClient } from '#shared/data/dynamodb';
-import { sessionsTableAccess } from '#shared/data/sessions';
-import { UsernameTakenError, usersTableAccess } from '#shared/data/users';
-import { passwordProblem } from '#shared/password-policy';
-import { createPasswordHasher } from '#shared/passwords';
-import { loadPepper } from '#shared/secrets';
-import { USERNAME_RULE } from '#shared/username';
-import { tableName } from '#shared/compose/dynamodb';
-import { sessionsTable, usersTable } from '#shared/tables';
+import { parseImport } from '#shared/auth/account-import';
+import { passwordSchema, usernameSchema } from '#shared/auth/credentials';
+import { passwordProblem } from '#shared/auth/password-policy';
+import { USERNAME_RULE } from '#shared/auth/username';
+import { accountAdminService } from '#shared/compose/accounts';
+import { parseSettings } from '#shared/platform/config';
+import { DomainError } from '#shared/platform/outcomes';
 
 const usage = `usage: npm run account -- <command> [--stack STACK] [--state FILE]
   create --username NAME [--role user|admin]
@@ -56,37 +48,31 @@ async function target() {
   if (values.stack) await useDeployedStack(values.stack);
   else useLocalStack(values.state);
   const config = parseSettings(process.env);
-  const db = createDocumentClient(config.DYNAMODB_ENDPOINT);
-  return {
-    config,
-    users: usersTableAccess(db, tableName(config, usersTable)),
-    sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
-  };
+  return { config, admin: accountAdminService(config) };
 }
+
+/** The domain's answer in the operator's words: a taken name or an unknown user is a message, not a trace. */
+const refusal = (error: unknown, message: string) => {
+  if (error instanceof DomainError && ['username_taken', 'not_found'].includes(error.code)) return message;
+  throw error;
+};
 
 const commands: Record<string, () => Promise<void>> = {
   async create() {
     const name = username();
     if (values.role !== 'user' && values.role !== 'admin') fail(`--role: must be user or admin\n${usage}`);
     const role = values.role;
-    const { config, users } = await target();
+    const { config, admin } = await target();
     const password = await readPassword(`Password for ${name}: `);
     const valid = passwordSchema(config.PASSWORD_MIN_LENGTH).safeParse(password);
     if (!valid.success) fail(`password: ${valid.error.issues[0]?.message ?? 'invalid'}`);
     const problem = passwordProblem(password, name);
     if (problem) fail(`password: ${problem}`);
-    const accounts = createAccounts({
-      users,
-      passwords: async () =>
-        createPasswordHasher({ pepper: await loadPepper(config), cost: config.BCRYPT_COST }),
-      clock: systemClock,
-    });
     try {
-      const user = await accounts.createAccount({ username: name, password, role });
+      const user = await admin.createAccount({ username: name, password, role });
       console.log(JSON.stringify({ created: { id: user.id, username: user.username, role: user.role } }));
     } catch (error) {
-      if (error instanceof UsernameTakenError) fail(`username ${name} is already taken`);
-      throw error;
+      fail(refusal(error, `username ${name} is already taken`));
     }
   },
 
@@ -94,22 +80,17 @@ const commands: Record<string, () => Promise<void>> = {
     const [file] = positionals;
     if (!file) fail(`import: name the file\n${usage}`);
     const { rows, problems } = parseImport(readFileSync(file, 'utf8'));
-    const { users } = await target();
+    const { admin } = await target();
     let imported = 0;
     for (const row of rows) {
       try {
-        // Kept as it is: it verifies as the old system's did, and is upgraded at the user's next login.
-        await users.createUser({
-          id: randomUUID(),
-          username: row.username,
-          passwordHash: row.hash,
-          role: 'user',
-          createdAt: systemClock().toISOString(),
-        });
+        await admin.importAccount({ username: row.username, passwordHash: row.hash });
         imported++;
       } catch (error) {
-        if (!(error instanceof UsernameTakenError)) throw error;
-        problems.push({ line: row.line, reason: `username ${row.username} is already taken` });
+        problems.push({
+          line: row.line,
+          reason: refusal(error, `username ${row.username} is already taken`),
+        });
       }
     }
     for (const problem of problems.sort((a, b) => a.line - b.line))
@@ -120,16 +101,18 @@ const commands: Record<string, () => Promise<void>> = {
 
   async disable() {
     const name = username();
-    const { users, sessions } = await target();
-    const user = await users.disableUser(name);
-    if (!user) fail(`no user named ${name}`);
-    const ended = await sessions.revokeUserSessions(user.id);
-    console.log(JSON.stringify({ disabled: user.username, sessionsEnded: ended }));
+    const { admin } = await target();
+    try {
+      const { user, sessionsEnded } = await admin.disable(name);
+      console.log(JSON.stringify({ disabled: user.username, sessionsEnded }));
+    } catch (error) {
+      fail(refusal(error, `no user named ${name}`));
+    }
   },
 
   async list() {
-    const { users } = await target();
-    for await (const page of users.listUsers()) {
+    const { admin } = await target();
+    for await (const page of admin.listUsers()) {
       for (const user of page) {
         console.log(
           JSON.stringify({

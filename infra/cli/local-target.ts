@@ -4,7 +4,7 @@ import { localFunctionRuntime } from '#infra/local/functions';
 import { type LocalSecrets, localSecrets } from '#infra/local/local-secrets';
 import { DEFAULT_STATE_FILE, type LocalStackState, readLocalState } from '#infra/local/state';
 import { allFunctions } from '#infra/routes';
-import { tables } from '#shared/tables';
+import { tables } from '#shared/data/tables';
 
 const state = (stateFile = process.env.LOCAL_STATE_FILE ?? DEFAULT_STATE_FILE) =>
   readLocalState(resolve(stateFile));

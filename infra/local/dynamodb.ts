@@ -7,7 +7,7 @@ import {
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { keyType, type TableDeclaration } from '#shared/tables';
+import { keyType, type TableDeclaration } from '#shared/data/tables';
 
 export interface RunningEmulator {
   endpoint: string;

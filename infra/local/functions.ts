@@ -7,8 +7,8 @@ import {
   type FunctionDeclaration,
   type JobDeclaration,
 } from '#infra/routes';
-import { SETTING_NAMES } from '#shared/config';
-import { tables } from '#shared/tables';
+import { SETTING_NAMES } from '#shared/platform/config';
+import { tables } from '#shared/data/tables';
 
 /** Where the local functions' settings come from: what the stack would set, with local values. */
 export interface LocalSources {

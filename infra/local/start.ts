@@ -17,7 +17,7 @@ import { localSecrets } from '#infra/local/local-secrets';
 import { startSesEmulator } from '#infra/local/ses';
 import { DEFAULT_STATE_FILE, writeLocalState } from '#infra/local/state';
 import { corsConfiguration, jobs, scheduleIntervalMs } from '#infra/routes';
-import { tables } from '#shared/tables';
+import { tables } from '#shared/data/tables';
 
 const port = (fallback: number) =>
   z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(65535)), fallback);

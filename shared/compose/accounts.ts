@@ -1,12 +1,14 @@
-import { type Accounts, createAccounts } from '#shared/accounts';
-import { systemClock } from '#shared/clock';
+import { type AccountAdmin, createAccountAdmin } from '#shared/auth/account-admin';
+import { type Accounts, createAccounts } from '#shared/auth/accounts';
+import { systemClock } from '#shared/platform/clock';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { once } from '#shared/compose/once';
-import type { Settings } from '#shared/config';
+import type { Settings } from '#shared/platform/config';
+import { sessionsTableAccess } from '#shared/data/sessions';
 import { usersTableAccess } from '#shared/data/users';
-import { createPasswordHasher } from '#shared/passwords';
-import { pepperSource } from '#shared/secrets';
-import { usersTable } from '#shared/tables';
+import { createPasswordHasher } from '#shared/auth/passwords';
+import { pepperSource } from '#shared/aws/secrets';
+import { sessionsTable, usersTable } from '#shared/data/tables';
 
 let accounts: Accounts | undefined;
 
@@ -21,4 +23,14 @@ export function accountsService(config: Settings): Accounts {
     });
   }
   return accounts;
+}
+
+/** The operator's view of accounts: every table an account touches, and the pepper. */
+export function accountAdminService(config: Settings): AccountAdmin {
+  const db = documentClient(config);
+  return createAccountAdmin({
+    accounts: accountsService(config),
+    users: usersTableAccess(db, tableName(config, usersTable)),
+    sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
+  });
 }

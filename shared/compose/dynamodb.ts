@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConfigError, type Settings } from '#shared/config';
+import { ConfigError, type Settings } from '#shared/platform/config';
 import { createDocumentClient } from '#shared/data/dynamodb';
-import type { TableDeclaration } from '#shared/tables';
+import type { TableDeclaration } from '#shared/data/tables';
 
 let client: DynamoDBDocumentClient | undefined;
 

@@ -1,13 +1,13 @@
-import { systemClock } from '#shared/clock';
+import { systemClock } from '#shared/platform/clock';
 import { accountsService } from '#shared/compose/accounts';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { once } from '#shared/compose/once';
 import { tokenService } from '#shared/compose/sessions';
-import type { Settings } from '#shared/config';
+import type { Settings } from '#shared/platform/config';
 import { loginAttemptsTableAccess } from '#shared/data/login-attempts';
-import { createLogins, type Logins } from '#shared/login';
-import { createLoginThrottle } from '#shared/login-throttle';
-import { loginAttemptsTable } from '#shared/tables';
+import { createLogins, type Logins } from '#shared/auth/login';
+import { createLoginThrottle } from '#shared/auth/login-throttle';
+import { loginAttemptsTable } from '#shared/data/tables';
 
 let logins: (() => Promise<Logins>) | undefined;
 

@@ -1,9 +1,9 @@
-import { systemClock } from '#shared/clock';
+import { systemClock } from '#shared/platform/clock';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
-import type { Settings } from '#shared/config';
+import type { Settings } from '#shared/platform/config';
 import { registrationsTableAccess } from '#shared/data/registrations';
-import { createRegistrations, type Registrations } from '#shared/registrations';
-import { registrationsTable } from '#shared/tables';
+import { createRegistrations, type Registrations } from '#shared/registrations/registrations';
+import { registrationsTable } from '#shared/data/tables';
 import { sessionsService } from '#shared/compose/sessions';
 
 let registrations: Registrations | undefined;

@@ -1,13 +1,14 @@
-import { systemClock } from '#shared/clock';
+import { systemClock } from '#shared/platform/clock';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { once } from '#shared/compose/once';
-import type { Settings } from '#shared/config';
-import type { CookieOptions } from '#shared/cookies';
+import type { Settings } from '#shared/platform/config';
+import type { CookieOptions } from '#shared/http/cookies';
 import { sessionsTableAccess } from '#shared/data/sessions';
-import { type SigningKeys, signingKeysSource } from '#shared/secrets';
-import { createSessions, type Sessions } from '#shared/sessions';
-import { sessionsTable } from '#shared/tables';
-import { createTokenService, type TokenService } from '#shared/tokens';
+import type { SigningKeys } from '#shared/auth/signing-keys';
+import { signingKeysSource } from '#shared/aws/secrets';
+import { createSessions, type Sessions } from '#shared/auth/sessions';
+import { sessionsTable } from '#shared/data/tables';
+import { createTokenService, type TokenService } from '#shared/auth/tokens';
 
 export const cookieOptions = (config: Settings): CookieOptions => ({
   name: config.COOKIE_NAME,

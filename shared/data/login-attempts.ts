@@ -4,7 +4,7 @@ import {
   DeleteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { loginAttemptsTable } from '#shared/tables';
+import { loginAttemptsTable } from '#shared/data/tables';
 
 export interface AttemptCounter {
   key: string;

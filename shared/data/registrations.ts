@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, unlessConditionFails } from '#shared/data/dynamodb';
-import { registrationsTable } from '#shared/tables';
+import { registrationsTable } from '#shared/data/tables';
 
 export interface Registration {
   id: string;

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#shared/data/dynamodb';
 import type { Role } from '#shared/data/users';
-import { sessionsTable } from '#shared/tables';
+import { sessionsTable } from '#shared/data/tables';
 
 /**
  * A server-side session. It carries a copy of the public user fields, so checking a session costs one

@@ -6,7 +6,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, unlessConditionFails } from '#shared/data/dynamodb';
-import { usersTable } from '#shared/tables';
+import { usersTable } from '#shared/data/tables';
+import { usernameKey } from '#shared/auth/username';
 
 export type Role = 'user' | 'admin';
 
@@ -21,16 +22,9 @@ export interface UserRecord {
   disabled?: boolean;
 }
 
-/** Usernames are unique without regard to case; the key is the one place that rule lives. */
-export const usernameKey = (username: string): string => username.toLowerCase();
-
-export class UsernameTakenError extends Error {
-  override name = 'UsernameTakenError';
-}
-
 export interface UsersTable {
-  /** Adds a user; throws UsernameTakenError when the name exists in any case, even under concurrent signups. */
-  createUser(user: UserRecord): Promise<void>;
+  /** Adds a user; false when the name exists in any case, even under concurrent signups. */
+  createUser(user: UserRecord): Promise<boolean>;
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   /** Every account, a page at a time: for operators, never on a request path. */
   listUsers(): AsyncGenerator<UserRecord[]>;
@@ -59,8 +53,9 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
             ExpressionAttributeNames: { '#pk': usersTable.partitionKey },
           }),
         );
+        return true;
       } catch (error) {
-        if (isConditionFailure(error)) throw new UsernameTakenError();
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },

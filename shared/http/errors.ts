@@ -52,16 +52,3 @@ export const unauthorized = () => new HttpError(401, 'unauthorized', 'A valid se
 
 export const invalidCredentials = () =>
   new HttpError(401, 'invalid_credentials', 'The username or password is incorrect.');
-
-export const conflict = (code: string, message: string) => new HttpError(409, code, message);
-
-export const notFound = () => new HttpError(404, 'not_found', 'No such route or resource.');
-
-export const tooManyAttempts = (retryAfterSeconds: number) =>
-  new HttpError(
-    429,
-    'too_many_attempts',
-    'Too many failed logins. Please wait before trying again.',
-    undefined,
-    { 'retry-after': String(retryAfterSeconds) },
-  );

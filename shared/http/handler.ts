@@ -3,25 +3,31 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { type Settings, settings } from '#shared/config';
-import { readBearer, readCookie } from '#shared/cookies';
+import { type Settings, settings } from '#shared/platform/config';
+import { readBearer, readCookie } from '#shared/http/cookies';
 import type { SessionRecord } from '#shared/data/sessions';
 import { errorHandler } from '#shared/http/error-handler';
 import { unauthorized } from '#shared/http/errors';
 import { jsonBody, type ParsedEvent } from '#shared/http/json-body';
 import { originCheck } from '#shared/http/origin-check';
+import { type PartsEvent, type RequestFacts, requestParts } from '#shared/http/request-parts';
 import { type HttpResult, toApiGatewayResult } from '#shared/http/response';
 import { responseHeaders } from '#shared/http/response-headers';
-import { flushMetrics, logger } from '#shared/logger';
-import type { Sessions } from '#shared/sessions';
+import { flushMetrics, logger } from '#shared/platform/logger';
+import type { Sessions } from '#shared/auth/sessions';
 
 type SessionMode = 'required' | 'optional' | 'none';
 
 /** What a composition gives: each service, awaited (a service may still be loading when composed). */
 export type Composed<C> = { [K in keyof C]: Awaited<C[K]> };
 
-export interface HandlerInput<Body, Mode extends SessionMode, Services> {
+export interface HandlerInput<Body, Mode extends SessionMode, Services, Path = undefined, Query = undefined> {
   body: Body;
+  /** The path parameters, validated by the route's `path` schema. */
+  path: Path;
+  /** The query string, validated by the route's `query` schema. */
+  query: Query;
+  facts: RequestFacts;
   event: APIGatewayProxyEventV2;
   /** The session token as sent: the cookie, else an `Authorization: Bearer` header. */
   token: string | undefined;
@@ -34,9 +40,11 @@ export interface HandlerInput<Body, Mode extends SessionMode, Services> {
   settings: Settings;
 }
 
-export interface HandlerOptions<Body, Mode extends SessionMode, C> {
+export interface HandlerOptions<Body, Mode extends SessionMode, C, Path = undefined, Query = undefined> {
   /** The body's schema, built once from the settings (the minimum password length is one). */
   body?: (settings: Settings) => z.ZodMiniType<Body>;
+  path?: z.ZodMiniType<Path>;
+  query?: z.ZodMiniType<Query>;
   session?: Mode;
   /**
    * Wires the services this function uses, and nothing else (shared/compose/): what it imports is what its
@@ -60,12 +68,14 @@ export function httpHandler<
   Body = undefined,
   Mode extends SessionMode = 'none',
   C extends Record<string, unknown> = Record<never, never>,
+  Path = undefined,
+  Query = undefined,
 >(
-  options: HandlerOptions<Body, Mode, C> &
+  options: HandlerOptions<Body, Mode, C, Path, Query> &
     (Mode extends 'none'
       ? unknown
       : { compose: (settings: Settings) => C & { sessions: Promise<Sessions> } }),
-  step: (input: HandlerInput<Body, Mode, Composed<C>>) => Promise<HttpResult>,
+  step: (input: HandlerInput<Body, Mode, Composed<C>, Path, Query>) => Promise<HttpResult>,
 ): ApiHandler {
   // Settings are validated and the function's services wired here, at cold start: a missing or bad setting
   // fails the container before any request, as it would on Lambda.
@@ -88,7 +98,8 @@ export function httpHandler<
     .use(flushMetrics())
     .use(httpHeaderNormalizer())
     .use(responseHeaders())
-    .use(originCheck(config.ALLOWED_ORIGINS));
+    .use(originCheck(config.ALLOWED_ORIGINS))
+    .use(requestParts({ path: options.path, query: options.query }) as MiddlewareObj);
   if (options.body) stack.use(jsonBody(options.body(config)) as MiddlewareObj);
 
   return stack.use(errorHandler()).handler(async (event) => {
@@ -100,11 +111,15 @@ export function httpHandler<
       session = await (built as unknown as { sessions: Sessions }).sessions.resolve(token);
       if (!session && mode === 'required') throw unauthorized();
     }
+    const parts = event as PartsEvent<Path, Query>;
     const result = await step({
       body: (event as ParsedEvent<Body>).parsedBody,
+      path: parts.parsedPath,
+      query: parts.parsedQuery,
+      facts: parts.facts,
       event,
       token,
-      session: session as HandlerInput<Body, Mode, Composed<C>>['session'],
+      session: session as HandlerInput<Body, Mode, Composed<C>, Path, Query>['session'],
       services: built,
       settings: config,
     });

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { registrationsTableAccess } from '#shared/data/registrations';
-import { runDeadlineJob } from '#shared/deadline/job';
+import { runDeadlineJob } from '#shared/registrations/deadline-job';
 
 const [endpoint, table, now] = process.argv.slice(2);
 const client = new DynamoDBClient({

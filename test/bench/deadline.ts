@@ -8,9 +8,9 @@ import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTables, startDynalite } from '#infra/local/dynamodb';
-import { mapWithConcurrency } from '#shared/concurrency';
-import { DAY_MS } from '#shared/deadline/rules';
-import { registrationsTable } from '#shared/tables';
+import { mapWithConcurrency } from '#shared/platform/concurrency';
+import { DAY_MS } from '#shared/registrations/deadline-rules';
+import { registrationsTable } from '#shared/data/tables';
 
 const execFileAsync = promisify(execFile);
 

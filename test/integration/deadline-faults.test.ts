@@ -4,9 +4,9 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { registrationsTableAccess } from '#shared/data/registrations';
-import { type DeadlineJobDeps, runDeadlineJob } from '#shared/deadline/job';
-import { DAY_MS } from '#shared/deadline/rules';
-import { createSesMailer } from '#shared/mailer';
+import { type DeadlineJobDeps, runDeadlineJob } from '#shared/registrations/deadline-job';
+import { DAY_MS } from '#shared/registrations/deadline-rules';
+import { createSesMailer } from '#shared/aws/mailer';
 import {
   credentials,
   documentClient,

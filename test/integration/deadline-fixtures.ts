@@ -4,8 +4,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { ensureTables } from '#infra/local/dynamodb';
 import type { Registration } from '#shared/data/registrations';
-import { DAY_MS } from '#shared/deadline/rules';
-import { registrationsTable } from '#shared/tables';
+import { DAY_MS } from '#shared/registrations/deadline-rules';
+import { registrationsTable } from '#shared/data/tables';
 
 export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const region = 'us-east-1';

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registrationsTableAccess } from '#shared/data/registrations';
-import { DAY_MS } from '#shared/deadline/rules';
+import { DAY_MS } from '#shared/registrations/deadline-rules';
 import { db, tableName } from './emulator.ts';
 import { mailTo, registrationDue } from './deadline-fixtures.ts';
 import { call, errorCode } from './http-client.ts';

@@ -1,9 +1,9 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { mapWithConcurrency } from '#shared/concurrency';
+import { mapWithConcurrency } from '#shared/platform/concurrency';
 import { registrationsTableAccess } from '#shared/data/registrations';
-import { runDeadlineJob } from '#shared/deadline/job';
-import { DAY_MS } from '#shared/deadline/rules';
+import { runDeadlineJob } from '#shared/registrations/deadline-job';
+import { DAY_MS } from '#shared/registrations/deadline-rules';
 import {
   documentClient,
   dynamoClient,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PublicRegistration } from '#shared/registrations';
+import type { PublicRegistration } from '#shared/registrations/registrations';
 import { call, errorCode, signUp } from './http-client.ts';
 import { operator, signInAdmin } from './operator.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseImport } from '#shared/account-import';
+import { parseImport } from '#shared/auth/account-import';
 
 const hash = (prefix = '$2b$') => `${prefix}10$${'N'.repeat(53)}`;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, createRateLimiter, mapWithConcurrency } from '#shared/concurrency';
-import { deleteInBatches } from '#shared/deadline/batch-delete';
+import { backoffMs, createRateLimiter, mapWithConcurrency } from '#shared/platform/concurrency';
+import { deleteInBatches } from '#shared/registrations/batch-delete';
 
 describe('mapWithConcurrency', () => {
   it('keeps order and never runs more than the limit at once', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tableName } from '#shared/compose/dynamodb';
-import { parseSettings } from '#shared/config';
-import { registrationsTable, usersTable } from '#shared/tables';
+import { parseSettings } from '#shared/platform/config';
+import { registrationsTable, usersTable } from '#shared/data/tables';
 
 const minimal = {
   USERS_TABLE: 'users',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expiredSessionCookie, readBearer, readCookie, sessionCookie } from '#shared/cookies';
+import { expiredSessionCookie, readBearer, readCookie, sessionCookie } from '#shared/http/cookies';
 
 const options = { name: '__Host-session', sameSite: 'Lax' as const };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signupBodySchema } from '#shared/credentials';
+import { signupBodySchema } from '#shared/auth/credentials';
 import { fieldProblems } from '#shared/http/validation';
 
 const schema = signupBodySchema(8);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, deadlineStatus, dueBy, paymentDeadlineFor } from '#shared/deadline/rules';
+import { DAY_MS, deadlineStatus, dueBy, paymentDeadlineFor } from '#shared/registrations/deadline-rules';
 
 const deadline = '2026-06-10T12:00:00.000Z';
 const at = (offsetMs: number) => new Date(Date.parse(deadline) + offsetMs);

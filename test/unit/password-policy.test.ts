@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { signupBodySchema } from '#shared/credentials';
+import { signupBodySchema } from '#shared/auth/credentials';
 import { fieldProblems } from '#shared/http/validation';
-import { containsUsername, isCommonPassword, passwordProblem } from '#shared/password-policy';
+import { containsUsername, isCommonPassword, passwordProblem } from '#shared/auth/password-policy';
 import { commonPasswordsModule } from '../../scripts/common-passwords.ts';
 
 describe('password policy', () => {
@@ -40,7 +40,10 @@ describe('password policy', () => {
   });
 
   it('ships the list the generator makes from @zxcvbn-ts/language-common', () => {
-    const committed = readFileSync(new URL('../../shared/common-passwords.data.ts', import.meta.url), 'utf8');
+    const committed = readFileSync(
+      new URL('../../shared/auth/common-passwords.data.ts', import.meta.url),
+      'utf8',
+    );
     expect(committed).toBe(commonPasswordsModule());
   });
 });

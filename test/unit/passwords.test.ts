@@ -1,6 +1,6 @@
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
-import { createPasswordHasher } from '#shared/passwords';
+import { createPasswordHasher } from '#shared/auth/passwords';
 
 const pepper = 'a-test-pepper-of-at-least-32-characters!';
 const hasher = createPasswordHasher({ pepper, cost: 4 });

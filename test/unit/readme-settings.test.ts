@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SETTING_NAMES } from '#shared/config';
+import { SETTING_NAMES } from '#shared/platform/config';
 
 describe('the README settings table', () => {
   it('lists exactly the settings the functions read', () => {

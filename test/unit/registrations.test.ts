@@ -3,9 +3,9 @@ import {
   createRegistrationSchema,
   decodeCursor,
   encodeCursor,
-  parseLimit,
+  listQuerySchema,
   publicRegistration,
-} from '#shared/registrations';
+} from '#shared/registrations/registrations';
 
 describe('registration input', () => {
   it('accepts an activity of 1 to 100 characters, an email and an optional student name', () => {
@@ -41,16 +41,18 @@ describe('listing parameters', () => {
     Buffer.from('{}').toString('base64url'),
   ])('refuses the cursor %j with 400 invalid_cursor', (cursor) => {
     expect(() => decodeCursor(cursor)).toThrow(
-      expect.objectContaining({ status: 400, code: 'invalid_cursor' }),
+      expect.objectContaining({ kind: 'invalid', code: 'invalid_cursor' }),
     );
   });
 
-  it('takes a limit of 1 to 100, 20 by default', () => {
-    expect(parseLimit(undefined)).toBe(20);
-    expect(parseLimit('1')).toBe(1);
-    expect(parseLimit('100')).toBe(100);
-    for (const bad of ['0', '101', '1e2', ' 5', ''])
-      expect(() => parseLimit(bad)).toThrow(expect.objectContaining({ status: 400 }));
+  it("takes a limit of 1 to 100 (the default of 20 is the domain's), and ignores other parameters", () => {
+    expect(listQuerySchema.parse({})).toEqual({});
+    expect(listQuerySchema.parse({ limit: '1' })).toEqual({ limit: 1 });
+    expect(listQuerySchema.parse({ limit: '100', cursor: 'c', _: '1' })).toEqual({ limit: 100, cursor: 'c' });
+    for (const bad of ['0', '101', '1e2', ' 5', '', '05'])
+      expect(listQuerySchema.safeParse({ limit: bad }).error?.issues[0]?.message).toBe(
+        'must be a whole number from 1 to 100',
+      );
   });
 
   it('never shows the owner id or reminder bookkeeping', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanDeadline, reminderEmail, timeLeft } from '#shared/deadline/reminder-email';
+import { humanDeadline, reminderEmail, timeLeft } from '#shared/registrations/reminder-email';
 
 const HOUR = 3_600_000;
 

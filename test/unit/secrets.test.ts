@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSigningKeys } from '#shared/secrets';
+import { parseSigningKeys } from '#shared/auth/signing-keys';
 
 const secret = 's'.repeat(32);
 

@@ -1,7 +1,7 @@
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '#shared/clock';
-import { createTokenService } from '#shared/tokens';
+import type { Clock } from '#shared/platform/clock';
+import { createTokenService } from '#shared/auth/tokens';
 
 const current = { kid: 'k2', secret: 'current-secret-of-at-least-32-characters' };
 const previous = { kid: 'k1', secret: 'previous-secret-of-at-least-32-characters' };

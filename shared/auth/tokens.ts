@@ -1,7 +1,7 @@
 import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
-import type { Clock } from '#shared/clock';
-import { epochSeconds } from '#shared/clock';
-import type { SigningKeys } from '#shared/secrets';
+import type { Clock } from '#shared/platform/clock';
+import { epochSeconds } from '#shared/platform/clock';
+import type { SigningKeys } from '#shared/auth/signing-keys';
 
 export interface SessionClaims {
   /** The user id. */

@@ -1,12 +1,12 @@
-import { systemClock } from '#shared/clock';
+import { systemClock } from '#shared/platform/clock';
 import { tableName } from '#shared/compose/dynamodb';
-import type { Settings } from '#shared/config';
-import { registrationsTable } from '#shared/tables';
+import type { Settings } from '#shared/platform/config';
+import { registrationsTable } from '#shared/data/tables';
 import { createDocumentClient } from '#shared/data/dynamodb';
 import { registrationsTableAccess } from '#shared/data/registrations';
-import type { DeadlineJobDeps } from '#shared/deadline/job';
-import { logger } from '#shared/logger';
-import { createSesClient, createSesMailer } from '#shared/mailer';
+import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
+import { logger } from '#shared/platform/logger';
+import { createSesClient, createSesMailer } from '#shared/aws/mailer';
 
 /** The job's collaborators, built from the settings: DynamoDB and SES, or their emulators locally. */
 export function deadlineJobDeps(config: Settings): DeadlineJobDeps {

@@ -1,9 +1,9 @@
-import { mapWithConcurrency } from '#shared/concurrency';
+import { mapWithConcurrency } from '#shared/platform/concurrency';
 import type { Registration, RegistrationsTable } from '#shared/data/registrations';
-import { deleteInBatches } from '#shared/deadline/batch-delete';
-import { reminderEmail } from '#shared/deadline/reminder-email';
-import { deadlineStatus, dueBy } from '#shared/deadline/rules';
-import type { Mailer } from '#shared/mailer';
+import { deleteInBatches } from '#shared/registrations/batch-delete';
+import { reminderEmail } from '#shared/registrations/reminder-email';
+import { deadlineStatus, dueBy } from '#shared/registrations/deadline-rules';
+import type { Mailer } from '#shared/registrations/mailer';
 
 export interface DeadlineSummary {
   /** Unpaid registrations read from the deadline index. */

@@ -36,7 +36,7 @@ export function readBearer(authorization: string | undefined): string | undefine
 
 /**
  * The device cookie: proof that this browser logged in to the account before, so an attacker's failed
- * attempts do not lock it out (see shared/login-throttle-policy.ts). Strict: it only matters to login.
+ * attempts do not lock it out (see shared/auth/login-throttle-policy.ts). Strict: it only matters to login.
  */
 export const DEVICE_COOKIE_NAME = '__Host-device';
 

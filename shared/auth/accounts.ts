@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '#shared/clock';
+import type { Clock } from '#shared/platform/clock';
 import type { Role, UserRecord, UsersTable } from '#shared/data/users';
-import type { PasswordHasher } from '#shared/passwords';
+import { conflict } from '#shared/platform/outcomes';
+import type { PasswordHasher } from '#shared/auth/passwords';
 
 /** What a client may see of a user: never the hash. */
 export interface PublicUser {
@@ -16,8 +17,10 @@ export const publicUser = ({ id, username, createdAt }: PublicUser): PublicUser 
   createdAt,
 });
 
+export const usernameTaken = () => conflict('username_taken', 'That username is already taken.');
+
 export interface Accounts {
-  /** Creates an account; throws UsernameTakenError when the name exists in any case. */
+  /** Creates an account; a `username_taken` conflict when the name exists in any case. */
   createAccount(account: { username: string; password: string; role: Role }): Promise<UserRecord>;
   /** Creates a `user`: self-service signup never makes anything else. */
   signUp(credentials: { username: string; password: string }): Promise<UserRecord>;
@@ -28,6 +31,12 @@ export interface Accounts {
   checkCredentials(credentials: { username: string; password: string }): Promise<UserRecord | null>;
   /** Replaces the password of a user whose current password was just checked. */
   setPassword(username: string, newPassword: string): Promise<void>;
+  /**
+   * Brings a user from another system with the bcrypt hash it had there: stored as signup stores a user,
+   * verified as the old system did, and upgraded at the next login. A `username_taken` conflict if the
+   * name exists.
+   */
+  importAccount(account: { username: string; passwordHash: string }): Promise<UserRecord>;
 }
 
 export function createAccounts(deps: {
@@ -47,14 +56,12 @@ export function createAccounts(deps: {
     role: Role;
   }) {
     const passwords = await deps.passwords();
-    const user: UserRecord = {
-      id: randomUUID(),
-      username,
-      passwordHash: await passwords.hash(password),
-      role,
-      createdAt: clock().toISOString(),
-    };
-    await users.createUser(user);
+    return store({ username, passwordHash: await passwords.hash(password), role });
+  }
+  /** The one way a user record is made, whoever makes it. */
+  async function store(account: { username: string; passwordHash: string; role: Role }) {
+    const user: UserRecord = { id: randomUUID(), ...account, createdAt: clock().toISOString() };
+    if (!(await users.createUser(user))) throw usernameTaken();
     return user;
   }
   async function checkCredentials({ username, password }: { username: string; password: string }) {
@@ -82,5 +89,6 @@ export function createAccounts(deps: {
       await users.replacePasswordHash(username, current.passwordHash, await passwords.hash(newPassword));
     },
     signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
+    importAccount: ({ username, passwordHash }) => store({ username, passwordHash, role: 'user' }),
   };
 }

@@ -1,6 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { logger, metrics } from '#shared/logger';
+import { logger, metrics } from '#shared/platform/logger';
 
 /**
  * The events operators count and auditors read: each is one structured log line (who, from where, which
@@ -30,12 +29,6 @@ export interface EventFields {
   registrationId?: string;
   [key: string]: string | number | boolean | undefined;
 }
-
-/** Who asked and from where, from the API Gateway event. */
-export const requestFacts = (event: APIGatewayProxyEventV2) => ({
-  clientIp: event.requestContext.http.sourceIp,
-  requestId: event.requestContext.requestId,
-});
 
 export function recordEvent(name: EventName, fields: EventFields = {}, count = 1): void {
   if (count === 0) return;

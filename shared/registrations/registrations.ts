@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { Clock } from '#shared/clock';
+import type { Clock } from '#shared/platform/clock';
 import type { PageKey, Registration, RegistrationsTable } from '#shared/data/registrations';
 import type { Role } from '#shared/data/users';
-import { paymentDeadlineFor } from '#shared/deadline/rules';
-import { HttpError, notFound } from '#shared/http/errors';
+import { paymentDeadlineFor } from '#shared/registrations/deadline-rules';
+import { conflict, forbidden, invalid, notFound } from '#shared/platform/outcomes';
 
 /** Who is asking: every rule below is about the viewer's id and role. */
 export interface Viewer {
@@ -56,9 +56,7 @@ const MAX_PAGE = 100;
 const DEFAULT_PAGE = 20;
 
 const invalidQuery = (field: string, problem: string) =>
-  new HttpError(400, field === 'cursor' ? 'invalid_cursor' : 'invalid_input', `${field}: ${problem}`, {
-    [field]: problem,
-  });
+  invalid({ [field]: problem }, field === 'cursor' ? 'invalid_cursor' : 'invalid_input');
 
 const cursorSchema = z.strictObject({ id: z.uuid(), registeredAt: z.iso.datetime() });
 
@@ -75,13 +73,20 @@ export function decodeCursor(cursor: string): PageKey {
   throw invalidQuery('cursor', 'is not a cursor this API returned');
 }
 
-export function parseLimit(limit: string | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE;
-  if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > MAX_PAGE) {
-    throw invalidQuery('limit', `must be a whole number from 1 to ${MAX_PAGE}`);
-  }
-  return Number(limit);
-}
+/** `/registrations/{id}`: any string; an id that is not a UUID is simply one that does not exist. */
+export const registrationPathSchema = z.object({ id: z.string() });
+
+/** `?limit=&cursor=`: the page size, and the opaque cursor a previous page returned. */
+export const listQuerySchema = z.object({
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^(?:[1-9]\d?|100)$/, `must be a whole number from 1 to ${MAX_PAGE}`)),
+      z.transform(Number),
+    ),
+  ),
+  cursor: z.optional(z.string()),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
 
 export function createRegistrations(deps: {
   table: RegistrationsTable;
@@ -116,8 +121,8 @@ export function createRegistrations(deps: {
       return registration;
     },
 
-    async list(viewer: Viewer, query: { limit?: string; cursor?: string }) {
-      const limit = parseLimit(query.limit);
+    async list(viewer: Viewer, query: ListQuery) {
+      const limit = Math.min(query.limit ?? DEFAULT_PAGE, MAX_PAGE);
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
       const page =
         viewer.role === 'admin'
@@ -138,14 +143,13 @@ export function createRegistrations(deps: {
       if (viewer.role !== 'admin') {
         // The owner learns that only admins record payments; anyone else learns nothing.
         await visible(viewer, id);
-        throw new HttpError(403, 'forbidden', 'Only an administrator can record a payment.');
+        throw forbidden('Only an administrator can record a payment.');
       }
       if (!isRegistrationId(id)) throw notFound();
       const result = await table.markPaid(id, clock());
       if (result === 'missing') throw notFound();
       if (result === 'deadline_passed') {
-        throw new HttpError(
-          409,
+        throw conflict(
           'payment_deadline_passed',
           'The payment deadline has passed; the registration has expired.',
         );

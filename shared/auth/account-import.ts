@@ -1,5 +1,5 @@
-import { USERNAME_PATTERN, USERNAME_RULE } from '#shared/username';
-import { isSupportedHash } from '#shared/passwords';
+import { USERNAME_PATTERN, USERNAME_RULE } from '#shared/auth/username';
+import { isSupportedHash } from '#shared/auth/passwords';
 
 export interface ImportRow {
   line: number;

@@ -1,6 +1,6 @@
-import { epochSeconds, type Clock } from '#shared/clock';
+import { epochSeconds, type Clock } from '#shared/platform/clock';
 import type { LoginAttemptsTable } from '#shared/data/login-attempts';
-import { type CounterKind, POLICIES } from '#shared/login-throttle-policy';
+import { type CounterKind, POLICIES } from '#shared/auth/login-throttle-policy';
 
 export interface CounterKey {
   kind: CounterKind;

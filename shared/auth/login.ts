@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Accounts } from '#shared/accounts';
+import type { Accounts } from '#shared/auth/accounts';
 import type { UserRecord } from '#shared/data/users';
-import { usernameKey } from '#shared/data/users';
-import { counterKeys, type LoginThrottle } from '#shared/login-throttle';
-import type { TokenService } from '#shared/tokens';
+import { usernameKey } from '#shared/auth/username';
+import { counterKeys, type LoginThrottle } from '#shared/auth/login-throttle';
+import type { TokenService } from '#shared/auth/tokens';
 
 export type LoginOutcome =
   | { kind: 'ok'; user: UserRecord; deviceToken: string }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { PublicUser } from '#shared/accounts';
-import type { Viewer } from '#shared/registrations';
-import type { Clock } from '#shared/clock';
-import { epochSeconds } from '#shared/clock';
+import type { PublicUser } from '#shared/auth/accounts';
+import type { Viewer } from '#shared/registrations/registrations';
+import type { Clock } from '#shared/platform/clock';
+import { epochSeconds } from '#shared/platform/clock';
 import type { SessionRecord, SessionsTable } from '#shared/data/sessions';
 import type { UserRecord } from '#shared/data/users';
-import type { SessionClaims, TokenService } from '#shared/tokens';
+import type { SessionClaims, TokenService } from '#shared/auth/tokens';
 
 /** The user a session belongs to, as the API shows users. */
 export const sessionUser = (session: SessionRecord): PublicUser => ({

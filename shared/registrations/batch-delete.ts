@@ -1,4 +1,4 @@
-import { backoffMs, mapWithConcurrency, sleep as realSleep } from '#shared/concurrency';
+import { backoffMs, mapWithConcurrency, sleep as realSleep } from '#shared/platform/concurrency';
 import type { RegistrationsTable } from '#shared/data/registrations';
 
 export const BATCH_SIZE = 25; // BatchWriteItem's limit per request.

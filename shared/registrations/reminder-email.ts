@@ -1,4 +1,4 @@
-import { DAY_MS } from '#shared/deadline/rules';
+import { DAY_MS } from '#shared/registrations/deadline-rules';
 
 export interface ReminderEmail {
   subject: string;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { passwordProblem } from '#shared/password-policy';
-import { USERNAME_PATTERN, USERNAME_RULE } from '#shared/username';
+import { passwordProblem } from '#shared/auth/password-policy';
+import { USERNAME_PATTERN, USERNAME_RULE } from '#shared/auth/username';
 
 /** The account rules of the contract, in one place: the API, the CLI and the tests all read these. */
 export const PASSWORD_MAX_LENGTH = 256;

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { COMMON_PASSWORDS_GZIP_BASE64 } from '#shared/common-passwords.data';
-import { USERNAME_PATTERN } from '#shared/username';
+import { COMMON_PASSWORDS_GZIP_BASE64 } from '#shared/auth/common-passwords.data';
+import { USERNAME_PATTERN } from '#shared/auth/username';
 
 /**
  * NIST SP 800-63B §3.1.1.2 and ASVS 5.0 V6.2: no composition rules, but a password may not be one that

@@ -1,17 +1,6 @@
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { createRateLimiter } from '#shared/concurrency';
-
-export interface EmailMessage {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-}
-
-export interface Mailer {
-  /** Sends one message, waiting for a slot under the configured rate; throws when SES refuses it. */
-  send(message: EmailMessage): Promise<void>;
-}
+import { createRateLimiter } from '#shared/platform/concurrency';
+import type { Mailer } from '#shared/registrations/mailer';
 
 /**
  * SES (v1 SendEmail). Throttling is retried by the SDK's standard retry strategy, with exponential back-off

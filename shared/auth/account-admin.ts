@@ -1,0 +1,25 @@
+import type { Accounts } from '#shared/auth/accounts';
+import type { SessionsTable } from '#shared/data/sessions';
+import type { UserRecord, UsersTable } from '#shared/data/users';
+import { notFound } from '#shared/platform/outcomes';
+
+/**
+ * What an operator does to accounts, with the same rules whoever does it (the CLI today, an admin API
+ * later): disabling an account ends every session it has, at once.
+ */
+export function createAccountAdmin(deps: { accounts: Accounts; users: UsersTable; sessions: SessionsTable }) {
+  const { accounts, users, sessions } = deps;
+  return {
+    createAccount: accounts.createAccount,
+    importAccount: accounts.importAccount,
+    /** Refuses the account's logins from now on and ends its sessions; `not_found` for an unknown name. */
+    async disable(username: string): Promise<{ user: UserRecord; sessionsEnded: number }> {
+      const user = await users.disableUser(username);
+      if (!user) throw notFound();
+      return { user, sessionsEnded: await sessions.revokeUserSessions(user.id) };
+    },
+    listUsers: () => users.listUsers(),
+  };
+}
+
+export type AccountAdmin = ReturnType<typeof createAccountAdmin>;
