@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The layers, each its own project: pure logic (fast, no I/O), the HTTP contract against the local stack
+ * The layers, each its own project: pure logic (fast, no I/O), the domain factories on real adapters over
+ * an in-process emulator with a clock the test moves, the HTTP contract against the local stack
  * and its emulators, CDK assertions on the synthesized template, the deployed artifacts (the synthesized
  * bundles with only their template environment and IAM grants), and the browser client end to end.
  */
@@ -10,6 +11,7 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { extends: true, test: { name: 'domain', include: ['test/domain/**/*.test.ts'], testTimeout: 20_000 } },
       {
         extends: true,
         test: {

@@ -1,8 +1,7 @@
 import { systemClock } from '#shared/platform/clock';
-import { tableName } from '#shared/compose/dynamodb';
+import { documentClient, tableName } from '#shared/compose/dynamodb';
 import type { Settings } from '#shared/platform/config';
 import { registrationsTable } from '#shared/data/tables';
-import { createDocumentClient } from '#shared/data/dynamodb';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
 import { logger } from '#shared/platform/logger';
@@ -11,10 +10,7 @@ import { createSesClient, createSesMailer } from '#shared/aws/mailer';
 /** The job's collaborators, built from the settings: DynamoDB and SES, or their emulators locally. */
 export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
   return {
-    table: registrationsTableAccess(
-      createDocumentClient(config.DYNAMODB_ENDPOINT),
-      tableName(config, registrationsTable),
-    ),
+    table: registrationsTableAccess(documentClient(config), tableName(config, registrationsTable)),
     mailer: createSesMailer({
       client: createSesClient({ endpoint: config.SES_ENDPOINT }),
       sender: config.SES_SENDER,

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSesEmulator } from '#infra/local/ses';
+import { createSesClient, createSesMailer } from '#shared/aws/mailer';
+import { registrationsTableAccess } from '#shared/data/registrations';
+import { runDeadlineJob } from '#shared/registrations/deadline-job';
+import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
+
+const world = domainWorld();
+const DAY = 24 * 3600 * 1000;
+let ses: Awaited<ReturnType<typeof startSesEmulator>>;
+beforeAll(async () => {
+  ses = await startSesEmulator(0);
+});
+afterAll(() => ses?.stop());
+
+const sentTo = async (address: string) => {
+  const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
+    emails: { destination: { to: string[] } }[];
+  };
+  return emails.filter((email) => email.destination.to.includes(address)).length;
+};
+
+describe('the deadline job, as of the moment it is told', () => {
+  it('reminds a registration inside the window once, deletes an expired unpaid one, keeps a paid one', async () => {
+    const clock = movableClock();
+    const { accounts, registrations, db, name } = await world(clock);
+    const owner = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
+    const viewer = { userId: owner.id, role: owner.role };
+    const admin = { userId: 'admin', role: 'admin' as const };
+    const address = `${uniqueName('parent')}@example.com`;
+    const expired = await registrations.create(viewer, { activity: 'Old', email: 'old@example.com' });
+    const paid = await registrations.create(viewer, { activity: 'Paid', email: 'paid@example.com' });
+    await registrations.pay(admin, paid.id);
+    clock.advance(3 * DAY);
+    const due = await registrations.create(viewer, { activity: 'Due', email: address });
+
+    const deps = {
+      table: registrationsTableAccess(db, name('registrations')),
+      mailer: createSesMailer({
+        client: createSesClient({ endpoint: ses.endpoint }),
+        sender: 'Pistus <no-reply@example.com>',
+        maxPerSecond: 100,
+      }),
+      reminderWindowDays: 2,
+      sendConcurrency: 4,
+      realClock: clock,
+    };
+    // Four days after `due` was made: one day before its deadline; `expired`'s passed two days ago.
+    const now = new Date(clock().getTime() + 4 * DAY);
+    const first = await runDeadlineJob(deps, now);
+    expect(first).toMatchObject({ expired: 1, deleted: 1, reminded: 1, failed: 0 });
+    expect(await sentTo(address)).toBe(1);
+    await expect(registrations.get(admin, expired.id)).rejects.toMatchObject({ kind: 'not_found' });
+    expect(await registrations.get(admin, paid.id)).toMatchObject({ paid: true });
+
+    const second = await runDeadlineJob(deps, now);
+    expect(second).toMatchObject({ reminded: 0, failed: 0 });
+    expect(await sentTo(address)).toBe(1);
+    expect(await registrations.get(admin, due.id)).toMatchObject({ id: due.id });
+  });
+});

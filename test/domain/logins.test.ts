@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
+
+const world = domainWorld();
+
+describe("logins behind the brute-force counters, on the domain's clock", () => {
+  it('lock an account for 30 s after 5 failures, doubling with each further one, and open when time passes', async () => {
+    const clock = movableClock();
+    const { accounts, logins } = await world(clock);
+    const username = uniqueName();
+    await accounts.signUp({ username, password: PASSWORD });
+    const attempt = (password: string, ip = '198.51.100.7') => logins.attempt({ username, password, ip });
+
+    for (let i = 0; i < 5; i++) expect((await attempt('wrong password here')).kind).toBe('invalid');
+    expect(await attempt(PASSWORD)).toEqual({ kind: 'throttled', retryAfterSeconds: 30 });
+    clock.advance(30_000);
+    expect((await attempt('wrong password again')).kind).toBe('invalid');
+    expect(await attempt(PASSWORD)).toMatchObject({ kind: 'throttled', retryAfterSeconds: 60 });
+    clock.advance(60_000);
+    expect((await attempt(PASSWORD)).kind).toBe('ok');
+    // A success resets the count.
+    expect((await attempt('wrong password here')).kind).toBe('invalid');
+    expect((await attempt(PASSWORD)).kind).toBe('ok');
+  });
+
+  it('let the owner past a lock with the device token of an earlier success', async () => {
+    const clock = movableClock();
+    const { accounts, logins } = await world(clock);
+    const username = uniqueName();
+    await accounts.signUp({ username, password: PASSWORD });
+    const ok = await logins.attempt({ username, password: PASSWORD, ip: '198.51.100.8' });
+    if (ok.kind !== 'ok') throw new Error('the first login failed');
+    for (let i = 0; i < 5; i++)
+      await logins.attempt({ username, password: 'attacker guess!', ip: '203.0.113.9' });
+    expect((await logins.attempt({ username, password: PASSWORD, ip: '203.0.113.9' })).kind).toBe(
+      'throttled',
+    );
+    const owner = await logins.attempt({
+      username,
+      password: PASSWORD,
+      ip: '198.51.100.8',
+      deviceToken: ok.deviceToken,
+    });
+    expect(owner.kind).toBe('ok');
+  });
+});
