@@ -76,6 +76,25 @@ describe('the API', () => {
     expect(keys).toContain('$default');
   });
 
+  it('sends each route key to the function declared for it', () => {
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route'));
+    for (const declaration of apiFunctions) {
+      for (const routeKey of declaration.routes) {
+        const route = routes.find((r) => r.Properties.RouteKey === routeKey);
+        const integrationId = /"Ref":"([^"]+)"/.exec(JSON.stringify(route?.Properties.Target))?.[1] ?? '';
+        const [functionId] = integrations[integrationId]?.Properties.IntegrationUri['Fn::GetAtt'] ?? [];
+        expect({
+          routeKey,
+          function: String(functionId).startsWith(logicalPrefix(declaration.name)),
+        }).toEqual({
+          routeKey,
+          function: true,
+        });
+      }
+    }
+  });
+
   it('has one function per declared handler, on Node.js 24 arm64, with the declared memory', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     for (const declaration of [...apiFunctions, ...jobs]) {
