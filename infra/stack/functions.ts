@@ -1,0 +1,78 @@
+import type { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { EmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { PistusFunction } from '#infra/constructs/api-function';
+import {
+  functionEnvironment,
+  type GrantStatement,
+  grantStatements,
+  SECRET_SETTINGS,
+} from '#infra/function-environment';
+import type { FunctionDeclaration, Secret as SecretName } from '#infra/routes';
+import type { StackSettings } from '#infra/stack-settings';
+import type { StackTables } from '#infra/stack/tables';
+
+export type DeclareFunction = (
+  declaration: FunctionDeclaration,
+  extra?: { timeout?: Duration; deadLetterQueue?: Queue },
+) => NodejsFunction;
+
+/**
+ * Makes functions from their declarations, each with exactly the environment and IAM statements that
+ * infra/function-environment.ts computes for it: the same computation the local runtime uses.
+ */
+export function functionFactory(
+  stack: Stack,
+  resources: {
+    settings: StackSettings;
+    removalPolicy: RemovalPolicy;
+    tables: StackTables;
+    secrets: Record<SecretName, Secret>;
+    sender: EmailIdentity;
+  },
+): DeclareFunction {
+  const { settings, tables, secrets, sender } = resources;
+  const common: Record<string, string> = {
+    STAGE: settings.stage,
+    ALLOWED_ORIGINS: settings.allowedOrigins.join(','),
+    COOKIE_SAME_SITE: settings.cookieSameSite,
+    SESSION_TTL_SECONDS: String(settings.sessionTtlSeconds),
+    SESSION_IDLE_SECONDS: String(settings.sessionIdleSeconds),
+    BCRYPT_COST: String(settings.bcryptCost),
+  };
+  const resourceArns = (statement: GrantStatement): string[] => {
+    switch (statement.kind) {
+      case 'table':
+        return [tables.get(statement.table).tableArn];
+      case 'indexes':
+        return statement.indexes.map((index) => `${tables.get(statement.table).tableArn}/index/${index}`);
+      case 'secret':
+        return [secrets[statement.secret].secretArn];
+      case 'sender':
+        return [sender.emailIdentityArn];
+    }
+  };
+  return (declaration, extra = {}) => {
+    const { function: fn } = new PistusFunction(stack, declaration.name, {
+      name: declaration.name,
+      memoryMb: declaration.memoryMb,
+      removalPolicy: resources.removalPolicy,
+      timeout: extra.timeout,
+      deadLetterQueue: extra.deadLetterQueue,
+      environment: functionEnvironment(declaration, {
+        common,
+        tableName: (table) => tables.get(table).tableName,
+        secret: (name) => [SECRET_SETTINGS[name].aws, secrets[name].secretArn],
+        mail: { SES_SENDER: settings.senderEmail, SES_MAX_SEND_RATE: String(settings.sesMaxSendRate) },
+      }),
+    });
+    for (const statement of grantStatements(declaration))
+      fn.addToRolePolicy(
+        new PolicyStatement({ actions: statement.actions, resources: resourceArns(statement) }),
+      );
+    return fn;
+  };
+}

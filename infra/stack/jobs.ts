@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import type { OperatorAlarms } from '#infra/constructs/alarms';
+import type { JobDeclaration } from '#infra/routes';
+import type { DeclareFunction } from '#infra/stack/functions';
+
+/** A scheduled job: its function, its EventBridge rule, its dead-letter queue and alarms, its run on deploy. */
+export function createJob(
+  stack: Stack,
+  job: JobDeclaration,
+  deps: { declareFunction: DeclareFunction; alarms: OperatorAlarms; deployId: string | undefined },
+): NodejsFunction {
+  // Failed asynchronous invocations land here after Lambda's two retries; an alarm watches it.
+  const deadLetters = new Queue(stack, `${job.name}-dead-letters`, {
+    retentionPeriod: Duration.days(14),
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+  });
+  const fn = deps.declareFunction(job, {
+    timeout: Duration.seconds(job.timeoutSeconds),
+    deadLetterQueue: deadLetters,
+  });
+  new Rule(stack, `${job.name}-schedule`, {
+    schedule: Schedule.expression(job.schedule),
+    targets: [new LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: deadLetters })],
+  });
+  deps.alarms.watchFunction(job.name, fn);
+  deps.alarms.watchDeadLetters(job.name, deadLetters);
+  if (job.runOnDeploy) invokeOnDeploy(stack, job.name, fn, deps.deployId);
+  new CfnOutput(stack, `${job.name[0]?.toUpperCase()}${job.name.slice(1)}FunctionName`, {
+    value: fn.functionName,
+  });
+  return fn;
+}
+
+/**
+ * An asynchronous invocation on each deploy that changes the job: its physical id is a digest of the
+ * function's code and configuration as synthesized (or `-c deployId=…` to force a run), so an unchanged
+ * app synthesizes the same template and `cdk diff` is clean.
+ */
+function invokeOnDeploy(stack: Stack, name: string, fn: NodejsFunction, deployId: string | undefined) {
+  const cfn = fn.node.defaultChild as CfnFunction;
+  const digest = createHash('sha256')
+    .update(
+      JSON.stringify(stack.resolve({ code: cfn.code, configuration: cfn.environment, runtime: cfn.runtime })),
+    )
+    .digest('hex')
+    .slice(0, 16);
+  const invoke = {
+    service: 'Lambda',
+    action: 'invoke',
+    parameters: { FunctionName: fn.functionName, InvocationType: 'Event', Payload: '{}' },
+    physicalResourceId: PhysicalResourceId.of(`${name}-${deployId ?? digest}`),
+  };
+  // Its own role: the provider's default one carries the managed basic execution policy.
+  const role = new Role(stack, `${name}-on-deploy-role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+  });
+  new AwsCustomResource(stack, `${name}-on-deploy`, {
+    onCreate: invoke,
+    onUpdate: invoke,
+    installLatestAwsSdk: false,
+    role,
+    policy: AwsCustomResourcePolicy.fromStatements([
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+    ]),
+  });
+}

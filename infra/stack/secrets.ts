@@ -1,0 +1,37 @@
+import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Secret as SecretName } from '#infra/routes';
+
+/** The two generated secrets: the JWT signing keys and the password pepper. */
+export function createSecrets(stack: Stack, removalPolicy: RemovalPolicy): Record<SecretName, Secret> {
+  const secrets: Record<SecretName, Secret> = {
+    'signing-keys': new Secret(stack, 'SigningKeys', {
+      description: 'Pistus JWT signing keys: {"kid","secret","previous":[...]}; the top-level key signs.',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ kid: 'k1' }),
+        generateStringKey: 'secret',
+        passwordLength: 64,
+        excludePunctuation: true,
+      },
+      removalPolicy,
+    }),
+    'password-pepper': new Secret(stack, 'PasswordPepper', {
+      description:
+        'Pistus password pepper (HMAC key of the bcrypt pre-hash). Changing it invalidates every password.',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    }),
+  };
+  Validations.of(secrets['signing-keys']).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-SMG4',
+    reason:
+      'Rotation is by key id: an operator adds a new kid and keeps the old one under "previous" until sessions ' +
+      'signed with it have expired (README, "Rotating the signing key"). A scheduled rotation function would drop ' +
+      'the previous key and log everyone out.',
+  });
+  Validations.of(secrets['password-pepper']).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-SMG4',
+    reason: 'The pepper keys every stored password hash: rotating it would make every password unverifiable.',
+  });
+  return secrets;
+}
