@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableDeclaration } from '#shared/data/tables';
 
 /** One document client per container, reused across invocations (keeps its HTTP connections warm). */
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
@@ -9,18 +10,32 @@ export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient 
   });
 }
 
-/** DynamoDB's answer to a failed condition: the one error a conditional write expects. */
-export const isConditionFailure = (error: unknown): boolean =>
+const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
- * A conditional write whose failed condition means there is nothing left to do (the item was deleted, or
- * changed by someone else first); any other error still throws.
+ * The one way the adapters handle a conditional write: its result when the condition held, `undefined`
+ * when it did not (DynamoDB's `ConditionalCheckFailedException`, an answer, not a failure). Any other error
+ * still throws.
  */
-export const unlessConditionFails = (write: Promise<unknown>): Promise<void> =>
-  write.then(
-    () => undefined,
-    (error: unknown) => {
-      if (!isConditionFailure(error)) throw error;
-    },
-  );
+export const whenConditionHolds = <T>(write: Promise<T>): Promise<T | undefined> =>
+  write.catch((error: unknown) => {
+    if (isConditionFailure(error)) return undefined;
+    throw error;
+  });
+
+/** An index by the name its table declares: a renamed or removed index fails at load, not at query time. */
+export function indexOf<T extends TableDeclaration>(
+  table: T,
+  name: T['indexes'][number]['name'],
+): TableDeclaration['indexes'][number] {
+  const index = table.indexes.find((candidate) => candidate.name === name);
+  if (!index) throw new Error(`table ${table.name} declares no index ${name}`);
+  return index;
+}
+
+/** `attribute_exists` of the table's partition key: "the item is there", whatever the key is called. */
+export const itemExists = (table: TableDeclaration) => ({
+  ConditionExpression: 'attribute_exists(#pk)',
+  ExpressionAttributeNames: { '#pk': table.partitionKey },
+});

@@ -4,6 +4,7 @@ import {
   DeleteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { whenConditionHolds } from '#shared/data/dynamodb';
 import { loginAttemptsTable } from '#shared/data/tables';
 
 export interface AttemptCounter {
@@ -38,8 +39,8 @@ export function loginAttemptsTableAccess(db: DynamoDBDocumentClient, tableName: 
     },
     async addFailure(key, now, windowSeconds) {
       // One atomic update: a counter whose window has passed starts again at 1 with a new window.
-      const result = await db
-        .send(
+      const counted = await whenConditionHolds(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keyOf(key),
@@ -54,19 +55,19 @@ export function loginAttemptsTableAccess(db: DynamoDBDocumentClient, tableName: 
             },
             ReturnValues: 'ALL_NEW',
           }),
-        )
-        .catch(async (error: unknown) => {
-          if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-          return db.send(
-            new UpdateCommand({
-              TableName: tableName,
-              Key: keyOf(key),
-              UpdateExpression: 'SET failures = :one, expiresAt = :expires REMOVE lockedUntil',
-              ExpressionAttributeValues: { ':one': 1, ':expires': now + windowSeconds },
-              ReturnValues: 'ALL_NEW',
-            }),
-          );
-        });
+        ),
+      );
+      const result =
+        counted ??
+        (await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: 'SET failures = :one, expiresAt = :expires REMOVE lockedUntil',
+            ExpressionAttributeValues: { ':one': 1, ':expires': now + windowSeconds },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ));
       return result.Attributes as AttemptCounter;
     },
     async lock(key, until) {

@@ -6,7 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { unlessConditionFails } from '#shared/data/dynamodb';
+import { indexOf, itemExists, whenConditionHolds } from '#shared/data/dynamodb';
 import type { Role } from '#shared/data/users';
 import { sessionsTable } from '#shared/data/tables';
 
@@ -38,7 +38,7 @@ export interface SessionsTable {
   touchSession(sid: string, lastSeenAt: number): Promise<void>;
 }
 
-const [byUser] = sessionsTable.indexes;
+const byUser = indexOf(sessionsTable, 'byUser');
 
 export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: string): SessionsTable {
   const key = (sid: string) => ({ [sessionsTable.partitionKey]: sid });
@@ -66,13 +66,13 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
       return result.Item as SessionRecord | undefined;
     },
     async touchSession(sid, lastSeenAt) {
-      await unlessConditionFails(
+      await whenConditionHolds(
         db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(sid),
             UpdateExpression: 'SET lastSeenAt = :at',
-            ConditionExpression: 'attribute_exists(sid)',
+            ...itemExists(sessionsTable),
             ExpressionAttributeValues: { ':at': lastSeenAt },
           }),
         ),
@@ -85,7 +85,7 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
         const page = await db.send(
           new QueryCommand({
             TableName: tableName,
-            IndexName: byUser?.name,
+            IndexName: byUser.name,
             KeyConditionExpression: 'userId = :user',
             ExpressionAttributeValues: { ':user': userId },
             ProjectionExpression: 'sid',

@@ -5,7 +5,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, unlessConditionFails } from '#shared/data/dynamodb';
+import { itemExists, whenConditionHolds } from '#shared/data/dynamodb';
 import { usersTable } from '#shared/data/tables';
 import { usernameKey } from '#shared/auth/username';
 
@@ -43,8 +43,8 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
   const key = (username: string) => ({ [usersTable.partitionKey]: usernameKey(username) });
   return {
     async createUser(user) {
-      try {
-        await db.send(
+      const created = await whenConditionHolds(
+        db.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...key(user.username), ...user },
@@ -52,12 +52,9 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
             ConditionExpression: 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: { '#pk': usersTable.partitionKey },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      return created !== undefined;
     },
     async findUserByUsername(username) {
       const result = await db.send(
@@ -75,7 +72,7 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
       } while (start);
     },
     async replacePasswordHash(username, oldHash, newHash) {
-      await unlessConditionFails(
+      await whenConditionHolds(
         db.send(
           new UpdateCommand({
             TableName: tableName,
@@ -88,23 +85,19 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
       );
     },
     async disableUser(username) {
-      try {
-        const result = await db.send(
+      const result = await whenConditionHolds(
+        db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
             UpdateExpression: 'SET disabled = :true',
-            ConditionExpression: 'attribute_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': usersTable.partitionKey },
+            ...itemExists(usersTable),
             ExpressionAttributeValues: { ':true': true },
             ReturnValues: 'ALL_NEW',
           }),
-        );
-        return toUser(result.Attributes ?? {});
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
+        ),
+      );
+      return result && toUser(result.Attributes ?? {});
     },
   };
 }

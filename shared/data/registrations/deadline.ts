@@ -1,0 +1,106 @@
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { indexOf, itemExists, whenConditionHolds } from '#shared/data/dynamodb';
+import { type RegistrationsTable, toRegistration, UNPAID } from '#shared/data/registrations/item';
+import { registrationsTable } from '#shared/data/tables';
+
+const unpaidByDeadline = indexOf(registrationsTable, 'unpaidByDeadline');
+
+type DeadlinePatterns = Pick<
+  RegistrationsTable,
+  'unpaidDueBy' | 'deleteBatch' | 'deleteIfUnpaid' | 'claimReminder' | 'markReminderSent' | 'releaseReminder'
+>;
+
+/** The deadline job's access patterns: page the sparse deadline index, delete, claim and record reminders. */
+export function deadlineAccess(db: DynamoDBDocumentClient, tableName: string): DeadlinePatterns {
+  const key = (id: string) => ({ [registrationsTable.partitionKey]: id });
+  return {
+    async *unpaidDueBy(dueBy, pageSize = 100) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const result = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: unpaidByDeadline.name,
+            KeyConditionExpression: 'unpaid = :unpaid AND paymentDeadline <= :dueBy',
+            ExpressionAttributeValues: { ':unpaid': UNPAID, ':dueBy': dueBy.toISOString() },
+            Limit: pageSize,
+            ExclusiveStartKey: start,
+          }),
+        );
+        start = result.LastEvaluatedKey;
+        if (result.Items?.length) yield result.Items.map(toRegistration);
+      } while (start);
+    },
+    async deleteBatch(ids) {
+      if (ids.length === 0) return [];
+      const result = await db.send(
+        new BatchWriteCommand({
+          RequestItems: { [tableName]: ids.map((id) => ({ DeleteRequest: { Key: key(id) } })) },
+        }),
+      );
+      return (result.UnprocessedItems?.[tableName] ?? []).map((request) =>
+        String(request.DeleteRequest?.Key?.id),
+      );
+    },
+    async deleteIfUnpaid(id) {
+      const deleted = await whenConditionHolds(
+        db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: key(id),
+            ConditionExpression: 'attribute_exists(unpaid)',
+          }),
+        ),
+      );
+      return deleted !== undefined;
+    },
+    async claimReminder(id, now, staleBefore) {
+      const claimed = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(id),
+            UpdateExpression: 'SET reminderClaimedAt = :now',
+            ConditionExpression:
+              'attribute_exists(unpaid) AND attribute_not_exists(reminderSentAt) AND ' +
+              '(attribute_not_exists(reminderClaimedAt) OR reminderClaimedAt < :stale)',
+            ExpressionAttributeValues: { ':now': now.toISOString(), ':stale': staleBefore.toISOString() },
+          }),
+        ),
+      );
+      return claimed ? 'claimed' : 'taken';
+    },
+    async markReminderSent(id, now) {
+      // Deleted or paid-and-deleted meanwhile: nothing left to record.
+      await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(id),
+            UpdateExpression: 'SET reminderSentAt = :now REMOVE reminderClaimedAt',
+            ...itemExists(registrationsTable),
+            ExpressionAttributeValues: { ':now': now.toISOString() },
+          }),
+        ),
+      );
+    },
+    async releaseReminder(id) {
+      await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(id),
+            UpdateExpression: 'REMOVE reminderClaimedAt',
+            ...itemExists(registrationsTable),
+          }),
+        ),
+      );
+    },
+  };
+}

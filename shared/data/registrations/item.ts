@@ -1,0 +1,77 @@
+/** A registration as stored, its item shape and the table's interface: what the adapter's parts share. */
+export interface Registration {
+  id: string;
+  ownerId: string;
+  activity: string;
+  email: string;
+  studentName?: string;
+  registeredAt: string;
+  paymentDeadline: string;
+  paid: boolean;
+  paidAt?: string;
+  reminderSentAt?: string;
+}
+
+/** The stored item: the registration plus the index attributes that place it. */
+export interface RegistrationItem extends Registration {
+  entity: typeof ENTITY;
+  /** Present only while unpaid: that presence is what puts the item in the sparse deadline index. */
+  unpaid?: typeof UNPAID;
+  reminderClaimedAt?: string;
+}
+
+export const ENTITY = 'registration';
+export const UNPAID = 'unpaid';
+
+/** The position after which a listing continues; a page's last item gives it. */
+export interface PageKey {
+  id: string;
+  registeredAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next?: PageKey;
+}
+
+export const toRegistration = (item: Record<string, unknown>): Registration => {
+  const {
+    entity: _entity,
+    unpaid: _unpaid,
+    reminderClaimedAt: _claim,
+    ...registration
+  } = item as unknown as RegistrationItem;
+  return registration;
+};
+
+export type ClaimResult = 'claimed' | 'taken';
+
+export interface RegistrationsTable {
+  createRegistration(registration: Registration): Promise<void>;
+  findRegistration(id: string): Promise<Registration | undefined>;
+  /** Newest first. */
+  listByOwner(ownerId: string, limit: number, after?: PageKey): Promise<Page<Registration>>;
+  /** Every registration, newest first. */
+  listAll(limit: number, after?: PageKey): Promise<Page<Registration>>;
+  /** Deletes when `ownerId` owns it (or unconditionally when ownerId is undefined); false when it did not happen. */
+  deleteRegistration(id: string, ownerId: string | undefined): Promise<boolean>;
+  /**
+   * Marks it paid (idempotent: a second payment keeps the first `paidAt`), provided it exists and its
+   * deadline has not passed. 'missing' and 'deadline_passed' tell the two refusals apart.
+   */
+  markPaid(id: string, now: Date): Promise<Registration | 'missing' | 'deadline_passed'>;
+  /** Pages of unpaid registrations whose deadline is at most `dueBy`, soonest first. */
+  unpaidDueBy(dueBy: Date, pageSize?: number): AsyncGenerator<Registration[]>;
+  /** Deletes up to 25 ids in one BatchWriteItem; returns the ids DynamoDB left unprocessed. */
+  deleteBatch(ids: readonly string[]): Promise<string[]>;
+  /** Deletes only while it is still unpaid; false when it was paid (or gone) meanwhile. */
+  deleteIfUnpaid(id: string): Promise<boolean>;
+  /**
+   * Reserves the right to send the reminder: only one run gets it, and only while the registration is unpaid
+   * and not reminded. A claim older than `staleBefore` (a run that died mid-send) can be taken over.
+   */
+  claimReminder(id: string, now: Date, staleBefore: Date): Promise<ClaimResult>;
+  markReminderSent(id: string, now: Date): Promise<void>;
+  /** Gives a claim back after a failed send, so the next run tries again. */
+  releaseReminder(id: string): Promise<void>;
+}
