@@ -160,7 +160,7 @@ function homeView(user: User) {
 
 const date = (iso: string) => new Date(iso).toUTCString().replace(' GMT', ' UTC');
 
-async function registrationsView() {
+async function registrationsView(user: User) {
   const list = el('tbody', { id: 'registrations' });
   const message = el('p', { class: 'form-error', id: 'list-error', role: 'alert' });
   const refresh = async () => {
@@ -182,7 +182,9 @@ async function registrationsView() {
           return button;
         };
         const remove = action('delete', 'Delete', 'DELETE', `/registrations/${r.id}`);
+        // Only admins record payments: the server refuses anyone else, and the page does not offer it.
         const pay = action('pay', 'Record payment', 'POST', `/registrations/${r.id}/payment`);
+        const canPay = !r.paid && user.role === 'admin';
         return el(
           'tr',
           { 'data-id': r.id },
@@ -190,7 +192,7 @@ async function registrationsView() {
           el('td', {}, r.email),
           el('td', {}, date(r.paymentDeadline)),
           el('td', r.paid ? { class: 'paid' } : {}, r.paid ? 'Paid' : 'Unpaid'),
-          el('td', {}, ...(r.paid ? [] : [pay]), remove),
+          el('td', {}, ...(canPay ? [pay] : []), remove),
         );
       }),
     );
@@ -235,7 +237,7 @@ async function route() {
   const user = await currentUser();
   if (!user) return loginView(view === 'logged-out' ? 'You are logged out.' : '');
   nav.hidden = false;
-  if (view === 'registrations') return registrationsView();
+  if (view === 'registrations') return registrationsView(user);
   if (view !== 'home') location.hash = '#/home';
   return homeView(user);
 }

@@ -33,7 +33,10 @@ export const handler = httpHandler(
       ip: facts.clientIp,
       deviceToken,
     });
-    if (check.kind === 'throttled') throw tooManyAttempts(check.retryAfterSeconds);
+    if (check.kind === 'throttled') {
+      recordEvent('loginThrottled', { username: session.username, userId: session.userId, ...facts });
+      throw tooManyAttempts(check.retryAfterSeconds);
+    }
     if (check.kind === 'invalid') throw invalidInput({ currentPassword: 'is incorrect' });
     await accounts.setPassword(session.username, body.newPassword);
     const ended = await sessions.endAllOf(session.userId, session.sid);

@@ -19,16 +19,21 @@ export const handler = httpHandler(
       cookie: cookieOptions(config),
     }),
   },
-  async ({ body, facts, event, services: { logins, sessions, cookie } }) => {
+  async ({ body, facts, event, token: previous, services: { logins, sessions, cookie } }) => {
     const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
     const outcome = await logins.attempt({ ...body, ip: facts.clientIp, deviceToken });
-    if (outcome.kind === 'throttled') throw tooManyAttempts(outcome.retryAfterSeconds);
+    if (outcome.kind === 'throttled') {
+      recordEvent('loginThrottled', { username: outcome.auditName, ...facts });
+      throw tooManyAttempts(outcome.retryAfterSeconds);
+    }
     if (outcome.kind === 'invalid') {
-      recordEvent('loginFailed', { username: body.username, ...facts });
-      if (outcome.lockedNow) recordEvent('lockout', { username: body.username, ...facts });
+      recordEvent('loginFailed', { username: outcome.auditName, ...facts });
+      if (outcome.lockedNow) recordEvent('lockout', { username: outcome.auditName, ...facts });
       throw invalidCredentials();
     }
     const { user } = outcome;
+    // A browser that still carries someone's session (a shared computer) gets only the new one.
+    await sessions.end(previous);
     const { token } = await sessions.start(user);
     recordEvent('loginSucceeded', { userId: user.id, username: user.username, ...facts });
     return {

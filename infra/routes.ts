@@ -84,7 +84,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     tables: [
       // UpdateItem: a legacy or cheaper hash is replaced at login.
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
-      { table: sessionsTable, actions: ['PutItem'] },
+      // DeleteItem: a login that arrives with another session's cookie ends that session first.
+      { table: sessionsTable, actions: ['PutItem', 'DeleteItem'] },
       { table: loginAttemptsTable, actions: ['BatchGetItem', 'UpdateItem', 'DeleteItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],

@@ -27,6 +27,11 @@ export function toApiGatewayEvent(
     if (name === 'cookie') continue;
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
+  // What API Gateway adds to every request it forwards (the client's own X-Forwarded-* are replaced).
+  const sourceIp = request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  headers['x-forwarded-for'] = sourceIp;
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = String(request.socket.localPort ?? 80);
   const cookies = (request.headers.cookie ?? '')
     .split(';')
     .map((cookie) => cookie.trim())
@@ -57,7 +62,7 @@ export function toApiGatewayEvent(
         method,
         path: rawPath,
         protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp,
         userAgent: headers['user-agent'] ?? '',
       },
       requestId,

@@ -1,21 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '#shared/platform/clock';
 import type { Role, UserRecord, UsersTable } from '#shared/data/users';
-import { conflict } from '#shared/platform/outcomes';
+import { USERNAME_PATTERN } from '#shared/auth/username';
+import { conflict, invalid } from '#shared/platform/outcomes';
 import type { PasswordHasher } from '#shared/auth/passwords';
 
 /** What a client may see of a user: never the hash. */
 export interface PublicUser {
   id: string;
   username: string;
+  /** So a client shows admin actions to admins only; the server still checks every one. */
+  role: Role;
   createdAt: string;
 }
 
-export const publicUser = ({ id, username, createdAt }: PublicUser): PublicUser => ({
+export const publicUser = ({ id, username, role, createdAt }: PublicUser): PublicUser => ({
   id,
   username,
+  role,
   createdAt,
 });
+
+export const ADMIN_PASSWORD_MIN_LENGTH = 15;
 
 export const usernameTaken = () => conflict('username_taken', 'That username is already taken.');
 
@@ -37,6 +43,11 @@ export interface Accounts {
    * name exists.
    */
   importAccount(account: { username: string; passwordHash: string }): Promise<UserRecord>;
+  /**
+   * The name an audit line may carry for what was typed as a username: itself when it could be one, else a
+   * keyed hash, so a password typed in the wrong field never reaches the logs but repeats still correlate.
+   */
+  auditName(typed: string): Promise<string>;
 }
 
 export function createAccounts(deps: {
@@ -55,6 +66,9 @@ export function createAccounts(deps: {
     password: string;
     role: Role;
   }) {
+    // NIST SP 800-63B: 15 characters where a password is the only factor; an admin's guards every account.
+    if (role === 'admin' && [...password].length < ADMIN_PASSWORD_MIN_LENGTH)
+      throw invalid({ password: `must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters for an admin` });
     const passwords = await deps.passwords();
     return store({ username, passwordHash: await passwords.hash(password), role });
   }
@@ -65,7 +79,10 @@ export function createAccounts(deps: {
     return user;
   }
   async function checkCredentials({ username, password }: { username: string; password: string }) {
-    const [passwords, user] = await Promise.all([deps.passwords(), users.findUserByUsername(username)]);
+    // A name outside the username rule cannot be an account: look-alikes such as the Kelvin sign (U+212A),
+    // which lower-cases to "k", must not reach the case-insensitive key. Same path as an unknown user.
+    const lookup = USERNAME_PATTERN.test(username) ? users.findUserByUsername(username) : Promise.resolve(undefined);
+    const [passwords, user] = await Promise.all([deps.passwords(), lookup]);
     // An unknown user costs one bcrypt compare too, so timing does not tell which names exist.
     if (!user) {
       await passwords.verifyAgainstDummy(password);
@@ -90,5 +107,8 @@ export function createAccounts(deps: {
     },
     signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
     importAccount: ({ username, passwordHash }) => store({ username, passwordHash, role: 'user' }),
+    async auditName(typed) {
+      return USERNAME_PATTERN.test(typed) ? typed : `hmac:${(await deps.passwords()).fingerprint(typed)}`;
+    },
   };
 }

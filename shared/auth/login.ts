@@ -7,8 +7,8 @@ import type { TokenService } from '#shared/auth/tokens';
 
 export type LoginOutcome =
   | { kind: 'ok'; user: UserRecord; deviceToken: string }
-  | { kind: 'invalid'; lockedNow: boolean }
-  | { kind: 'throttled'; retryAfterSeconds: number };
+  | { kind: 'invalid'; lockedNow: boolean; auditName: string }
+  | { kind: 'throttled'; retryAfterSeconds: number; auditName: string };
 
 /** How long a device is remembered after its last successful login. */
 export const DEVICE_LIFETIME_SECONDS = 180 * 24 * 3600;
@@ -39,10 +39,16 @@ export function createLogins(deps: {
       const keys = counterKeys({ usernameKey: key, deviceId, ip: input.ip });
 
       const retryAfterSeconds = await throttle.retryAfter(keys);
-      if (retryAfterSeconds !== undefined) return { kind: 'throttled', retryAfterSeconds };
+      if (retryAfterSeconds !== undefined)
+        return { kind: 'throttled', retryAfterSeconds, auditName: await accounts.auditName(input.username) };
 
       const user = await accounts.checkCredentials(input);
-      if (!user) return { kind: 'invalid', lockedNow: await throttle.recordFailure(keys) };
+      if (!user)
+        return {
+          kind: 'invalid',
+          lockedNow: await throttle.recordFailure(keys),
+          auditName: await accounts.auditName(input.username),
+        };
 
       await throttle.recordSuccess(keys);
       const expires = new Date(clock().getTime() + DEVICE_LIFETIME_SECONDS * 1000);

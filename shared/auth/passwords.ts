@@ -24,6 +24,8 @@ export interface PasswordHasher {
   needsRehash(stored: string): boolean;
   /** Spends the same time as a real verification, for requests about users that do not exist. */
   verifyAgainstDummy(password: string): Promise<false>;
+  /** A keyed, one-way stand-in for text that must not be logged (a password typed as a username). */
+  fingerprint(text: string): string;
 }
 
 export function createPasswordHasher({ pepper, cost }: { pepper: string; cost: number }): PasswordHasher {
@@ -55,5 +57,8 @@ export function createPasswordHasher({ pepper, cost }: { pepper: string; cost: n
     return bcrypt.getRounds(stored.slice(CURRENT_PREFIX.length)) < cost;
   };
 
-  return { hash, verify, needsRehash, verifyAgainstDummy };
+  const fingerprint = (text: string) =>
+    createHmac('sha256', pepper).update(`audit:${text}`, 'utf8').digest('base64url').slice(0, 16);
+
+  return { hash, verify, needsRehash, verifyAgainstDummy, fingerprint };
 }

@@ -11,6 +11,7 @@ import type { SessionClaims, TokenService } from '#shared/auth/tokens';
 export const sessionUser = (session: SessionRecord): PublicUser => ({
   id: session.userId,
   username: session.username,
+  role: session.role,
   createdAt: session.userCreatedAt,
 });
 
@@ -53,6 +54,8 @@ export function createSessions(deps: {
   idleSeconds: number;
 }): Sessions {
   const { table, tokens, clock, lifetimeSeconds, idleSeconds } = deps;
+  // Often enough that a short idle timeout never ends an active session (at its 60 s minimum: every 15 s).
+  const touchInterval = Math.min(TOUCH_INTERVAL_SECONDS, Math.floor(idleSeconds / 4));
   return {
     lifetimeSeconds,
     async start(user) {
@@ -81,7 +84,7 @@ export function createSessions(deps: {
       // TTL deletes lazily (up to days later), so expiry is enforced here on every read.
       if (!session || session.userId !== claims.sub || session.expiresAt <= now) return null;
       if (now - session.lastSeenAt >= idleSeconds) return null;
-      if (now - session.lastSeenAt >= TOUCH_INTERVAL_SECONDS) await table.touchSession(session.sid, now);
+      if (now - session.lastSeenAt >= touchInterval) await table.touchSession(session.sid, now);
       return session;
     },
     endAllOf: (userId, keepSid) => table.revokeUserSessions(userId, keepSid),

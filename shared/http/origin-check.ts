@@ -11,9 +11,14 @@ const forbiddenOrigin = () =>
     'This request must come from the application itself or an allowed origin.',
   );
 
-const sameOrigin = (origin: string, host: string | undefined) => {
+/**
+ * Scheme, host and port, as browsers compare origins. API Gateway says the scheme in `X-Forwarded-Proto`
+ * (always https on AWS; the local stand-in says http); the host header carries the port when not the default.
+ */
+const sameOrigin = (origin: string, host: string | undefined, scheme: string) => {
+  if (host === undefined) return false;
   try {
-    return host !== undefined && new URL(origin).host === host;
+    return new URL(origin).origin === new URL(`${scheme}://${host}`).origin;
   } catch {
     return false;
   }
@@ -33,7 +38,8 @@ export function originCheck(allowedOrigins: readonly string[]): MiddlewareObj<AP
       const { origin, host } = event.headers;
       const fetchSite = event.headers['sec-fetch-site'];
       if (origin !== undefined) {
-        if (allowedOrigins.includes(origin) || sameOrigin(origin, host)) return;
+        const scheme = event.headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+        if (allowedOrigins.includes(origin) || sameOrigin(origin, host, scheme)) return;
         throw forbiddenOrigin();
       }
       if (fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none')

@@ -11,15 +11,23 @@ const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown =>
 
 /** Turns a schema's complaints about `input` into one message per field, in words a person can act on. */
 export function fieldProblems(error: z.core.$ZodError, input: unknown): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // A Map, not an object: a field named `__proto__` or `constructor` must be reported, not swallowed.
+  const fields = new Map<string, string>();
+  const note = (field: string, problem: string) => {
+    if (!fields.has(field)) fields.set(field, problem);
+  };
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[key] ??= 'is not an accepted field';
+      for (const key of issue.keys) note(key, 'is not an accepted field');
       continue;
     }
     const field = issue.path.length ? issue.path.join('.') : 'body';
     const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
-    fields[field] ??= missing ? 'is required' : issue.message;
+    note(field, missing ? 'is required' : issue.message);
   }
-  return fields;
+  const result: Record<string, string> = {};
+  // defineProperty: plain assignment of `__proto__` would set the prototype instead of a field.
+  for (const [field, problem] of fields)
+    Object.defineProperty(result, field, { value: problem, enumerable: true, writable: true, configurable: true });
+  return result;
 }

@@ -85,6 +85,18 @@ const settingsSchema = z
           message: 'set only one of PEPPER_SECRET_ARN (AWS) or PASSWORD_PEPPER (local)',
         });
       }
+      // A secret in the environment is readable by anyone who can read the function's configuration: on
+      // AWS the functions get ARNs and read Secrets Manager; the values themselves are for the local stack.
+      for (const raw of ['SIGNING_KEYS', 'PASSWORD_PEPPER'] as const) {
+        if (settings.STAGE !== 'local' && settings[raw]) {
+          ctx.issues.push({
+            input: settings,
+            code: 'custom',
+            path: [raw],
+            message: `is for the local stage only; ${settings.STAGE} reads the secret from Secrets Manager by ARN`,
+          });
+        }
+      }
       if (settings.REMINDER_WINDOW_DAYS >= settings.PAYMENT_PERIOD_DAYS) {
         ctx.issues.push({
           input: settings,

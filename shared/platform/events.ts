@@ -13,6 +13,7 @@ export const EVENTS = {
   passwordChanged: 'passwordsChanged',
   sessionsRevoked: 'sessionsRevoked',
   lockout: 'lockouts',
+  loginThrottled: 'loginsThrottled',
   registrationCreated: 'registrationsCreated',
   registrationDeleted: 'registrationsDeleted',
   paymentRecorded: 'paymentsRecorded',

@@ -63,4 +63,15 @@ describe('accounts, in the domain', () => {
       code: 'username_taken',
     });
   });
+
+  it('refuses an admin password under 15 characters (NIST SP 800-63B, single factor)', async () => {
+    const { accounts } = await world(movableClock());
+    const admin = (password: string) =>
+      accounts.createAccount({ username: uniqueName('admin'), password, role: 'admin' });
+    await expect(admin('Password1!')).rejects.toMatchObject({
+      kind: 'invalid',
+      fields: { password: expect.any(String) },
+    });
+    expect((await admin('fifteen chars!!')).role).toBe('admin');
+  });
 });

@@ -59,4 +59,15 @@ describe("sessions, on the domain's clock", () => {
     expect(await sessions.resolve(a.token)).not.toBeNull();
     expect(await sessions.resolve(b.token)).toBeNull();
   });
+
+  it('stay alive at the shortest idle timeout (60 s) while requests come every 50 s', async () => {
+    const clock = movableClock();
+    const { accounts, sessions } = await world(clock, { idleSeconds: 60 });
+    const user = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
+    const { token } = await sessions.start(user);
+    for (let i = 0; i < 6; i++) {
+      clock.advance(50_000);
+      expect(await sessions.resolve(token), `request ${i}`).not.toBeNull();
+    }
+  });
 });

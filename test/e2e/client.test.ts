@@ -126,6 +126,8 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
     await userPage.click('#registration-form button[type=submit]');
     await userPage.waitForSelector('#registrations tr');
     const activity = await userPage.textContent('#registrations tr td');
+    // A plain user is not offered what only an admin may do.
+    expect(await userPage.locator('#registrations [data-action=pay]').count()).toBe(0);
 
     const admin = name('admin');
     const created = operator(

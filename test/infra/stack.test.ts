@@ -227,6 +227,7 @@ describe("each function's table permissions, pinned", () => {
     login: [
       'BatchGetItem loginattempts',
       'DeleteItem loginattempts',
+      'DeleteItem sessions',
       'GetItem users',
       'PutItem sessions',
       'UpdateItem loginattempts',

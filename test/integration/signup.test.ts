@@ -11,13 +11,14 @@ const stored = async (username: string) =>
   ).Item;
 
 describe('POST /signup', () => {
-  it('creates the user: 201 with {id, username, createdAt} and a session cookie', async () => {
+  it('creates the user: 201 with {id, username, role, createdAt} and a session cookie', async () => {
     const username = uniqueUsername('New');
     const response = await call('POST', '/signup', {
       json: { username, password: PASSWORD, password_confirmation: PASSWORD },
     });
     expect(response.status).toBe(201);
-    expect(Object.keys(response.json as object).sort()).toEqual(['createdAt', 'id', 'username']);
+    expect(Object.keys(response.json as object).sort()).toEqual(['createdAt', 'id', 'role', 'username']);
+    expect((response.json as { role: string }).role).toBe('user');
     const user = response.json as { id: string; username: string; createdAt: string };
     expect(user.username).toBe(username);
     expect(new Date(user.createdAt).toISOString()).toBe(user.createdAt);

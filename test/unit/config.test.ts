@@ -77,4 +77,17 @@ describe('settings', () => {
       /REGISTRATIONS_TABLE: this function uses the registrations table but was not given its name/,
     );
   });
+
+  it('refuse raw secrets in the environment outside the local stage, naming each', () => {
+    expect(() => parseSettings({ STAGE: 'dev', SIGNING_KEYS: '{}' })).toThrow(
+      /SIGNING_KEYS: is for the local stage only/,
+    );
+    expect(() => parseSettings({ STAGE: 'prod', PASSWORD_PEPPER: 'p'.repeat(40) })).toThrow(
+      /PASSWORD_PEPPER: is for the local stage only/,
+    );
+    expect(parseSettings({ STAGE: 'prod', SIGNING_SECRET_ARN: 'arn:aws:secretsmanager:x' }).STAGE).toBe(
+      'prod',
+    );
+    expect(parseSettings({ STAGE: 'local', SIGNING_KEYS: '{}' }).SIGNING_KEYS).toBe('{}');
+  });
 });
