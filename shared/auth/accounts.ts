@@ -81,7 +81,9 @@ export function createAccounts(deps: {
   async function checkCredentials({ username, password }: { username: string; password: string }) {
     // A name outside the username rule cannot be an account: look-alikes such as the Kelvin sign (U+212A),
     // which lower-cases to "k", must not reach the case-insensitive key. Same path as an unknown user.
-    const lookup = USERNAME_PATTERN.test(username) ? users.findUserByUsername(username) : Promise.resolve(undefined);
+    const lookup = USERNAME_PATTERN.test(username)
+      ? users.findUserByUsername(username)
+      : Promise.resolve(undefined);
     const [passwords, user] = await Promise.all([deps.passwords(), lookup]);
     // An unknown user costs one bcrypt compare too, so timing does not tell which names exist.
     if (!user) {

@@ -28,6 +28,11 @@ export function fieldProblems(error: z.core.$ZodError, input: unknown): Record<s
   const result: Record<string, string> = {};
   // defineProperty: plain assignment of `__proto__` would set the prototype instead of a field.
   for (const [field, problem] of fields)
-    Object.defineProperty(result, field, { value: problem, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(result, field, {
+      value: problem,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return result;
 }
