@@ -86,7 +86,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       // DeleteItem: a login that arrives with another session's cookie ends that session first.
       { table: sessionsTable, actions: ['PutItem', 'DeleteItem'] },
-      { table: loginAttemptsTable, actions: ['BatchGetItem', 'UpdateItem', 'DeleteItem'] },
+      { table: loginAttemptsTable, actions: ['GetItem', 'UpdateItem', 'DeleteItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
@@ -118,7 +118,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     tables: [
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       endSessions,
-      { table: loginAttemptsTable, actions: ['BatchGetItem', 'UpdateItem', 'DeleteItem'] },
+      { table: loginAttemptsTable, actions: ['GetItem', 'UpdateItem', 'DeleteItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,

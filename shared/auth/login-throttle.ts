@@ -15,39 +15,57 @@ export function counterKeys(attempt: { usernameKey: string; deviceId?: string; i
   return [who, { kind: 'ip', key: `ip#${attempt.ip}` }];
 }
 
+export interface Reserved extends CounterKey {
+  /** The counter's failures with this attempt counted. */
+  failures: number;
+  expiresAt: number;
+}
+
+export type ReserveOutcome = { ok: true; reserved: Reserved[] } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * The brute-force counters, reserved before the password is checked: each attempt counts as a failure
+ * before bcrypt runs, in one conditional write per counter, so however many guesses arrive at once, no more
+ * are checked than the policy allows (ASVS 5.0 V6.3.1). The outcome then settles the reservation.
+ */
 export function createLoginThrottle(deps: { table: LoginAttemptsTable; clock: Clock }) {
   const { table, clock } = deps;
   return {
-    /** Seconds until an attempt is allowed, when one of its counters is locked; undefined when it may go on. */
-    async retryAfter(keys: readonly CounterKey[]): Promise<number | undefined> {
+    /** Reserves the attempt on every counter, or none: refused (with when to retry) if one of them refuses. */
+    async reserve(keys: readonly CounterKey[]): Promise<ReserveOutcome> {
       const now = epochSeconds(clock());
-      const counters = await table.findCounters(
-        keys.map((k) => k.key),
-        now,
-      );
-      const lockedUntil = Math.max(0, ...counters.map((c) => c.lockedUntil ?? 0));
-      return lockedUntil > now ? lockedUntil - now : undefined;
+      const reserved: Reserved[] = [];
+      for (const key of keys) {
+        const policy = POLICIES[key.kind];
+        const result = await table.reserve(key.key, now, policy.threshold, policy.windowSeconds);
+        if (!result.reserved) {
+          await Promise.all(reserved.map((taken) => table.release(taken.key)));
+          // Locked: until the lock ends. Another attempt still unsettled past the threshold: a moment.
+          const lockedUntil = result.counter?.lockedUntil ?? 0;
+          return { ok: false, retryAfterSeconds: Math.max(1, lockedUntil - now) };
+        }
+        reserved.push({ ...key, failures: result.failures, expiresAt: result.expiresAt });
+      }
+      return { ok: true, reserved };
     },
 
-    /** Counts a failure on each counter and locks the ones past their threshold; true when the account or device just locked. */
-    async recordFailure(keys: readonly CounterKey[]): Promise<boolean> {
+    /** The attempt failed: its reservations stay counted, and the counters past their threshold lock. True when the account or device just locked. */
+    async failed(reserved: readonly Reserved[]): Promise<boolean> {
       const now = epochSeconds(clock());
       const locked = await Promise.all(
-        keys.map(async ({ kind, key }) => {
-          const policy = POLICIES[kind];
-          const counter = await table.addFailure(key, now, policy.windowSeconds);
-          const seconds = policy.lockSeconds(counter.failures);
+        reserved.map(async ({ kind, key, failures, expiresAt }) => {
+          const seconds = POLICIES[kind].lockSeconds(failures);
           if (seconds === 0) return false;
-          await table.lock(key, Math.min(now + seconds, counter.expiresAt));
+          await table.lock(key, Math.min(now + seconds, expiresAt), failures);
           return kind !== 'ip';
         }),
       );
       return locked.some(Boolean);
     },
 
-    /** A success clears the account's or device's consecutive failures; the IP's window runs on. */
-    async recordSuccess(keys: readonly CounterKey[]): Promise<void> {
-      await Promise.all(keys.filter((k) => k.kind !== 'ip').map((k) => table.reset(k.key)));
+    /** The attempt succeeded: the account's or device's consecutive failures are cleared; the IP gives its reservation back. */
+    async succeeded(reserved: readonly Reserved[]): Promise<void> {
+      await Promise.all(reserved.map((r) => (r.kind === 'ip' ? table.release(r.key) : table.reset(r.key))));
     },
   };
 }

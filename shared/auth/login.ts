@@ -38,19 +38,23 @@ export function createLogins(deps: {
       const deviceId = device?.sub === key ? device.sid : undefined;
       const keys = counterKeys({ usernameKey: key, deviceId, ip: input.ip });
 
-      const retryAfterSeconds = await throttle.retryAfter(keys);
-      if (retryAfterSeconds !== undefined)
-        return { kind: 'throttled', retryAfterSeconds, auditName: await accounts.auditName(input.username) };
+      const reservation = await throttle.reserve(keys);
+      if (!reservation.ok)
+        return {
+          kind: 'throttled',
+          retryAfterSeconds: reservation.retryAfterSeconds,
+          auditName: await accounts.auditName(input.username),
+        };
 
       const user = await accounts.checkCredentials(input);
       if (!user)
         return {
           kind: 'invalid',
-          lockedNow: await throttle.recordFailure(keys),
+          lockedNow: await throttle.failed(reservation.reserved),
           auditName: await accounts.auditName(input.username),
         };
 
-      await throttle.recordSuccess(keys);
+      await throttle.succeeded(reservation.reserved);
       const expires = new Date(clock().getTime() + DEVICE_LIFETIME_SECONDS * 1000);
       const deviceToken = await deviceTokens.sign(
         { sub: key, sid: deviceId ?? randomBytes(16).toString('base64url') },

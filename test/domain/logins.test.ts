@@ -43,4 +43,26 @@ describe("logins behind the brute-force counters, on the domain's clock", () => 
     });
     expect(owner.kind).toBe('ok');
   });
+
+  it('check at most 5 passwords however many guesses arrive at once, then one per lock', async () => {
+    const clock = movableClock();
+    const { accounts, logins } = await world(clock);
+    const username = uniqueName();
+    await accounts.signUp({ username, password: PASSWORD });
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        logins.attempt({ username, password: `guess number ${i}`, ip: '198.51.100.9' }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.kind === 'invalid')).toHaveLength(5);
+    expect(outcomes.filter((o) => o.kind === 'throttled')).toHaveLength(25);
+
+    clock.advance(30_000);
+    const next = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        logins.attempt({ username, password: `guess again ${i}`, ip: '198.51.100.9' }),
+      ),
+    );
+    expect(next.filter((o) => o.kind === 'invalid')).toHaveLength(1);
+  });
 });

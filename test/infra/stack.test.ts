@@ -225,7 +225,7 @@ describe("each function's table permissions, pinned", () => {
   const expected: Record<string, string[]> = {
     signup: ['PutItem sessions', 'PutItem users'],
     login: [
-      'BatchGetItem loginattempts',
+      'GetItem loginattempts',
       'DeleteItem loginattempts',
       'DeleteItem sessions',
       'GetItem users',
@@ -237,7 +237,7 @@ describe("each function's table permissions, pinned", () => {
     'check-session': session,
     home: session,
     'change-password': [
-      'BatchGetItem loginattempts',
+      'GetItem loginattempts',
       'DeleteItem loginattempts',
       'GetItem users',
       'UpdateItem loginattempts',

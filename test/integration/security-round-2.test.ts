@@ -21,6 +21,18 @@ const logLines = () =>
 const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
 
 describe('security round 2', () => {
+  it('checks at most 5 of 30 wrong passwords sent at once for one account: the rest are refused', async () => {
+    const { username } = await signUp();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        callFrom('127.0.0.62', 'POST', '/login', { json: { username, password: `concurrent guess ${i}` } }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(25);
+  });
+
   it('ends the session a browser still carries when someone else logs in on it', async () => {
     const first = await signUp();
     const second = await signUp();
