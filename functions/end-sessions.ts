@@ -1,15 +1,21 @@
+import { credentialVersionsService } from '#shared/compose/accounts';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
 import { expiredSessionCookie } from '#shared/http/cookies';
-import { recordEvent } from '#shared/platform/events';
 import { httpHandler } from '#shared/http/handler';
+import { recordEvent } from '#shared/platform/events';
 
-/** DELETE /sessions: logs the user out everywhere, this session included. */
+/** DELETE /sessions: logs the user out everywhere, this session included, and retires their device tokens. */
 export const handler = httpHandler(
   {
     session: 'required',
-    compose: (config) => ({ sessions: sessionsService(config), cookie: cookieOptions(config) }),
+    compose: (config) => ({
+      sessions: sessionsService(config),
+      credentials: credentialVersionsService(config),
+      cookie: cookieOptions(config),
+    }),
   },
-  async ({ session, facts, services: { sessions, cookie } }) => {
+  async ({ session, facts, services: { sessions, credentials, cookie } }) => {
+    await credentials.revokeDevices(session.username);
     const ended = await sessions.endAllOf(session.userId);
     recordEvent('sessionsRevoked', { userId: session.userId, sessionsEnded: ended, ...facts });
     return { status: 204, cookies: [expiredSessionCookie(cookie)] };

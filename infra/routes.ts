@@ -126,7 +126,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
   {
     name: 'end-sessions',
     routes: ['DELETE /sessions'],
-    tables: [endSessions],
+    // UpdateItem on users: the credential version is bumped, so every device token goes stale too.
+    tables: [endSessions, { table: usersTable, actions: ['UpdateItem'] }],
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },

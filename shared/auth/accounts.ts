@@ -35,8 +35,10 @@ export interface Accounts {
    * otherwise, after the same work either way.
    */
   checkCredentials(credentials: { username: string; password: string }): Promise<UserRecord | null>;
-  /** Replaces the password of a user whose current password was just checked. */
+  /** Replaces the password of a user whose current password was just checked: new credentials. */
   setPassword(username: string, newPassword: string): Promise<void>;
+  /** The user's credential version (0 for an unknown user): device tokens must carry the current one. */
+  credentialVersion(username: string): Promise<number>;
   /**
    * Brings a user from another system with the bcrypt hash it had there: stored as signup stores a user,
    * verified as the old system did, and upgraded at the next login. A `username_taken` conflict if the
@@ -105,10 +107,16 @@ export function createAccounts(deps: {
     async setPassword(username, newPassword) {
       const [passwords, current] = await Promise.all([deps.passwords(), users.findUserByUsername(username)]);
       if (!current) return;
-      await users.replacePasswordHash(username, current.passwordHash, await passwords.hash(newPassword));
+      await users.replacePasswordHash(username, current.passwordHash, await passwords.hash(newPassword), {
+        newCredentials: true,
+      });
     },
     signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
     importAccount: ({ username, passwordHash }) => store({ username, passwordHash, role: 'user' }),
+    async credentialVersion(username) {
+      if (!USERNAME_PATTERN.test(username)) return 0;
+      return (await users.findUserByUsername(username))?.credentialVersion ?? 0;
+    },
     async auditName(typed) {
       return USERNAME_PATTERN.test(typed) ? typed : `hmac:${(await deps.passwords()).fingerprint(typed)}`;
     },

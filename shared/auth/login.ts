@@ -35,7 +35,10 @@ export function createLogins(deps: {
     }): Promise<LoginOutcome> {
       const key = usernameKey(input.username);
       const device = input.deviceToken ? await deviceTokens.verify(input.deviceToken) : null;
-      const deviceId = device?.sub === key ? device.sid : undefined;
+      // A device token from before the last password change or "log out everywhere" counts as no device.
+      const current =
+        device?.sub === key && (device.ver ?? 0) === (await accounts.credentialVersion(input.username));
+      const deviceId = current ? device.sid : undefined;
       const keys = counterKeys({ usernameKey: key, deviceId, ip: input.ip });
 
       const reservation = await throttle.reserve(keys);
@@ -57,7 +60,11 @@ export function createLogins(deps: {
       await throttle.succeeded(reservation.reserved);
       const expires = new Date(clock().getTime() + DEVICE_LIFETIME_SECONDS * 1000);
       const deviceToken = await deviceTokens.sign(
-        { sub: key, sid: deviceId ?? randomBytes(16).toString('base64url') },
+        {
+          sub: key,
+          sid: deviceId ?? randomBytes(16).toString('base64url'),
+          ver: user.credentialVersion ?? 0,
+        },
         expires,
       );
       return { kind: 'ok', user, deviceToken };

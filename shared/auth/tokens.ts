@@ -8,6 +8,8 @@ export interface SessionClaims {
   sub: string;
   /** The server-side session id; the token is only valid while that session exists. */
   sid: string;
+  /** The user's credential version when it was signed (device tokens): stale once the password changes. */
+  ver?: number;
 }
 
 export interface TokenService {
@@ -51,8 +53,8 @@ export async function createTokenService({
   };
 
   return {
-    async sign({ sub, sid }, expiresAt) {
-      return new SignJWT({ sid })
+    async sign({ sub, sid, ver }, expiresAt) {
+      return new SignJWT(ver === undefined ? { sid } : { sid, ver })
         .setProtectedHeader({ alg: ALGORITHM, kid: keys.current.kid, typ: 'JWT' })
         .setIssuer(issuer)
         .setAudience(audience)
@@ -72,7 +74,11 @@ export async function createTokenService({
           typ: 'JWT',
         });
         if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
-        return { sub: payload.sub, sid: payload.sid };
+        return {
+          sub: payload.sub,
+          sid: payload.sid,
+          ...(typeof payload.ver === 'number' ? { ver: payload.ver } : {}),
+        };
       } catch {
         return null;
       }

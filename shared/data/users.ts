@@ -20,6 +20,11 @@ export interface UserRecord {
   createdAt: string;
   /** A disabled account cannot log in; disabling it also ends its sessions. */
   disabled?: boolean;
+  /**
+   * Bumped by a password change and by "log out everywhere": device tokens signed under an older version
+   * count as no device (absent: 0).
+   */
+  credentialVersion?: number;
 }
 
 export interface UsersTable {
@@ -29,14 +34,30 @@ export interface UsersTable {
   /** Every account, a page at a time: for operators, never on a request path. */
   listUsers(): AsyncGenerator<UserRecord[]>;
   /** Replaces a hash, provided it is still the one read (a concurrent change wins). */
-  replacePasswordHash(username: string, oldHash: string, newHash: string): Promise<void>;
+  replacePasswordHash(
+    username: string,
+    oldHash: string,
+    newHash: string,
+    options?: { newCredentials?: boolean },
+  ): Promise<void>;
+  /** A new credential version: every device token signed before it is stale. */
+  bumpCredentialVersion(username: string): Promise<void>;
   /** Marks the account disabled; undefined when there is no such user. */
   disableUser(username: string): Promise<UserRecord | undefined>;
 }
 
 const toUser = (item: Record<string, unknown>): UserRecord => {
-  const { id, username, passwordHash, role, createdAt, disabled } = item as unknown as UserRecord;
-  return { id, username, passwordHash, role, createdAt, ...(disabled ? { disabled } : {}) };
+  const { id, username, passwordHash, role, createdAt, disabled, credentialVersion } =
+    item as unknown as UserRecord;
+  return {
+    id,
+    username,
+    passwordHash,
+    role,
+    createdAt,
+    ...(disabled ? { disabled } : {}),
+    ...(credentialVersion ? { credentialVersion: Number(credentialVersion) } : {}),
+  };
 };
 
 export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string): UsersTable {
@@ -71,15 +92,34 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
         yield (page.Items ?? []).map(toUser);
       } while (start);
     },
-    async replacePasswordHash(username, oldHash, newHash) {
+    async replacePasswordHash(username, oldHash, newHash, options = {}) {
+      // A new password is new credentials (one write: hash and version change together); a rehash is not.
+      const bump = options.newCredentials ? ' ADD credentialVersion :one' : '';
       await whenConditionHolds(
         db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
-            UpdateExpression: 'SET passwordHash = :new',
+            UpdateExpression: `SET passwordHash = :new${bump}`,
             ConditionExpression: 'passwordHash = :old',
-            ExpressionAttributeValues: { ':old': oldHash, ':new': newHash },
+            ExpressionAttributeValues: {
+              ':old': oldHash,
+              ':new': newHash,
+              ...(options.newCredentials ? { ':one': 1 } : {}),
+            },
+          }),
+        ),
+      );
+    },
+    async bumpCredentialVersion(username) {
+      await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'ADD credentialVersion :one',
+            ...itemExists(usersTable),
+            ExpressionAttributeValues: { ':one': 1 },
           }),
         ),
       );

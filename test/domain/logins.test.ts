@@ -65,4 +65,48 @@ describe("logins behind the brute-force counters, on the domain's clock", () => 
     );
     expect(next.filter((o) => o.kind === 'invalid')).toHaveLength(1);
   });
+
+  it('count a device token from before a password change as no device', async () => {
+    const clock = movableClock();
+    const { accounts, logins } = await world(clock);
+    const username = uniqueName();
+    await accounts.signUp({ username, password: PASSWORD });
+    // Someone who once knew the password collects device tokens from four logins…
+    const tokens: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const ok = await logins.attempt({ username, password: PASSWORD, ip: '198.51.100.20' });
+      if (ok.kind === 'ok') tokens.push(ok.deviceToken);
+    }
+    await accounts.setPassword(username, 'the owner changed it quickly');
+    // …and gets 5 guesses in all against the new password, not 5 per token.
+    let checked = 0;
+    for (const deviceToken of tokens)
+      for (let i = 0; i < 5; i++) {
+        const outcome = await logins.attempt({
+          username,
+          password: `guess ${i}`,
+          ip: '198.51.100.21',
+          deviceToken,
+        });
+        if (outcome.kind === 'invalid') checked++;
+      }
+    expect(checked).toBe(5);
+  });
+
+  it('keep a device token good across logins until the credentials change', async () => {
+    const { accounts, logins } = await world(movableClock());
+    const username = uniqueName();
+    await accounts.signUp({ username, password: PASSWORD });
+    const first = await logins.attempt({ username, password: PASSWORD, ip: '198.51.100.22' });
+    if (first.kind !== 'ok') throw new Error('login failed');
+    for (let i = 0; i < 5; i++)
+      await logins.attempt({ username, password: 'attacker guess!', ip: '203.0.113.22' });
+    const owner = await logins.attempt({
+      username,
+      password: PASSWORD,
+      ip: '198.51.100.22',
+      deviceToken: first.deviceToken,
+    });
+    expect(owner.kind).toBe('ok');
+  });
 });

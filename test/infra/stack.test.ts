@@ -244,7 +244,7 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem users',
       ...endSessions,
     ],
-    'end-sessions': endSessions,
+    'end-sessions': [...endSessions, 'UpdateItem users'],
     'create-registration': [...session, 'PutItem registrations'],
     'list-registrations': [...session, 'Query registrations/byOwner', 'Query registrations/byRegisteredAt'],
     'get-registration': [...session, 'GetItem registrations'],

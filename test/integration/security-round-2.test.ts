@@ -33,6 +33,46 @@ describe('security round 2', () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(25);
   });
 
+  it('retires device cookies with a password change and with log out everywhere', async () => {
+    const { username, token } = await signUp();
+    const device = async () => {
+      const login = await callFrom('127.0.0.63', 'POST', '/login', {
+        json: { username, password: PASSWORD },
+      });
+      const cookie = login.setCookies.find((c) => c.startsWith('__Host-device='))?.split(';')[0] ?? '';
+      return { cookie, session: sessionToken(login) as string };
+    };
+    const collected = [await device(), await device(), await device(), await device()];
+    const newPassword = 'changed right after the leak';
+    expect(
+      (await call('POST', '/password', { token, json: { currentPassword: PASSWORD, newPassword } })).status,
+    ).toBe(204);
+    let checked = 0;
+    for (const { cookie } of collected)
+      for (let i = 0; i < 5; i++) {
+        const guess = await callFrom('127.0.0.64', 'POST', '/login', {
+          json: { username, password: `guess ${i} with a cookie` },
+          headers: { cookie },
+        });
+        if (guess.status === 401) checked++;
+      }
+    expect(checked).toBe(5);
+  });
+
+  it('retires device cookies with log out everywhere: an old one no longer gets past a lock', async () => {
+    const { username } = await signUp();
+    const login = await callFrom('127.0.0.65', 'POST', '/login', { json: { username, password: PASSWORD } });
+    const cookie = login.setCookies.find((c) => c.startsWith('__Host-device='))?.split(';')[0] ?? '';
+    expect((await call('DELETE', '/sessions', { token: sessionToken(login) })).status).toBe(204);
+    for (let i = 0; i < 5; i++)
+      await callFrom('127.0.0.66', 'POST', '/login', { json: { username, password: 'an attacker guess' } });
+    const owner = await callFrom('127.0.0.65', 'POST', '/login', {
+      json: { username, password: PASSWORD },
+      headers: { cookie },
+    });
+    expect(owner.status).toBe(429);
+  });
+
   it('ends the session a browser still carries when someone else logs in on it', async () => {
     const first = await signUp();
     const second = await signUp();
