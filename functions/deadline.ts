@@ -5,17 +5,22 @@ import { deadlineJobDeps } from '#shared/compose/deadline';
 import { recordEvent } from '#shared/platform/events';
 import { logger, metrics } from '#shared/platform/logger';
 
-const deps = deadlineJobDeps(settings());
+const config = settings();
+const deps = deadlineJobDeps(config);
 // Leave time to log the summary before Lambda's own timeout.
 const SAFETY_MS = 30_000;
 
 /**
- * The daily payment-deadline job, invoked by EventBridge (and once per deploy). A manual invocation may
- * pass `{"now": "<ISO-8601>"}` to run as of another moment, for demos and tests.
+ * The daily payment-deadline job, invoked by EventBridge (and once per deploy). On the local stage a manual
+ * invocation may pass `{"now": "<ISO-8601>"}` to run as of another moment, for demos and tests.
  */
 export async function handler(event: Partial<ScheduledEvent> & { now?: string }, context: Context) {
   logger.addContext(context);
-  const now = event.now === undefined ? new Date() : new Date(event.now);
+  // Only the local stage may run as of another moment (demos, tests): a deployed job runs as of now,
+  // whatever its payload says, so no invocation can delete or mail ahead of time.
+  if (event.now !== undefined && config.STAGE !== 'local')
+    logger.warn('ignored a "now" in the payload outside local');
+  const now = event.now === undefined || config.STAGE !== 'local' ? new Date() : new Date(event.now);
   if (Number.isNaN(now.getTime())) throw new Error('now must be an ISO-8601 date-time');
   const summary = await runDeadlineJob(
     { ...deps, outOfTime: () => context.getRemainingTimeInMillis() < SAFETY_MS },

@@ -5,27 +5,42 @@ import { commaList, httpUrl } from '#shared/platform/config';
  * The deploy-time settings, read from CDK context (`cdk deploy -c stage=prod -c allowedOrigins=...`) and
  * validated before anything is built, so a typo fails the synth with the setting's name.
  */
-const stackSettingsSchema = z.object({
-  stage: z._default(z.enum(['dev', 'prod']), 'dev'),
-  allowedOrigins: z._default(z.pipe(commaList, z.array(httpUrl())), []),
-  cookieSameSite: z._default(z.enum(['Strict', 'Lax', 'None']), 'Lax'),
-  sessionTtlSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 43200),
-  /** The From address of reminder emails; the stack creates its SES identity, which must then be verified. */
-  senderEmail: z._default(z.email(), 'no-reply@example.com'),
-  sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
-  /**
-   * Forces the run-on-deploy jobs to run once more when changed. By default they run when their code or
-   * configuration changes, so two synths of an unchanged app are identical.
-   */
-  deployId: z.optional(z.string().check(z.minLength(1))),
-  /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
-  apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
-  apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),
-  /** Where alarms go: an email address subscribed to the alarm topic (it must confirm the subscription). */
-  alarmEmail: z.optional(z.email()),
-  sessionIdleSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 1800),
-  bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
-});
+export const PLACEHOLDER_SENDER = 'no-reply@example.com';
+
+const stackSettingsSchema = z
+  .object({
+    stage: z._default(z.enum(['dev', 'prod']), 'dev'),
+    allowedOrigins: z._default(z.pipe(commaList, z.array(httpUrl())), []),
+    cookieSameSite: z._default(z.enum(['Strict', 'Lax', 'None']), 'Lax'),
+    sessionTtlSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 43200),
+    /** The From address of reminder emails; the stack creates its SES identity, which must then be verified. */
+    senderEmail: z._default(z.email(), PLACEHOLDER_SENDER),
+    sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
+    /**
+     * Forces the run-on-deploy jobs to run once more when changed. By default they run when their code or
+     * configuration changes, so two synths of an unchanged app are identical.
+     */
+    deployId: z.optional(z.string().check(z.minLength(1))),
+    /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
+    apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
+    apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),
+    /** Where alarms go: an email address subscribed to the alarm topic (it must confirm the subscription). */
+    alarmEmail: z.optional(z.email()),
+    sessionIdleSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 1800),
+    bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
+  })
+  .check(
+    z.superRefine((settings, ctx) => {
+      // dev may mail from a placeholder (nothing leaves the SES sandbox); prod mails real people.
+      if (settings.stage === 'prod' && settings.senderEmail === PLACEHOLDER_SENDER)
+        ctx.issues.push({
+          input: settings.senderEmail,
+          code: 'custom',
+          path: ['senderEmail'],
+          message: 'prod needs the sender address you verified in SES: -c senderEmail=you@your-domain',
+        });
+    }),
+  );
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;
 

@@ -26,7 +26,11 @@ const usage = `usage: npm run account -- <command> [--stack STACK] [--state FILE
   list
   --stack  a deployed stack (e.g. Pistus-dev); default: the running local stack`;
 
-const [command, ...rest] = process.argv.slice(2);
+const [command = '', ...rest] = process.argv.slice(2);
+if (['help', '--help', '-h'].includes(command)) {
+  console.log(usage);
+  process.exit(0);
+}
 const { values, positionals } = parseFlags(
   rest,
   {

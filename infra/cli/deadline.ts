@@ -19,6 +19,9 @@ const { values } = parseFlags(
 );
 if (values.now !== undefined && Number.isNaN(Date.parse(values.now)))
   fail(`--now: not an ISO-8601 date-time\n${usage}`);
+// Time travel deletes and mails as of another moment: never against a deployed stage, whatever the typo.
+if (values.now !== undefined && values.stack !== undefined)
+  fail('--now: only the local stack runs as of another moment; a deployed job always runs as of now');
 
 async function invokeDeployed(stack: string) {
   const functionName = (await stackOutputs(stack)).DeadlineFunctionName;

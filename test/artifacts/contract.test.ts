@@ -155,13 +155,13 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
     expect((await client.call('GET', `/registrations/${id}`, { token: owner.token })).status).toBe(404);
   });
 
-  it("runs the deadline job on EventBridge's scheduled event, and mails a reminder through SES as of a later moment", async () => {
+  it("runs the deadline job on EventBridge's scheduled event, ignores a clock in its payload, and mails a reminder through SES", async () => {
     const owner = await client.signUp();
     const created = await client.call('POST', '/registrations', {
       token: owner.token,
       json: { activity: 'Swimming', email: `reminded-${stage}@example.com` },
     });
-    const { paymentDeadline } = created.json as { paymentDeadline: string };
+    const { id, paymentDeadline } = created.json as { id: string; paymentDeadline: string };
     const deadline = stack.functions.get('deadline')?.runtime;
     const scheduled = await deadline?.invoke({
       version: '0',
@@ -176,8 +176,22 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
     });
     expect(scheduled).toMatchObject({ failed: 0 });
 
-    const dayBefore = new Date(Date.parse(paymentDeadline) - 24 * 3600 * 1000).toISOString();
-    expect(await deadline?.invoke({ now: dayBefore })).toMatchObject({ reminded: 1, failed: 0 });
+    // A deployed job runs as of now whatever its payload says: a `now` a day before the deadline is ignored.
+    expect(
+      await deadline?.invoke({ now: new Date(Date.parse(paymentDeadline) - 24 * 3600 * 1000).toISOString() }),
+    ).toMatchObject({
+      reminded: 0,
+    });
+    // So the registration is brought inside the reminder window, as time would: its deadline a day away.
+    await dynamodb().send(
+      new UpdateItemCommand({
+        TableName: tableOf('create-registration', 'REGISTRATIONS_TABLE'),
+        Key: { id: { S: id } },
+        UpdateExpression: 'SET paymentDeadline = :soon',
+        ExpressionAttributeValues: { ':soon': { S: new Date(Date.now() + 24 * 3600 * 1000).toISOString() } },
+      }),
+    );
+    expect(await deadline?.invoke({})).toMatchObject({ reminded: 1, failed: 0 });
     const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
       emails: { destination: { to: string[] } }[];
     };

@@ -14,7 +14,9 @@ import { parseStackSettings, type StackSettings } from '#infra/stack-settings';
 function synth(context: Record<string, string> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   checkWithCdkNag(app);
-  const settings: StackSettings = parseStackSettings(context);
+  // prod refuses the placeholder sender: its tests name one, as a prod deploy must.
+  const sender = context.stage === 'prod' ? { senderEmail: 'payments@pistus.example' } : {};
+  const settings: StackSettings = parseStackSettings({ ...sender, ...context });
   return Template.fromStack(new PistusStack(app, 'Test', { settings }));
 }
 
@@ -349,6 +351,18 @@ describe('the deadline job', () => {
       SES_SENDER: 'no-reply@example.com',
       SES_MAX_SEND_RATE: '1',
     });
+  });
+});
+
+describe('the stage settings', () => {
+  it('refuse the placeholder sender for prod, naming the context key to set', () => {
+    expect(() => parseStackSettings({ stage: 'prod' })).toThrow(
+      /senderEmail: prod needs the sender address you verified in SES/,
+    );
+    expect(parseStackSettings({ stage: 'dev' }).senderEmail).toBe('no-reply@example.com');
+    expect(parseStackSettings({ stage: 'prod', senderEmail: 'payments@school.org' }).senderEmail).toBe(
+      'payments@school.org',
+    );
   });
 });
 
