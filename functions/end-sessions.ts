@@ -1,4 +1,4 @@
-import { credentialVersionsService } from '#shared/compose/accounts';
+import { credentialVersionsService } from '#shared/compose/credential-versions';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
 import { expiredSessionCookie } from '#shared/http/cookies';
 import { httpHandler } from '#shared/http/handler';

@@ -1,6 +1,5 @@
 import { type AccountAdmin, createAccountAdmin } from '#shared/auth/account-admin';
 import { type Accounts, createAccounts } from '#shared/auth/accounts';
-import { type CredentialVersions, createCredentialVersions } from '#shared/auth/credential-versions';
 import { systemClock } from '#shared/platform/clock';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { once } from '#shared/compose/once';
@@ -33,12 +32,5 @@ export function accountAdminService(config: Settings): AccountAdmin {
     accounts: accountsService(config),
     users: usersTableAccess(db, tableName(config, usersTable)),
     sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
-  });
-}
-
-/** The credential versions alone: the users table, and no pepper (log out everywhere hashes nothing). */
-export function credentialVersionsService(config: Settings): CredentialVersions {
-  return createCredentialVersions({
-    users: usersTableAccess(documentClient(config), tableName(config, usersTable)),
   });
 }
