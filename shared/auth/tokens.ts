@@ -1,4 +1,4 @@
-import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
+import { decodeProtectedHeader, errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
 import type { Clock } from '#shared/platform/clock';
 import { epochSeconds } from '#shared/platform/clock';
 import type { SigningKeys } from '#shared/auth/signing-keys';
@@ -23,6 +23,13 @@ interface TokenOptions {
   issuer: string;
   audience: string;
   clock: Clock;
+  /**
+   * Reads the signing keys again (Secrets Manager): when a token names a key this container does not know,
+   * the keys may have been rotated since it started. At most once per `reloadIntervalMs`, so forged kids
+   * cannot make every request read the secret.
+   */
+  reload?: () => Promise<SigningKeys>;
+  reloadIntervalMs?: number;
 }
 
 // Pinned: no other algorithm is ever accepted, whatever the token's header says (RFC 8725 §3.1).
@@ -35,35 +42,62 @@ const importHmacKey = (secret: string) =>
   ]);
 
 /** Imports every key once per container: importing per request costs 1.4x on verify. */
+const importKeys = async (keys: SigningKeys) => {
+  const verifying = new Map<string, CryptoKey>();
+  for (const key of [keys.current, ...keys.previous]) verifying.set(key.kid, await importHmacKey(key.secret));
+  return {
+    verifying,
+    signingKid: keys.current.kid,
+    signingKey: verifying.get(keys.current.kid) as CryptoKey,
+  };
+};
+
+const headerKid = (token: string) => {
+  try {
+    return decodeProtectedHeader(token).kid;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Imports every key once per container (importing per request costs 1.4x on verify), again after a rotation. */
 export async function createTokenService({
   keys,
   issuer,
   audience,
   clock,
+  reload,
+  reloadIntervalMs = 60_000,
 }: TokenOptions): Promise<TokenService> {
-  const verifying = new Map<string, CryptoKey>();
-  for (const key of [keys.current, ...keys.previous]) {
-    verifying.set(key.kid, await importHmacKey(key.secret));
-  }
-  const signingKey = verifying.get(keys.current.kid) as CryptoKey;
+  let ring = await importKeys(keys);
+  let lastReload = Number.NEGATIVE_INFINITY;
   const keyFor = (header: JWTHeaderParameters) => {
-    const key = header.kid === undefined ? undefined : verifying.get(header.kid);
+    const key = header.kid === undefined ? undefined : ring.verifying.get(header.kid);
     if (!key) throw new errors.JWKSNoMatchingKey();
     return key;
+  };
+  /** A key this container has not seen may be a rotation's new one: read the keys again, not too often. */
+  const learnKid = async (kid: string | undefined) => {
+    if (!reload || typeof kid !== 'string' || ring.verifying.has(kid)) return;
+    const now = clock().getTime();
+    if (now - lastReload < reloadIntervalMs) return;
+    lastReload = now;
+    ring = await importKeys(await reload()).catch(() => ring);
   };
 
   return {
     async sign({ sub, sid, ver }, expiresAt) {
       return new SignJWT(ver === undefined ? { sid } : { sid, ver })
-        .setProtectedHeader({ alg: ALGORITHM, kid: keys.current.kid, typ: 'JWT' })
+        .setProtectedHeader({ alg: ALGORITHM, kid: ring.signingKid, typ: 'JWT' })
         .setIssuer(issuer)
         .setAudience(audience)
         .setSubject(sub)
         .setIssuedAt(epochSeconds(clock()))
         .setExpirationTime(epochSeconds(expiresAt))
-        .sign(signingKey);
+        .sign(ring.signingKey);
     },
     async verify(token) {
+      await learnKid(headerKid(token));
       try {
         const { payload } = await jwtVerify(token, keyFor, {
           algorithms: [ALGORITHM],

@@ -22,10 +22,18 @@ let signingKeys: (() => Promise<SigningKeys>) | undefined;
  * The settings are checked now; the keys are read when the promise is awaited.
  */
 export function tokenService(config: Settings, audience = config.TOKEN_AUDIENCE): Promise<TokenService> {
-  signingKeys ??= once(signingKeysSource(config));
+  const source = signingKeysSource(config);
+  signingKeys ??= once(source);
   const keys = signingKeys;
   return keys().then((loaded) =>
-    createTokenService({ keys: loaded, issuer: config.TOKEN_ISSUER, audience, clock: systemClock }),
+    createTokenService({
+      keys: loaded,
+      issuer: config.TOKEN_ISSUER,
+      audience,
+      clock: systemClock,
+      // A rotation adds a kid while containers run: an unknown kid makes one read of the secret, not a 401.
+      reload: source,
+    }),
   );
 }
 

@@ -7,7 +7,7 @@ import { localFunctionRuntime, localSources } from '#infra/local/functions';
 import { localSecrets } from '#infra/local/local-secrets';
 import { apiFunctions } from '#infra/routes';
 import { packagesIn } from '../support/bundle-contents.ts';
-import { httpClient } from '../support/http-client.ts';
+import { httpClient, sessionToken } from '../support/http-client.ts';
 import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
 import { STAGES } from './synth.setup.ts';
 import { deployedModel, loadTemplate, type Template } from './template.ts';
@@ -151,5 +151,51 @@ describe.each(STAGES)('the %s bundles', (stage) => {
           carried: allowed && carried.has(name),
         });
     }
+  });
+});
+
+describe('rotating the signing key under a running deployed stage, as docs/deploy.md says', () => {
+  let stack: DeployedStack;
+  beforeAll(async () => {
+    const file = templateFile();
+    stack = await startDeployedStack({
+      template: loadTemplate(file),
+      templateFile: file,
+      stackName: 'Pistus-dev',
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('keeps old cookies working, signs new ones with the new kid, and retiring the old key ends only its tokens', async () => {
+    const client = httpClient(stack.apiUrl);
+    const kidOf = (token: string) =>
+      (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { kid: string }).kid;
+    const secret = stack.model.secrets.find((s) => s.arn.includes(':secret:SigningKeys'));
+    if (!secret) throw new Error('no signing-keys secret in the template');
+    const original = JSON.parse(secret.value) as { kid: string; secret: string };
+    const before = await client.signUp();
+    expect(kidOf(before.token)).toBe(original.kid);
+    expect((await client.call('GET', '/check_session', { token: before.token })).status).toBe(200);
+
+    // 1. Add the new key on top, the old one under "previous" (the secret's new version).
+    const next = { kid: 'k2', secret: 'a-new-signing-secret-of-more-than-32-characters' };
+    secret.value = JSON.stringify({ ...next, previous: [original] });
+    // A new login container (a cold start after the rotation) signs with the new key…
+    await stack.functions.get('login')?.runtime.stop();
+    const login = await client.call('POST', '/login', {
+      json: { username: before.username, password: before.password },
+    });
+    const after = sessionToken(login) as string;
+    expect(kidOf(after)).toBe('k2');
+    // …and the check-session container that started before the rotation accepts it, and the old cookie still.
+    expect((await client.call('GET', '/check_session', { token: after })).status).toBe(200);
+    expect((await client.call('GET', '/check_session', { token: before.token })).status).toBe(200);
+
+    // 2. Retire the old key once its sessions have expired: containers started after that refuse only its tokens.
+    secret.value = JSON.stringify(next);
+    await stack.functions.get('check-session')?.runtime.stop();
+    expect((await client.call('GET', '/check_session', { token: after })).status).toBe(200);
+    expect((await client.call('GET', '/check_session', { token: before.token })).status).toBe(204);
+    expect(stack.refusals()).toEqual([]);
   });
 });

@@ -99,4 +99,42 @@ describe('session tokens', () => {
   it.each(forgeries)('reject a token with %s', async (_, make) => {
     expect(await (await service()).verify(await make())).toBeNull();
   });
+
+  it('learns a rotated key when a token names a kid it does not know, reading the keys at most once a minute', async () => {
+    let at = now.getTime();
+    const movingClock: Clock = () => new Date(at);
+    const rotated = { kid: 'k3', secret: 'rotated-secret-of-at-least-32-characters' };
+    let reads = 0;
+    const stale = await createTokenService({
+      keys: { current, previous: [previous] },
+      ...options,
+      clock: movingClock,
+      reload: async () => {
+        reads++;
+        return { current: rotated, previous: [current, previous] };
+      },
+    });
+    const fresh = await createTokenService({
+      keys: { current: rotated, previous: [current] },
+      ...options,
+      clock: movingClock,
+    });
+    const before = await stale.sign({ sub: 'u', sid: 's' }, inAnHour);
+    const after = await fresh.sign({ sub: 'u', sid: 's' }, inAnHour);
+
+    // A token signed with the new key is accepted by a container that started before the rotation…
+    expect(await stale.verify(after)).toEqual({ sub: 'u', sid: 's' });
+    expect(reads).toBe(1);
+    // …which signs with the new key from then on, and still accepts the old ones.
+    const next = await stale.sign({ sub: 'u', sid: 's' }, inAnHour);
+    expect(JSON.parse(Buffer.from(next.split('.')[0] ?? '', 'base64url').toString()).kid).toBe('k3');
+    expect(await stale.verify(before)).toEqual({ sub: 'u', sid: 's' });
+
+    // Unknown kids (forged) read the secret at most once a minute.
+    for (let i = 0; i < 5; i++) expect(await stale.verify(await forge({ kid: `forged-${i}` }))).toBeNull();
+    expect(reads).toBe(1);
+    at += 61_000;
+    expect(await stale.verify(await forge({ kid: 'forged-later' }))).toBeNull();
+    expect(reads).toBe(2);
+  });
 });
