@@ -1,8 +1,8 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { OperatorAlarms } from '#infra/constructs/alarms';
-import { apiFunctions, jobs } from '#infra/routes';
+import { API_TIMEOUT_SECONDS, apiFunctions, jobs } from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
 import { createApi, routeTo } from '#infra/stack/api';
 import { functionFactory } from '#infra/stack/functions';
@@ -30,6 +30,7 @@ export class PistusStack extends Stack {
     const alarms = new OperatorAlarms(this, 'Alarms', { stage: settings.stage, email: settings.alarmEmail });
 
     const tables = createTables(this, { prod, removalPolicy });
+    for (const [name, table] of tables.entries()) alarms.watchTable(name, table);
     const secrets = createSecrets(this, removalPolicy);
     const sender = new EmailIdentity(this, 'SenderIdentity', {
       identity: Identity.email(settings.senderEmail),
@@ -40,10 +41,11 @@ export class PistusStack extends Stack {
     alarms.watchApi(api);
     for (const declaration of apiFunctions) {
       const fn = declareFunction(declaration);
-      alarms.watchFunction(declaration.name, fn);
+      alarms.watchFunction(declaration.name, fn, fn.timeout ?? Duration.seconds(API_TIMEOUT_SECONDS));
       routeTo(api, declaration, fn);
     }
-    for (const job of jobs) createJob(this, job, { declareFunction, alarms, deployId: settings.deployId });
+    for (const job of jobs)
+      createJob(this, job, { declareFunction, alarms, deployId: settings.deployId, removalPolicy });
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     for (const [name, table] of tables.entries())

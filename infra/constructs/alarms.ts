@@ -8,6 +8,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type ITableV2, Operation } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -52,8 +53,17 @@ export class OperatorAlarms extends Construct {
     }).addAlarmAction(new SnsAction(this.topic));
   }
 
-  /** Any error or throttle of the function within five minutes. */
-  watchFunction(name: string, fn: IFunction) {
+  /**
+   * Any error or throttle of the function within five minutes, and a p99 duration within 80% of its
+   * timeout (the next slow dependency makes those requests time out, as API Gateway's own 500).
+   */
+  watchFunction(name: string, fn: IFunction, timeout: Duration) {
+    this.alarm(
+      `${name}-p99-duration`,
+      `${name}: p99 duration within 80% of its ${timeout.toSeconds()} s timeout`,
+      fn.metricDuration({ period: FIVE_MINUTES, statistic: 'p99' }),
+      timeout.toMilliseconds() * 0.8,
+    );
     this.alarm(`${name}-errors`, `${name}: invocations failed`, fn.metricErrors({ period: FIVE_MINUTES }));
     this.alarm(
       `${name}-throttles`,
@@ -74,6 +84,27 @@ export class OperatorAlarms extends Construct {
       period: FIVE_MINUTES,
     });
     this.alarm('api-5xx-rate', 'API: more than 1% of requests failed with a 5xx', rate, 1);
+  }
+
+  /** DynamoDB refusing the table's requests: throttled ones (capacity) or its own errors (5xx). */
+  watchTable(name: string, table: ITableV2) {
+    const operations = [
+      Operation.GET_ITEM,
+      Operation.PUT_ITEM,
+      Operation.UPDATE_ITEM,
+      Operation.DELETE_ITEM,
+      Operation.QUERY,
+    ];
+    this.alarm(
+      `${name}-table-throttles`,
+      `${name} table: requests throttled`,
+      table.metricThrottledRequestsForOperations({ operations, period: FIVE_MINUTES }),
+    );
+    this.alarm(
+      `${name}-table-system-errors`,
+      `${name} table: DynamoDB answered with its own errors`,
+      table.metricSystemErrorsForOperations({ operations, period: FIVE_MINUTES }),
+    );
   }
 
   /** A message in a dead-letter queue: a job failed after all its retries. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -15,7 +16,12 @@ import type { DeclareFunction } from '#infra/stack/functions';
 export function createJob(
   stack: Stack,
   job: JobDeclaration,
-  deps: { declareFunction: DeclareFunction; alarms: OperatorAlarms; deployId: string | undefined },
+  deps: {
+    declareFunction: DeclareFunction;
+    alarms: OperatorAlarms;
+    deployId: string | undefined;
+    removalPolicy: RemovalPolicy;
+  },
 ): NodejsFunction {
   // Failed asynchronous invocations land here after Lambda's two retries; an alarm watches it.
   const deadLetters = new Queue(stack, `${job.name}-dead-letters`, {
@@ -31,9 +37,9 @@ export function createJob(
     schedule: Schedule.expression(job.schedule),
     targets: [new LambdaFunction(fn, { retryAttempts: 2, deadLetterQueue: deadLetters })],
   });
-  deps.alarms.watchFunction(job.name, fn);
+  deps.alarms.watchFunction(job.name, fn, Duration.seconds(job.timeoutSeconds));
   deps.alarms.watchDeadLetters(job.name, deadLetters);
-  if (job.runOnDeploy) invokeOnDeploy(stack, job.name, fn, deps.deployId);
+  if (job.runOnDeploy) invokeOnDeploy(stack, job.name, fn, deps);
   new CfnOutput(stack, `${job.name[0]?.toUpperCase()}${job.name.slice(1)}FunctionName`, {
     value: fn.functionName,
   });
@@ -45,7 +51,12 @@ export function createJob(
  * function's code and configuration as synthesized (or `-c deployId=…` to force a run), so an unchanged
  * app synthesizes the same template and `cdk diff` is clean.
  */
-function invokeOnDeploy(stack: Stack, name: string, fn: NodejsFunction, deployId: string | undefined) {
+function invokeOnDeploy(
+  stack: Stack,
+  name: string,
+  fn: NodejsFunction,
+  { deployId, removalPolicy }: { deployId: string | undefined; removalPolicy: RemovalPolicy },
+) {
   const cfn = fn.node.defaultChild as CfnFunction;
   const digest = createHash('sha256')
     .update(
@@ -63,11 +74,17 @@ function invokeOnDeploy(stack: Stack, name: string, fn: NodejsFunction, deployId
   const role = new Role(stack, `${name}-on-deploy-role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
   });
+  // Its own log group, kept for a set time: what the run-on-deploy helper did stays readable after a deploy.
+  const logGroup = new LogGroup(stack, `${name}-on-deploy-logs`, {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy,
+  });
   new AwsCustomResource(stack, `${name}-on-deploy`, {
     onCreate: invoke,
     onUpdate: invoke,
     installLatestAwsSdk: false,
     role,
+    logGroup,
     policy: AwsCustomResourcePolicy.fromStatements([
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
     ]),

@@ -397,6 +397,49 @@ describe('alarms', () => {
     }
   });
 
+  it("watch every function's p99 duration against 80% of its own timeout", () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const declaration of [...apiFunctions, ...jobs]) {
+      const [id, fn] =
+        Object.entries(functions).find(([key]) =>
+          key.startsWith(`${logicalPrefix(declaration.name)}Function`),
+        ) ?? [];
+      const alarm = alarms().find(
+        (a) =>
+          a.Properties.MetricName === 'Duration' &&
+          a.Properties.ExtendedStatistic === 'p99' &&
+          JSON.stringify(a.Properties.Dimensions).includes(String(id)),
+      );
+      expect(alarm?.Properties.Threshold, declaration.name).toBe(fn?.Properties.Timeout * 1000 * 0.8);
+    }
+  });
+
+  it("watch every table for throttled requests and DynamoDB's own errors", () => {
+    for (const table of ['users', 'sessions', 'registrations', 'login-attempts']) {
+      for (const kind of ['throttles', 'system errors']) {
+        const found = alarms().some(
+          (a) =>
+            String(a.Properties.AlarmDescription).startsWith(`${table} table: `) &&
+            JSON.stringify(a.Properties.Metrics).includes(
+              kind === 'throttles' ? 'ThrottledRequests' : 'SystemErrors',
+            ),
+        );
+        expect(found, `${table} ${kind}`).toBe(true);
+      }
+    }
+  });
+
+  it('give the run-on-deploy helper a log group of its own, kept for a month', () => {
+    const groups = template.findResources('AWS::Logs::LogGroup');
+    const [groupId, group] =
+      Object.entries(groups).find(([id]) => id.startsWith('deadlineondeploylogs')) ?? [];
+    expect(group?.Properties.RetentionInDays).toBe(30);
+    const provider = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
+    )?.[1];
+    expect(JSON.stringify(provider?.Properties.LoggingConfig)).toContain(String(groupId));
+  });
+
   it('watch the API 5xx rate', () => {
     const rate = alarms().find((a) =>
       JSON.stringify(a.Properties.Metrics ?? []).includes('100 * errors / requests'),
