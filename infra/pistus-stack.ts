@@ -27,7 +27,11 @@ export class PistusStack extends Stack {
     // prod keeps its data when the stack goes; dev can be torn down completely.
     const removalPolicy = prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     Tags.of(this).add('pistus:stage', settings.stage);
-    const alarms = new OperatorAlarms(this, 'Alarms', { stage: settings.stage, email: settings.alarmEmail });
+    const alarms = new OperatorAlarms(this, 'Alarms', {
+      stage: settings.stage,
+      email: settings.alarmEmail,
+      removalPolicy,
+    });
 
     const tables = createTables(this, { prod, removalPolicy });
     for (const [name, table] of tables.entries()) alarms.watchTable(name, table);

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -27,11 +27,18 @@ const FIVE_MINUTES = Duration.minutes(5);
 export class OperatorAlarms extends Construct {
   readonly topic: Topic;
 
-  constructor(scope: Construct, id: string, props: { stage: string; email?: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { stage: string; email?: string; removalPolicy: RemovalPolicy },
+  ) {
     super(scope, id);
     const key = new Key(this, 'TopicKey', {
       enableKeyRotation: true,
       description: 'Pistus alarm topic encryption',
+      // dev goes entirely (KMS deletes a key after its waiting period); prod keeps it with the stage.
+      removalPolicy: props.removalPolicy,
+      pendingWindow: Duration.days(7),
     });
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.topic = new Topic(this, 'Topic', {

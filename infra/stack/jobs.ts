@@ -28,6 +28,8 @@ export function createJob(
     retentionPeriod: Duration.days(14),
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
+    // prod keeps the evidence of failed runs with the stage's data; dev goes entirely.
+    removalPolicy: deps.removalPolicy,
   });
   const fn = deps.declareFunction(job, {
     timeout: Duration.seconds(job.timeoutSeconds),
