@@ -1,10 +1,25 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 
+/** What an operator must set when the AWS SDK cannot find where or who they are, in one sentence. */
+function explained(error: unknown, stackName: string): Error {
+  const name = error instanceof Error ? error.name : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (/region is missing/i.test(message))
+    return new Error(`no AWS region: set AWS_REGION (or an AWS_PROFILE that has one) to reach ${stackName}`);
+  if (name === 'CredentialsProviderError' || /credential/i.test(message))
+    return new Error(
+      `no AWS credentials: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) to reach ${stackName}`,
+    );
+  return error instanceof Error ? error : new Error(message);
+}
+
 /** A deployed stack's outputs, by key. */
 export async function stackOutputs(stackName: string): Promise<Record<string, string>> {
-  const { Stacks } = await new CloudFormationClient({}).send(
-    new DescribeStacksCommand({ StackName: stackName }),
-  );
+  const { Stacks } = await new CloudFormationClient({})
+    .send(new DescribeStacksCommand({ StackName: stackName }))
+    .catch((error: unknown) => {
+      throw explained(error, stackName);
+    });
   return Object.fromEntries(
     (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
   );

@@ -32,6 +32,11 @@ export async function startAwsStandIn(options: {
   dynamodbEndpoint: string;
   sesEndpoint: string;
   secrets: readonly GeneratedSecret[];
+  /**
+   * The control plane an operator's tools call (CloudFormation `DescribeStacks`, Lambda `Invoke`): answers
+   * the request and returns true, or returns false to let the data-plane stand-ins answer it.
+   */
+  controlPlane?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<boolean>;
 }): Promise<AwsStandIn> {
   const calls: Access[] = [];
   const refusals: Refusal[] = [];
@@ -57,6 +62,7 @@ export async function startAwsStandIn(options: {
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const body = await readAll(request);
+    if (await options.controlPlane?.(request, body, response)) return;
     const target = String(request.headers['x-amz-target'] ?? '');
     const contentType = String(request.headers['content-type'] ?? '');
 

@@ -1,10 +1,14 @@
 import { pathToFileURL } from 'node:url';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createApiServer } from '#infra/local/api-server';
 import { type RunningEmulator, startDynalite } from '#infra/local/dynamodb';
-import { createFunctionRuntime, type FunctionRuntime } from '#infra/local/function-runtime';
+import {
+  createFunctionRuntime,
+  type FunctionError,
+  type FunctionRuntime,
+} from '#infra/local/function-runtime';
 import { startSesEmulator } from '#infra/local/ses';
 import { type AwsStandIn, type Refusal, startAwsStandIn } from './aws-stand-in.ts';
 import { deployedModel, type DeployedModel, type Template, type TemplateFunction } from './template.ts';
@@ -135,4 +139,79 @@ async function createTables(model: DeployedModel, endpoint: string) {
     );
   }
   client.destroy();
+}
+
+/**
+ * AWS as an operator's tools see it for this stage, with an administrator's credentials: CloudFormation's
+ * `DescribeStacks` answering the template's outputs, Lambda's `Invoke` reaching the functions' own
+ * runtimes, and the data plane (DynamoDB, Secrets Manager, SES) as the functions see it.
+ */
+export function startOperatorAws(stack: DeployedStack, stackName: string): Promise<AwsStandIn> {
+  const byPhysicalName = new Map(
+    [...stack.functions.values()].map((fn) => [
+      stack.model.functionNames.get(fn.model.logicalId),
+      fn.runtime,
+    ]),
+  );
+  const xml = (response: ServerResponse, status: number, text: string) => {
+    response.writeHead(status, { 'content-type': 'text/xml' });
+    response.end(text);
+  };
+  return startAwsStandIn({
+    functionName: 'operator',
+    roleArn: 'arn:aws:iam::000000000000:role/operator',
+    statements: [{ Effect: 'Allow', Action: ['*'], Resource: ['*'] }],
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    sesEndpoint: stack.sesUrl,
+    secrets: stack.model.secrets,
+    async controlPlane(request, body, response) {
+      const form = new URLSearchParams(body.toString());
+      if (form.get('Action') === 'DescribeStacks') {
+        if (form.get('StackName') !== stackName) {
+          xml(
+            response,
+            400,
+            `<ErrorResponse><Error><Type>Sender</Type><Code>ValidationError</Code><Message>Stack with id ${form.get('StackName')} does not exist</Message></Error></ErrorResponse>`,
+          );
+          return true;
+        }
+        const outputs = Object.entries(stack.model.outputs)
+          .map(
+            ([key, value]) =>
+              `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`,
+          )
+          .join('');
+        xml(
+          response,
+          200,
+          `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member><StackName>${stackName}</StackName><StackId>arn:aws:cloudformation:us-east-1:000000000000:stack/${stackName}/1</StackId><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime><Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        );
+        return true;
+      }
+      const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(request.url ?? '');
+      if (!invoke) return false;
+      const runtime = byPhysicalName.get(decodeURIComponent(invoke[1] ?? ''));
+      if (!runtime) {
+        response.writeHead(404, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'ResourceNotFoundException',
+        });
+        response.end(JSON.stringify({ Type: 'User', Message: `Function not found: ${invoke[1]}` }));
+        return true;
+      }
+      try {
+        const result = await runtime.invoke(JSON.parse(body.toString() || '{}'));
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(result ?? null));
+      } catch (error) {
+        // What Lambda answers for a function error: 200, with the error in the payload and a header.
+        const failure = error as FunctionError;
+        response.writeHead(200, { 'content-type': 'application/json', 'x-amz-function-error': 'Unhandled' });
+        response.end(
+          JSON.stringify({ errorType: failure.errorType ?? 'Error', errorMessage: failure.message }),
+        );
+      }
+      return true;
+    },
+  });
 }

@@ -19,6 +19,7 @@ interface Resource {
 }
 export interface Template {
   Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown }>;
 }
 
 export interface Statement {
@@ -51,6 +52,10 @@ export interface GeneratedSecret {
 
 export interface DeployedModel {
   functions: TemplateFunction[];
+  /** The stack's outputs, resolved: what `DescribeStacks` answers. */
+  outputs: Record<string, string>;
+  /** Function logical id → its physical name (what `Lambda.Invoke` is called with). */
+  functionNames: Map<string, string>;
   /** Route key → function logical id, as the API's routes and integrations say. */
   routes: Map<string, string>;
   /** The API's CORS configuration, if any. */
@@ -103,6 +108,16 @@ export function deployedModel(template: Template, templateFile: string, stackNam
       case 'AWS::SQS::Queue':
         refs.set(id, `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`);
         attributes.set(id, { Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`, QueueName: name });
+        break;
+      case 'AWS::ApiGatewayV2::Api':
+        refs.set(id, short(id).toLowerCase().slice(0, 10));
+        attributes.set(id, {
+          ApiEndpoint: `https://${short(id).toLowerCase().slice(0, 10)}.execute-api.${REGION}.amazonaws.com`,
+        });
+        break;
+      case 'AWS::SNS::Topic':
+        refs.set(id, `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`);
+        attributes.set(id, { TopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:${name}` });
         break;
       case 'AWS::Logs::LogGroup':
         refs.set(id, `/aws/lambda/${name}`);
@@ -199,6 +214,10 @@ export function deployedModel(template: Template, templateFile: string, stackNam
 
   return {
     functions,
+    outputs: Object.fromEntries(
+      Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(resolve(output.Value))]),
+    ),
+    functionNames: new Map(functions.map((fn) => [fn.logicalId, String(refs.get(fn.logicalId))])),
     routes,
     ...(cors
       ? {
