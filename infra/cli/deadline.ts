@@ -1,5 +1,5 @@
 /**
- * `npm run deadline -- [--now <ISO-8601>] [--stack STACK]`: runs the payment-deadline job once and prints its
+ * `npm run deadline -- [--now <ISO-8601>] [--dry-run] [--stack STACK]`: runs the payment-deadline job once and prints its
  * summary: against the running local stack by default, or by invoking the deployed job function of a stage
  * (--stack Pistus-dev, AWS credentials from the environment). Exits 1 when something was left unprocessed,
  * as the Lambda invocation fails then.
@@ -11,10 +11,15 @@ import { stackOutputs } from '#infra/cli/stack-target';
 import { invokeJob } from '#infra/local/job-runner';
 
 const usage =
-  'usage: npm run deadline -- [--now 2030-01-01T00:00:00Z] [--stack Pistus-dev] [--state .local/stack.json]';
+  'usage: npm run deadline -- [--now 2030-01-01T00:00:00Z] [--dry-run] [--stack Pistus-dev] [--state .local/stack.json]';
 const { values } = parseFlags(
   process.argv.slice(2),
-  { now: { type: 'string' }, state: { type: 'string' }, stack: { type: 'string' } },
+  {
+    now: { type: 'string' },
+    state: { type: 'string' },
+    stack: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+  },
   usage,
 );
 if (values.now !== undefined && Number.isNaN(Date.parse(values.now)))
@@ -29,7 +34,7 @@ async function invokeDeployed(stack: string) {
   const result = await new LambdaClient({}).send(
     new InvokeCommand({
       FunctionName: functionName,
-      Payload: new TextEncoder().encode(JSON.stringify(values.now ? { now: values.now } : {})),
+      Payload: new TextEncoder().encode(JSON.stringify(values['dry-run'] ? { dryRun: true } : {})),
     }),
   );
   const payload = new TextDecoder().decode(result.Payload);
@@ -43,7 +48,7 @@ try {
   } else {
     const { state, runtime } = localFunction('deadline', values.state);
     try {
-      console.log(JSON.stringify(await invokeJob(runtime, values.now)));
+      console.log(JSON.stringify(await invokeJob(runtime, { now: values.now, dryRun: values['dry-run'] })));
     } finally {
       await runtime.stop();
     }

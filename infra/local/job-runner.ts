@@ -3,9 +3,13 @@ import type { FunctionRuntime } from '#infra/local/function-runtime';
 /**
  * Invokes a job as EventBridge does (a scheduled event), or as a manual invocation with `{now}` does.
  */
-export function invokeJob(runtime: FunctionRuntime, now?: string): Promise<unknown> {
+export function invokeJob(
+  runtime: FunctionRuntime,
+  manual: { now?: string; dryRun?: boolean } = {},
+): Promise<unknown> {
+  const { now, dryRun } = manual;
   const event =
-    now === undefined
+    now === undefined && !dryRun
       ? {
           version: '0',
           id: crypto.randomUUID(),
@@ -17,6 +21,6 @@ export function invokeJob(runtime: FunctionRuntime, now?: string): Promise<unkno
           'detail-type': 'Scheduled Event',
           time: new Date().toISOString(),
         }
-      : { now };
+      : { ...(now === undefined ? {} : { now }), ...(dryRun ? { dryRun } : {}) };
   return runtime.invoke(event);
 }

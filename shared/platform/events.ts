@@ -18,6 +18,7 @@ export const EVENTS = {
   registrationDeleted: 'registrationsDeleted',
   paymentRecorded: 'paymentsRecorded',
   reminderSent: 'remindersSent',
+  remindersRefused: 'remindersRefused',
   deadlineFailures: 'deadlineFailures',
   expiredDeleted: 'expiredDeleted',
 } as const;

@@ -13,6 +13,13 @@ export interface DeadlineSummary {
   reminded: number;
   /** Deletions and reminders that did not happen; they are tried again on the next run. */
   failed: number;
+  /**
+   * Reminders SES refused for their recipient (an address the SES sandbox has not verified, or one SES
+   * suppresses): counted and logged, tried again on the next run, but not a failure of the job.
+   */
+  refused: number;
+  /** A dry run: what would be deleted and reminded; nothing was changed, nothing sent. */
+  dryRun?: { toDelete: number; toRemind: number };
 }
 
 export interface DeadlineJobDeps {
@@ -43,8 +50,13 @@ const PAGE_SIZE = 200;
  * One run: reads the unpaid registrations that can be expired or late at `now` (never the whole table),
  * a page at a time so memory stays flat, deletes the expired ones and reminds the late ones once.
  */
-export async function runDeadlineJob(deps: DeadlineJobDeps, now: Date): Promise<DeadlineSummary> {
-  const summary: DeadlineSummary = { checked: 0, expired: 0, deleted: 0, reminded: 0, failed: 0 };
+export async function runDeadlineJob(
+  deps: DeadlineJobDeps,
+  now: Date,
+  options: { dryRun?: boolean } = {},
+): Promise<DeadlineSummary> {
+  const summary: DeadlineSummary = { checked: 0, expired: 0, deleted: 0, reminded: 0, failed: 0, refused: 0 };
+  const dryRun = options.dryRun ? { toDelete: 0, toRemind: 0 } : undefined;
   for await (const page of deps.table.unpaidDueBy(dueBy(now, deps.reminderWindowDays), PAGE_SIZE)) {
     summary.checked += page.length;
     if (deps.outOfTime?.()) {
@@ -56,6 +68,11 @@ export async function runDeadlineJob(deps: DeadlineJobDeps, now: Date): Promise<
       (r) => deadlineStatus(r, now, deps.reminderWindowDays) === 'late' && !r.reminderSentAt,
     );
     summary.expired += expired.length;
+    if (dryRun) {
+      dryRun.toDelete += expired.length;
+      dryRun.toRemind += late.length;
+      continue;
+    }
     const [deletion, reminders] = await Promise.all([
       deleteExpired(deps, expired),
       sendReminders(deps, late, now),
@@ -63,8 +80,9 @@ export async function runDeadlineJob(deps: DeadlineJobDeps, now: Date): Promise<
     summary.deleted += deletion.deleted;
     summary.reminded += reminders.reminded;
     summary.failed += deletion.failed + reminders.failed;
+    summary.refused += reminders.refused;
   }
-  return summary;
+  return dryRun ? { ...summary, dryRun } : summary;
 }
 
 async function deleteExpired(deps: DeadlineJobDeps, expired: Registration[]) {
@@ -107,7 +125,7 @@ async function sendReminders(deps: DeadlineJobDeps, late: Registration[], now: D
     } catch (error) {
       deps.onReminderError?.(registration, error);
       await deps.table.releaseReminder(registration.id).catch(() => undefined);
-      return 'failed';
+      return isRecipientRefused(error) ? 'refused' : 'failed';
     }
     // Sent: record it. Should this write fail, the claim still blocks resending until its lease ends.
     await deps.table.markReminderSent(registration.id, deps.realClock()).catch(() => undefined);
@@ -116,5 +134,9 @@ async function sendReminders(deps: DeadlineJobDeps, late: Registration[], now: D
   return {
     reminded: outcomes.filter((o) => o === 'reminded').length,
     failed: outcomes.filter((o) => o === 'failed').length,
+    refused: outcomes.filter((o) => o === 'refused').length,
   };
 }
+
+/** SES's answer for a recipient it will not mail (sandbox, suppression list): the address, not SES, failed. */
+const isRecipientRefused = (error: unknown) => error instanceof Error && error.name === 'MessageRejected';

@@ -37,6 +37,8 @@ export async function startAwsStandIn(options: {
    * the request and returns true, or returns false to let the data-plane stand-ins answer it.
    */
   controlPlane?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<boolean>;
+  /** Recipients SES refuses, as its sandbox refuses unverified addresses (`MessageRejected`). */
+  refusedRecipients?: readonly string[];
 }): Promise<AwsStandIn> {
   const calls: Access[] = [];
   const refusals: Refusal[] = [];
@@ -138,8 +140,20 @@ export async function startAwsStandIn(options: {
             `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
           );
         };
-        if (authorize([{ action: `ses:${action}`, resource: allowed ?? identities[0] ?? '' }], refuse))
-          await forward(options.sesEndpoint, request, body, response);
+        if (!authorize([{ action: `ses:${action}`, resource: allowed ?? identities[0] ?? '' }], refuse))
+          return;
+        const to = [...form.entries()]
+          .filter(([name]) => name.startsWith('Destination.ToAddresses'))
+          .map(([, v]) => v);
+        const refused = to.find((address) => options.refusedRecipients?.includes(address));
+        if (refused) {
+          response.writeHead(400, { 'content-type': 'text/xml' });
+          response.end(
+            `<ErrorResponse><Error><Type>Sender</Type><Code>MessageRejected</Code><Message>Email address is not verified. The following identities failed the check in region US-EAST-1: ${refused}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+          );
+          return;
+        }
+        await forward(options.sesEndpoint, request, body, response);
         return;
       }
     }

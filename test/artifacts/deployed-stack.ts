@@ -43,6 +43,8 @@ export async function startDeployedStack(options: {
   stackName: string;
   /** Variables added to one function's environment, or removed with `undefined` (tests of the checks). */
   environmentOverrides?: Record<string, Record<string, string | undefined>>;
+  /** Addresses SES refuses, as its sandbox does for unverified recipients. */
+  refusedRecipients?: readonly string[];
 }): Promise<DeployedStack> {
   const model = deployedModel(options.template, options.templateFile, options.stackName);
   const emulators: RunningEmulator[] = [];
@@ -61,6 +63,7 @@ export async function startDeployedStack(options: {
       dynamodbEndpoint: dynamodb.endpoint,
       sesEndpoint: ses.endpoint,
       secrets: model.secrets,
+      refusedRecipients: options.refusedRecipients,
     });
     const overrides = options.environmentOverrides?.[fn.name] ?? {};
     const environment = Object.fromEntries(

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AwsStandIn } from './aws-stand-in.ts';
@@ -34,6 +35,8 @@ function operator(script: 'account' | 'deadline', args: string[], env: Record<st
   });
 }
 
+const DAY = 24 * 3600 * 1000;
+
 describe('the operator commands against a deployed stage', () => {
   let stack: DeployedStack;
   let aws: AwsStandIn;
@@ -47,6 +50,8 @@ describe('the operator commands against a deployed stage', () => {
       template: loadTemplate(file),
       templateFile: file,
       stackName: 'Pistus-dev',
+      // The SES sandbox: this address is not verified, so SES refuses to mail it.
+      refusedRecipients: ['unverified@example.com'],
     });
     aws = await startOperatorAws(stack, 'Pistus-dev');
     env = {
@@ -60,6 +65,21 @@ describe('the operator commands against a deployed stage', () => {
     await aws?.stop();
     await stack?.stop();
   });
+
+  /** Moves a registration's deadline as time would (a deployed job runs as of now only). */
+  const dueIn = (id: string, ms: number) =>
+    new DynamoDBClient({
+      endpoint: stack.dynamodbEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'operator', secretAccessKey: 'operator' },
+    }).send(
+      new UpdateItemCommand({
+        TableName: stack.functions.get('create-registration')?.model.environment.REGISTRATIONS_TABLE,
+        Key: { id: { S: id } },
+        UpdateExpression: 'SET paymentDeadline = :at',
+        ExpressionAttributeValues: { ':at': { S: new Date(Date.now() + ms).toISOString() } },
+      }),
+    );
 
   it('creates the first admin, who then logs in through the deployed API', async () => {
     const created = await operator(
@@ -105,7 +125,41 @@ describe('the operator commands against a deployed stage', () => {
     const run = await operator('deadline', ['--stack', 'Pistus-dev'], env);
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout.trim())).toMatchObject({ failed: 0 });
-    expect(stack.functions.get('deadline')?.runtime.invocations).toBe(1);
+    expect(stack.functions.get('deadline')?.runtime.invocations).toBeGreaterThan(0);
+  });
+
+  it('shows with --dry-run what would be deleted and reminded, changing nothing and sending nothing', async () => {
+    const client = httpClient(stack.apiUrl);
+    const { token } = await client.signUp();
+    const created = await client.call('POST', '/registrations', {
+      token,
+      json: { activity: 'Dry run', email: 'dry-run@example.com' },
+    });
+    const { id } = created.json as { id: string };
+    await dueIn(id, -2 * DAY);
+    const dry = await operator('deadline', ['--stack', 'Pistus-dev', '--dry-run'], env);
+    expect(JSON.parse(dry.stdout.trim())).toMatchObject({ deleted: 0, reminded: 0, dryRun: { toDelete: 1 } });
+    expect((await client.call('GET', `/registrations/${id}`, { token })).status).toBe(200);
+    await client.call('DELETE', `/registrations/${id}`, { token });
+  });
+
+  it('counts a reminder SES refuses for its recipient without failing the run, and sends the others', async () => {
+    const client = httpClient(stack.apiUrl);
+    const { token } = await client.signUp();
+    for (const email of ['unverified@example.com', 'verified@example.com']) {
+      const created = await client.call('POST', '/registrations', {
+        token,
+        json: { activity: 'Sandbox', email },
+      });
+      await dueIn((created.json as { id: string }).id, DAY);
+    }
+    const run = await operator('deadline', ['--stack', 'Pistus-dev'], env);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout.trim())).toMatchObject({ reminded: 1, refused: 1, failed: 0 });
+    const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
+      emails: { destination: { to: string[] } }[];
+    };
+    expect(emails.flatMap((email) => email.destination.to)).toEqual(['verified@example.com']);
   });
 
   it('says in one sentence what to set when the region or the credentials are missing', async () => {

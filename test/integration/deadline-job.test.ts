@@ -41,10 +41,27 @@ beforeAll(async () => {
   firstRun = runJob();
 });
 
+describe('npm run deadline -- --dry-run', () => {
+  it('says what would be deleted and reminded, and changes nothing', async () => {
+    const due = registrationDue(now, -DAY_MS);
+    await table.createRegistration(due);
+    const later = new Date(now.getTime() + 60_000).toISOString();
+    const result = operator('deadline', ['--now', later, '--dry-run']);
+    expect(result.status, result.stderr).toBe(0);
+    const summary = JSON.parse(
+      result.stdout.split('\n').find((line) => line.startsWith('{"checked"')) ?? '{}',
+    );
+    expect(summary).toMatchObject({ deleted: 0, reminded: 0, dryRun: { toDelete: expect.any(Number) } });
+    expect(summary.dryRun.toDelete).toBeGreaterThanOrEqual(1);
+    expect(await stored(due.id)).toMatchObject({ id: due.id });
+    await table.deleteRegistration(due.id, undefined);
+  });
+});
+
 describe('npm run deadline against the local stack', () => {
   it('summarizes the run: every due unpaid registration checked, the expired deleted, the late reminded', () => {
     // Due = unpaid with a deadline at most 2 days away: the 3 expired, the 2 late, and the one reminded already.
-    expect(firstRun).toEqual({ checked: 6, expired: 3, deleted: 3, reminded: 2, failed: 0 });
+    expect(firstRun).toEqual({ checked: 6, expired: 3, deleted: 3, reminded: 2, failed: 0, refused: 0 });
   });
 
   it('deletes unpaid registrations whose deadline has passed, including one that passed this very moment', async () => {
@@ -88,7 +105,7 @@ describe('npm run deadline against the local stack', () => {
 
   it('a second run sends nothing new and deletes nothing more', async () => {
     const second = runJob();
-    expect(second).toEqual({ checked: 3, expired: 0, deleted: 0, reminded: 0, failed: 0 });
+    expect(second).toEqual({ checked: 3, expired: 0, deleted: 0, reminded: 0, failed: 0, refused: 0 });
     for (const registration of [seeded.late, seeded.lateAtWindowEdge]) {
       expect(await mailTo([registration.email])).toHaveLength(1);
     }

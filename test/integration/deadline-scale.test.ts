@@ -100,6 +100,7 @@ describe('the deadline job at scale', () => {
         deleted: UNPAID_EXPIRED,
         reminded: 0,
         failed: 0,
+        refused: 0,
       });
       expect(reads.items).toBe(UNPAID_EXPIRED);
       expect(reads.scans).toBe(0);
