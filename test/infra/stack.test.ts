@@ -97,7 +97,7 @@ describe('the API', () => {
     }
   });
 
-  it('has one function per declared handler, on Node.js 24 arm64, with the declared memory', () => {
+  it('has one function per declared handler, on Node.js 24 arm64, with the declared memory, traced by X-Ray', () => {
     const functions = template.findResources('AWS::Lambda::Function');
     for (const declaration of [...apiFunctions, ...jobs]) {
       const [, fn] =
@@ -106,6 +106,7 @@ describe('the API', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: declaration.memoryMb,
+        TracingConfig: { Mode: 'Active' },
       });
     }
   });
