@@ -1,0 +1,4 @@
+export declare function awsPreflightProblem(
+  env: Record<string, string | undefined>,
+  home?: string,
+): string | undefined;
