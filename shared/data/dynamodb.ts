@@ -4,7 +4,13 @@ import type { TableDeclaration } from '#shared/data/tables';
 
 /** One document client per container, reused across invocations (keeps its HTTP connections warm). */
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient(endpoint ? { endpoint } : {});
+  const client = new DynamoDBClient({
+    ...(endpoint ? { endpoint } : {}),
+    // A slow or lost answer is abandoned and retried (DynamoDB answers in milliseconds), and the handler
+    // answers its own 503 a second before the function's timeout: never Lambda's timeout behind a bare 500.
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 4000 },
+  });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });

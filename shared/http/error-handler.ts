@@ -6,6 +6,35 @@ import { errorBody, toApiGatewayResult } from '#shared/http/response';
 import { DomainError } from '#shared/platform/outcomes';
 import { logger } from '#shared/platform/logger';
 
+const RETRY_AFTER_SECONDS = 2;
+
+/** Errors that mean "not now" rather than "broken": AWS throttling, its 5xx, timeouts, dropped connections. */
+const UNAVAILABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK = /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)$/;
+
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { $metadata, code } = error as Error & { $metadata?: { httpStatusCode?: number }; code?: string };
+  return (
+    UNAVAILABLE.has(error.name) ||
+    (typeof code === 'string' && NETWORK.test(code)) ||
+    ($metadata?.httpStatusCode ?? 0) >= 500
+  );
+}
+
 /**
  * Renders every thrown error as the contract's JSON error body: a domain outcome with the status its kind
  * maps to, an error of the HTTP edge with its own. A 5xx says only that something failed:
@@ -31,6 +60,20 @@ export function errorHandler(): MiddlewareObj<APIGatewayProxyEventV2, APIGateway
           status: error.status,
           body: errorBody(error.code, error.message, error.fields),
           headers: error.headers,
+        });
+        return;
+      }
+      if (isUnavailable(error)) {
+        // Throttled, timed out or failing on AWS's side: the client may try again, and is told when.
+        logger.warn('dependency unavailable', {
+          route: request.event.routeKey,
+          requestId: request.context.awsRequestId,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+        request.response = toApiGatewayResult({
+          status: 503,
+          body: errorBody('service_unavailable', 'The service is busy. Please try again shortly.'),
+          headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
         });
         return;
       }

@@ -93,7 +93,10 @@ export function httpHandler<
   };
   resolve().catch(() => undefined);
 
-  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  // Answer our own 503 a second before Lambda would cut the function off (API Gateway's bare 500).
+  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+    timeoutEarlyInMillis: 1000,
+  })
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(flushMetrics())
     .use(httpHeaderNormalizer())

@@ -39,6 +39,8 @@ export async function startAwsStandIn(options: {
   controlPlane?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<boolean>;
   /** Recipients SES refuses, as its sandbox refuses unverified addresses (`MessageRejected`). */
   refusedRecipients?: readonly string[];
+  /** DynamoDB calls answered as a throttled table answers them (`ProvisionedThroughputExceededException`). */
+  throttled?: (access: Access) => boolean;
 }): Promise<AwsStandIn> {
   const calls: Access[] = [];
   const refusals: Refusal[] = [];
@@ -82,7 +84,20 @@ export async function startAwsStandIn(options: {
           { __type: 'com.amazon.coral.service#AccessDeniedException', Message: message },
           contentType,
         );
-      if (authorize(accesses, refuse)) await forward(options.dynamodbEndpoint, request, body, response);
+      if (!authorize(accesses, refuse)) return;
+      if (accesses.some((access) => options.throttled?.(access))) {
+        json(
+          response,
+          400,
+          {
+            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+            message: 'The level of configured provisioned throughput for the table was exceeded.',
+          },
+          contentType,
+        );
+        return;
+      }
+      await forward(options.dynamodbEndpoint, request, body, response);
       return;
     }
 

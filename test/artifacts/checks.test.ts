@@ -199,3 +199,36 @@ describe('rotating the signing key under a running deployed stage, as docs/deplo
     expect(stack.refusals()).toEqual([]);
   });
 });
+
+describe('a deployed function whose table throttles', () => {
+  let stack: DeployedStack;
+  beforeAll(async () => {
+    const file = templateFile();
+    stack = await startDeployedStack({
+      template: loadTemplate(file),
+      templateFile: file,
+      stackName: 'Pistus-dev',
+      // Every write of a new registration is throttled, past the SDK's retries.
+      throttled: (functionName, access) =>
+        functionName === 'create-registration' && access.action === 'dynamodb:PutItem',
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it("answers 503 with Retry-After in the contract's error shape, and stores nothing", async () => {
+    const client = httpClient(stack.apiUrl);
+    const { token } = await client.signUp();
+    const response = await client.call('POST', '/registrations', {
+      token,
+      json: { activity: 'Chess club', email: 'parent@example.com' },
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(response.json).toEqual({
+      error: { code: 'service_unavailable', message: 'The service is busy. Please try again shortly.' },
+    });
+    const list = await client.call('GET', '/registrations', { token });
+    expect(list.json).toEqual({ items: [] });
+    expect(stack.refusals()).toEqual([]);
+  });
+});

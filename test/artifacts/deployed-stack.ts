@@ -11,6 +11,7 @@ import {
 } from '#infra/local/function-runtime';
 import { startSesEmulator } from '#infra/local/ses';
 import { type AwsStandIn, type Refusal, startAwsStandIn } from './aws-stand-in.ts';
+import type { Access } from './iam.ts';
 import { deployedModel, type DeployedModel, type Template, type TemplateFunction } from './template.ts';
 
 export interface DeployedFunction {
@@ -45,6 +46,8 @@ export async function startDeployedStack(options: {
   environmentOverrides?: Record<string, Record<string, string | undefined>>;
   /** Addresses SES refuses, as its sandbox does for unverified recipients. */
   refusedRecipients?: readonly string[];
+  /** A function's DynamoDB calls that a throttled table refuses. */
+  throttled?: (functionName: string, access: Access) => boolean;
 }): Promise<DeployedStack> {
   const model = deployedModel(options.template, options.templateFile, options.stackName);
   const emulators: RunningEmulator[] = [];
@@ -64,6 +67,7 @@ export async function startDeployedStack(options: {
       sesEndpoint: ses.endpoint,
       secrets: model.secrets,
       refusedRecipients: options.refusedRecipients,
+      throttled: options.throttled && ((access) => options.throttled?.(fn.name, access) ?? false),
     });
     const overrides = options.environmentOverrides?.[fn.name] ?? {};
     const environment = Object.fromEntries(
