@@ -34,11 +34,15 @@ export interface Accounts {
    * The user when the password matches (its hash upgraded if it was of an older format or cost); null
    * otherwise, after the same work either way.
    */
-  checkCredentials(credentials: { username: string; password: string }): Promise<UserRecord | null>;
+  checkCredentials(
+    credentials: { username: string; password: string },
+    /** The user, when the caller has already read it: not read twice. */
+    found?: Promise<UserRecord | undefined>,
+  ): Promise<UserRecord | null>;
   /** Replaces the password of a user whose current password was just checked: new credentials. */
   setPassword(username: string, newPassword: string): Promise<void>;
-  /** The user's credential version (0 for an unknown user): device tokens must carry the current one. */
-  credentialVersion(username: string): Promise<number>;
+  /** The user of that name, if it could be one and exists. */
+  findUser(username: string): Promise<UserRecord | undefined>;
   /**
    * Brings a user from another system with the bcrypt hash it had there: stored as signup stores a user,
    * verified as the old system did, and upgraded at the next login. A `username_taken` conflict if the
@@ -80,13 +84,15 @@ export function createAccounts(deps: {
     if (!(await users.createUser(user))) throw usernameTaken();
     return user;
   }
-  async function checkCredentials({ username, password }: { username: string; password: string }) {
-    // A name outside the username rule cannot be an account: look-alikes such as the Kelvin sign (U+212A),
-    // which lower-cases to "k", must not reach the case-insensitive key. Same path as an unknown user.
-    const lookup = USERNAME_PATTERN.test(username)
-      ? users.findUserByUsername(username)
-      : Promise.resolve(undefined);
-    const [passwords, user] = await Promise.all([deps.passwords(), lookup]);
+  // A name outside the username rule cannot be an account: look-alikes such as the Kelvin sign (U+212A),
+  // which lower-cases to "k", must not reach the case-insensitive key. Same path as an unknown user.
+  const findUser = async (username: string) =>
+    USERNAME_PATTERN.test(username) ? users.findUserByUsername(username) : undefined;
+  async function checkCredentials(
+    { username, password }: { username: string; password: string },
+    found = findUser(username),
+  ) {
+    const [passwords, user] = await Promise.all([deps.passwords(), found]);
     // An unknown user costs one bcrypt compare too, so timing does not tell which names exist.
     if (!user) {
       await passwords.verifyAgainstDummy(password);
@@ -113,10 +119,7 @@ export function createAccounts(deps: {
     },
     signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
     importAccount: ({ username, passwordHash }) => store({ username, passwordHash, role: 'user' }),
-    async credentialVersion(username) {
-      if (!USERNAME_PATTERN.test(username)) return 0;
-      return (await users.findUserByUsername(username))?.credentialVersion ?? 0;
-    },
+    findUser,
     async auditName(typed) {
       return USERNAME_PATTERN.test(typed) ? typed : `hmac:${(await deps.passwords()).fingerprint(typed)}`;
     },

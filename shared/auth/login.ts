@@ -36,8 +36,9 @@ export function createLogins(deps: {
       const key = usernameKey(input.username);
       const device = input.deviceToken ? await deviceTokens.verify(input.deviceToken) : null;
       // A device token from before the last password change or "log out everywhere" counts as no device.
-      const current =
-        device?.sub === key && (device.ver ?? 0) === (await accounts.credentialVersion(input.username));
+      // Its check reads the user, which the password check below then reuses.
+      const found = device?.sub === key ? accounts.findUser(input.username) : undefined;
+      const current = device?.sub === key && (device.ver ?? 0) === ((await found)?.credentialVersion ?? 0);
       const deviceId = current ? device.sid : undefined;
       const keys = counterKeys({ usernameKey: key, deviceId, ip: input.ip });
 
@@ -49,7 +50,7 @@ export function createLogins(deps: {
           auditName: await accounts.auditName(input.username),
         };
 
-      const user = await accounts.checkCredentials(input);
+      const user = await accounts.checkCredentials(input, found);
       if (!user)
         return {
           kind: 'invalid',

@@ -46,7 +46,6 @@ describe('the IAM checker of the deployed-artifact suite', () => {
     stack = await startDeployedStack({
       template: withoutGrant(loadTemplate(file), 'create-registration', 'dynamodb:PutItem'),
       templateFile: file,
-      stackName: 'Pistus-dev',
     });
   });
   afterAll(() => stack?.stop());
@@ -93,9 +92,7 @@ describe('a function missing a setting', () => {
   it('fails its cold start locally exactly as its deployed bundle does, naming the setting', async () => {
     const file = templateFile();
     const deployed = await startDeployedStack({
-      template: loadTemplate(file),
       templateFile: file,
-      stackName: 'Pistus-dev',
       environmentOverrides: { home: { SESSIONS_TABLE: undefined } },
     });
     const onAws = await initError(deployed.functions.get('home')?.runtime as FunctionRuntime).finally(() =>
@@ -159,9 +156,7 @@ describe('rotating the signing key under a running deployed stage, as docs/deplo
   beforeAll(async () => {
     const file = templateFile();
     stack = await startDeployedStack({
-      template: loadTemplate(file),
       templateFile: file,
-      stackName: 'Pistus-dev',
     });
   });
   afterAll(() => stack?.stop());
@@ -205,9 +200,7 @@ describe('a deployed function whose table throttles', () => {
   beforeAll(async () => {
     const file = templateFile();
     stack = await startDeployedStack({
-      template: loadTemplate(file),
       templateFile: file,
-      stackName: 'Pistus-dev',
       // Every write of a new registration is throttled, past the SDK's retries.
       throttled: (functionName, access) =>
         functionName === 'create-registration' && access.action === 'dynamodb:PutItem',

@@ -1,9 +1,8 @@
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorCode, httpClient, PASSWORD, sessionToken, uniqueUsername } from '../support/http-client.ts';
 import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
 import { STAGES } from './synth.setup.ts';
-import { loadTemplate } from './template.ts';
 
 /**
  * The HTTP contract, run against what `cdk deploy` would ship: each function's synthesized bundle in its own
@@ -19,9 +18,7 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
   beforeAll(async () => {
     const templateFile = inject('templates')[stage];
     stack = await startDeployedStack({
-      template: loadTemplate(templateFile),
       templateFile,
-      stackName: `Pistus-${stage}`,
     });
     const base = httpClient(stack.apiUrl);
     // Every answer is recorded, so the last test can say that none was a 5xx.
@@ -34,12 +31,6 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
   });
   afterAll(() => stack?.stop());
 
-  const dynamodb = () =>
-    new DynamoDBClient({
-      endpoint: stack.dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'operator', secretAccessKey: 'operator' },
-    });
   const tableOf = (functionName: string, setting: string) =>
     stack.functions.get(functionName)?.model.environment[setting] as string;
 
@@ -135,7 +126,7 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
     );
 
     // The operator makes an admin, as `npm run account` does against a stack: a write to the users table.
-    await dynamodb().send(
+    await stack.db.send(
       new UpdateItemCommand({
         TableName: tableOf('login', 'USERS_TABLE'),
         Key: { usernameKey: { S: other.username.toLowerCase() } },
@@ -185,7 +176,7 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
       reminded: 0,
     });
     // So the registration is brought inside the reminder window, as time would: its deadline a day away.
-    await dynamodb().send(
+    await stack.db.send(
       new UpdateItemCommand({
         TableName: tableOf('create-registration', 'REGISTRATIONS_TABLE'),
         Key: { id: { S: id } },

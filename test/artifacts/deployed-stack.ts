@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,13 @@ import {
 import { startSesEmulator } from '#infra/local/ses';
 import { type AwsStandIn, type Refusal, startAwsStandIn } from './aws-stand-in.ts';
 import type { Access } from './iam.ts';
-import { deployedModel, type DeployedModel, type Template, type TemplateFunction } from './template.ts';
+import {
+  deployedModel,
+  type DeployedModel,
+  loadTemplate,
+  type Template,
+  type TemplateFunction,
+} from './template.ts';
 
 export interface DeployedFunction {
   model: TemplateFunction;
@@ -23,10 +30,14 @@ export interface DeployedFunction {
 }
 
 export interface DeployedStack {
+  /** The stack's name, from its template's file name (`Pistus-dev`). */
+  stackName: string;
   model: DeployedModel;
   apiUrl: string;
   sesUrl: string;
   dynamodbEndpoint: string;
+  /** A client to the stage's tables, as an operator with full access has one. */
+  db: DynamoDBClient;
   functions: Map<string, DeployedFunction>;
   refusals(): Refusal[];
   stop(): Promise<void>;
@@ -39,9 +50,9 @@ export interface DeployedStack {
  * CORS configuration from the template in front.
  */
 export async function startDeployedStack(options: {
-  template: Template;
   templateFile: string;
-  stackName: string;
+  /** A changed copy of the template (tests of the checks); by default the file itself. */
+  template?: Template;
   /** Variables added to one function's environment, or removed with `undefined` (tests of the checks). */
   environmentOverrides?: Record<string, Record<string, string | undefined>>;
   /** Addresses SES refuses, as its sandbox does for unverified recipients. */
@@ -49,13 +60,24 @@ export async function startDeployedStack(options: {
   /** A function's DynamoDB calls that a throttled table refuses. */
   throttled?: (functionName: string, access: Access) => boolean;
 }): Promise<DeployedStack> {
-  const model = deployedModel(options.template, options.templateFile, options.stackName);
+  const stackName = basename(options.templateFile, '.template.json');
+  const model = deployedModel(
+    options.template ?? loadTemplate(options.templateFile),
+    options.templateFile,
+    stackName,
+  );
   const emulators: RunningEmulator[] = [];
   const dynamodb = await startDynalite({ port: 0 });
   emulators.push(dynamodb);
   const ses = await startSesEmulator(0);
   emulators.push(ses);
-  await createTables(model, dynamodb.endpoint);
+  // The operator's own client to the stage's tables (fixtures, checks): not a function, so no IAM check.
+  const db = new DynamoDBClient({
+    endpoint: dynamodb.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'operator', secretAccessKey: 'operator' },
+  });
+  await createTables(model, db);
 
   const functions = new Map<string, DeployedFunction>();
   for (const fn of model.functions) {
@@ -100,10 +122,12 @@ export async function startDeployedStack(options: {
   await new Promise<void>((ready) => api.listen(0, '127.0.0.1', ready));
 
   return {
+    stackName,
     model,
     apiUrl: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
     sesUrl: ses.endpoint,
     dynamodbEndpoint: dynamodb.endpoint,
+    db,
     functions,
     refusals: () => [...functions.values()].flatMap((fn) => fn.aws.refusals),
     async stop() {
@@ -112,18 +136,14 @@ export async function startDeployedStack(options: {
       await Promise.all(
         [...functions.values()].map(async (fn) => Promise.all([fn.runtime.stop(), fn.aws.stop()])),
       );
+      db.destroy();
       await Promise.all(emulators.map((emulator) => emulator.stop()));
     },
   };
 }
 
 /** The template's tables as CreateTable requests: keys, attribute types and indexes as declared there. */
-async function createTables(model: DeployedModel, endpoint: string) {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+async function createTables(model: DeployedModel, client: DynamoDBClient) {
   for (const { name, definition } of model.tables) {
     const indexes = definition.GlobalSecondaryIndexes as
       { IndexName: string; KeySchema: unknown; Projection: unknown }[] | undefined;
@@ -145,7 +165,6 @@ async function createTables(model: DeployedModel, endpoint: string) {
       }),
     );
   }
-  client.destroy();
 }
 
 /**
@@ -153,7 +172,8 @@ async function createTables(model: DeployedModel, endpoint: string) {
  * `DescribeStacks` answering the template's outputs, Lambda's `Invoke` reaching the functions' own
  * runtimes, and the data plane (DynamoDB, Secrets Manager, SES) as the functions see it.
  */
-export function startOperatorAws(stack: DeployedStack, stackName: string): Promise<AwsStandIn> {
+export function startOperatorAws(stack: DeployedStack): Promise<AwsStandIn> {
+  const { stackName } = stack;
   const byPhysicalName = new Map(
     [...stack.functions.values()].map((fn) => [
       stack.model.functionNames.get(fn.model.logicalId),

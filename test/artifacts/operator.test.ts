@@ -2,13 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AwsStandIn } from './aws-stand-in.ts';
 import { httpClient, sessionToken, uniqueUsername } from '../support/http-client.ts';
 import { type DeployedStack, startDeployedStack, startOperatorAws } from './deployed-stack.ts';
-import { loadTemplate } from './template.ts';
 
 /**
  * The operator's commands against a deployed stage (`--stack Pistus-dev`), as docs/deploy.md runs them:
@@ -47,13 +46,11 @@ describe('the operator commands against a deployed stage', () => {
   beforeAll(async () => {
     const file = inject('templates').dev;
     stack = await startDeployedStack({
-      template: loadTemplate(file),
       templateFile: file,
-      stackName: 'Pistus-dev',
       // The SES sandbox: this address is not verified, so SES refuses to mail it.
       refusedRecipients: ['unverified@example.com'],
     });
-    aws = await startOperatorAws(stack, 'Pistus-dev');
+    aws = await startOperatorAws(stack);
     env = {
       AWS_ENDPOINT_URL: aws.endpoint,
       AWS_REGION: 'us-east-1',
@@ -68,11 +65,7 @@ describe('the operator commands against a deployed stage', () => {
 
   /** Moves a registration's deadline as time would (a deployed job runs as of now only). */
   const dueIn = (id: string, ms: number) =>
-    new DynamoDBClient({
-      endpoint: stack.dynamodbEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'operator', secretAccessKey: 'operator' },
-    }).send(
+    stack.db.send(
       new UpdateItemCommand({
         TableName: stack.functions.get('create-registration')?.model.environment.REGISTRATIONS_TABLE,
         Key: { id: { S: id } },
