@@ -1,5 +1,4 @@
-import { accountsService } from '#shared/compose/accounts';
-import { loginsService } from '#shared/compose/logins';
+import { passwordChangesService } from '#shared/compose/logins';
 import { sessionsService } from '#shared/compose/sessions';
 import { DEVICE_COOKIE_NAME, readCookie } from '#shared/http/cookies';
 import { passwordChangeSchema } from '#shared/auth/credentials';
@@ -9,38 +8,31 @@ import { tooManyAttempts } from '#shared/platform/outcomes';
 import { httpHandler } from '#shared/http/handler';
 import { passwordProblem } from '#shared/auth/password-policy';
 
-/**
- * POST /password: the current password is checked as a login is (same brute-force counters: a stolen
- * session is not a way to guess it), then replaced, and every other session of the user ends (ASVS 5.0 V7.4.3).
- */
+/** POST /password: the current password checked as a login is, replaced, and every other session ended. */
 export const handler = httpHandler(
   {
     session: 'required',
     body: (config) => passwordChangeSchema(config.PASSWORD_MIN_LENGTH),
     compose: (config) => ({
-      accounts: accountsService(config),
-      logins: loginsService(config),
+      passwordChanges: passwordChangesService(config),
       sessions: sessionsService(config),
     }),
   },
-  async ({ session, body, facts, event, services: { accounts, logins, sessions } }) => {
+  async ({ session, body, facts, event, services: { passwordChanges } }) => {
     const problem = passwordProblem(body.newPassword, session.username);
     if (problem) throw invalidInput({ newPassword: problem });
     const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
-    const check = await logins.attempt({
-      username: session.username,
-      password: body.currentPassword,
-      ip: facts.clientIp,
-      deviceToken,
-    });
-    if (check.kind === 'throttled') {
+    const outcome = await passwordChanges.change({ session, ...body, ip: facts.clientIp, deviceToken });
+    if (outcome.kind === 'throttled') {
       recordEvent('loginThrottled', { username: session.username, userId: session.userId, ...facts });
-      throw tooManyAttempts(check.retryAfterSeconds);
+      throw tooManyAttempts(outcome.retryAfterSeconds);
     }
-    if (check.kind === 'invalid') throw invalidInput({ currentPassword: 'is incorrect' });
-    await accounts.setPassword(session.username, body.newPassword);
-    const ended = await sessions.endAllOf(session.userId, session.sid);
-    recordEvent('passwordChanged', { userId: session.userId, sessionsEnded: ended, ...facts });
+    if (outcome.kind === 'incorrect') throw invalidInput({ currentPassword: 'is incorrect' });
+    recordEvent('passwordChanged', {
+      userId: session.userId,
+      sessionsEnded: outcome.sessionsEnded,
+      ...facts,
+    });
     return { status: 204 };
   },
 );

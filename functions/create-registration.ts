@@ -1,23 +1,38 @@
 import { recordEvent } from '#shared/platform/events';
 import { sessionAndRegistrations } from '#shared/compose/registrations';
 import { httpHandler } from '#shared/http/handler';
-import { createRegistrationSchema, publicRegistration } from '#shared/registrations/registrations';
+import {
+  createRegistrationSchema,
+  idempotencyKeyOf,
+  publicRegistration,
+} from '#shared/registrations/registrations';
 import { sessionViewer } from '#shared/auth/sessions';
 
-/** POST /registrations: a new unpaid registration owned by the caller, with its payment deadline. */
+/**
+ * POST /registrations: a new unpaid registration owned by the caller, with its payment deadline. With an
+ * `Idempotency-Key`, a retry gets the first answer and creates nothing twice.
+ */
 export const handler = httpHandler(
   {
     session: 'required',
     compose: sessionAndRegistrations,
     body: () => createRegistrationSchema,
   },
-  async ({ session, body, facts, services: { registrations } }) => {
-    const registration = await registrations.create(sessionViewer(session), body);
-    recordEvent('registrationCreated', {
-      userId: session.userId,
-      registrationId: registration.id,
-      ...facts,
+  async ({ session, body, event, facts, services: { registrations } }) => {
+    const idempotencyKey = idempotencyKeyOf(event.headers['idempotency-key']);
+    const { registration, replayed } = await registrations.create(sessionViewer(session), body, {
+      idempotencyKey,
     });
-    return { status: 201, body: publicRegistration(registration) };
+    if (!replayed)
+      recordEvent('registrationCreated', {
+        userId: session.userId,
+        registrationId: registration.id,
+        ...facts,
+      });
+    return {
+      status: 201,
+      body: publicRegistration(registration),
+      ...(replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+    };
   },
 );

@@ -14,9 +14,8 @@ export const handler = httpHandler(
       cookie: cookieOptions(config),
     }),
   },
-  async ({ session, facts, services: { sessions, credentials, cookie } }) => {
-    await credentials.revokeDevices(session.username);
-    const ended = await sessions.endAllOf(session.userId);
+  async ({ session, facts, services: { credentials, cookie } }) => {
+    const ended = await credentials.endEverywhere(session);
     recordEvent('sessionsRevoked', { userId: session.userId, sessionsEnded: ended, ...facts });
     return { status: 204, cookies: [expiredSessionCookie(cookie)] };
   },

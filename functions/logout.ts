@@ -1,11 +1,11 @@
-import { cookieOptions, sessionsService } from '#shared/compose/sessions';
+import { cookieOptions, sessionEndingService } from '#shared/compose/sessions';
 import { expiredSessionCookie } from '#shared/http/cookies';
 import { recordEvent } from '#shared/platform/events';
 import { httpHandler } from '#shared/http/handler';
 
 /** POST|DELETE /logout: revokes the session on the server and expires the cookie; 204 either way. */
 export const handler = httpHandler(
-  { compose: (config) => ({ sessions: sessionsService(config), cookie: cookieOptions(config) }) },
+  { compose: (config) => ({ sessions: sessionEndingService(config), cookie: cookieOptions(config) }) },
   async ({ token, facts, services: { sessions, cookie } }) => {
     const ended = await sessions.end(token);
     if (ended) recordEvent('logout', { userId: ended.sub, ...facts });

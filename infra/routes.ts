@@ -46,13 +46,34 @@ export interface JobDeclaration extends FunctionDeclaration {
 export const API_TIMEOUT_SECONDS = 10;
 const PASSWORD_MEMORY_MB = 1769;
 const DEFAULT_MEMORY_MB = 512;
-// UpdateItem: a session's last activity is written (at most once a minute) for the idle timeout.
-const readSession: TableGrant = { table: sessionsTable, actions: ['GetItem', 'UpdateItem'] };
-const endSessions: TableGrant = {
-  table: sessionsTable,
-  actions: ['GetItem', 'UpdateItem', 'Query', 'DeleteItem'],
-  indexes: ['byUser'],
-};
+/** Grants listed by concern, merged per table: one grant per table, its actions and indexes united. */
+function merged(...grants: TableGrant[]): TableGrant[] {
+  const byTable = new Map<string, TableGrant>();
+  for (const grant of grants) {
+    const known = byTable.get(grant.table.name);
+    const indexes = [...new Set([...(known?.indexes ?? []), ...(grant.indexes ?? [])])];
+    byTable.set(grant.table.name, {
+      table: grant.table,
+      actions: [...new Set([...(known?.actions ?? []), ...grant.actions])],
+      ...(indexes.length ? { indexes } : {}),
+    });
+  }
+  return [...byTable.values()];
+}
+
+// A session counts only while its user's credentials stand behind it, so resolving one reads the session
+// and its user together (BatchGetItem; GetItem for tokens from before the user's key was in them), and
+// writes its last activity (UpdateItem, at most once a minute) for the idle timeout.
+const readSession: TableGrant[] = [
+  { table: sessionsTable, actions: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
+  { table: usersTable, actions: ['GetItem', 'BatchGetItem'] },
+];
+// Ending sessions is one write to the user (a new credential version); the rows are then deleted.
+const endSessions: TableGrant[] = [
+  ...readSession,
+  { table: sessionsTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] },
+  { table: usersTable, actions: ['UpdateItem'] },
+];
 
 /** A route that needs a signed-in user: it reads the session and verifies its token. */
 const authenticated = (
@@ -62,7 +83,7 @@ const authenticated = (
 ): ApiFunctionDeclaration => ({
   name,
   routes,
-  tables: [readSession, { table: registrationsTable, ...registrations }],
+  tables: merged(...readSession, { table: registrationsTable, ...registrations }),
   secrets: ['signing-keys'],
   memoryMb: DEFAULT_MEMORY_MB,
 });
@@ -72,7 +93,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     name: 'signup',
     routes: ['POST /signup'],
     tables: [
-      { table: usersTable, actions: ['PutItem'] },
+      // GetItem: a put retried after a lost answer reads back whether the account it met is its own.
+      { table: usersTable, actions: ['PutItem', 'GetItem'] },
       { table: sessionsTable, actions: ['PutItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],
@@ -101,37 +123,37 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
   {
     name: 'check-session',
     routes: ['GET /check_session'],
-    tables: [readSession],
+    tables: merged(...readSession),
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
   {
     name: 'home',
     routes: ['GET /home', 'POST /home'],
-    tables: [readSession],
+    tables: merged(...readSession),
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
   {
     name: 'change-password',
     routes: ['POST /password'],
-    tables: [
-      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
-      endSessions,
-      { table: loginAttemptsTable, actions: ['GetItem', 'UpdateItem', 'DeleteItem'] },
-    ],
+    tables: merged(...endSessions, {
+      table: loginAttemptsTable,
+      actions: ['GetItem', 'UpdateItem', 'DeleteItem'],
+    }),
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
   },
   {
     name: 'end-sessions',
     routes: ['DELETE /sessions'],
-    // UpdateItem on users: the credential version is bumped, so every device token goes stale too.
-    tables: [endSessions, { table: usersTable, actions: ['UpdateItem'] }],
+    // The credential version is bumped: every session and every device token goes stale in that one write.
+    tables: merged(...endSessions),
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
-  authenticated('create-registration', ['POST /registrations'], { actions: ['PutItem'] }),
+  // GetItem: a retried put, or a replayed Idempotency-Key, reads back the registration it met.
+  authenticated('create-registration', ['POST /registrations'], { actions: ['PutItem', 'GetItem'] }),
   authenticated('list-registrations', ['GET /registrations'], {
     actions: ['Query'],
     indexes: ['byOwner', 'byRegisteredAt'],
@@ -158,7 +180,8 @@ export const jobs: readonly JobDeclaration[] = [
     tables: [
       {
         table: registrationsTable,
-        actions: ['Query', 'BatchWriteItem', 'DeleteItem', 'UpdateItem'],
+        // GetItem: a reminder claim retried after a lost answer reads back whether it is this run's.
+        actions: ['Query', 'BatchWriteItem', 'DeleteItem', 'UpdateItem', 'GetItem'],
         indexes: ['unpaidByDeadline'],
       },
     ],
@@ -187,7 +210,7 @@ export function scheduleIntervalMs(schedule: string): number {
 /** CORS as API Gateway applies it; origins come from the ALLOWED_ORIGINS setting. */
 export const corsPolicy = {
   allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-  allowHeaders: ['content-type', 'authorization'],
+  allowHeaders: ['content-type', 'authorization', 'idempotency-key'],
   maxAgeSeconds: 600,
 } as const;
 

@@ -39,8 +39,11 @@ export interface Accounts {
     /** The user, when the caller has already read it: not read twice. */
     found?: Promise<UserRecord | undefined>,
   ): Promise<UserRecord | null>;
-  /** Replaces the password of a user whose current password was just checked: new credentials. */
-  setPassword(username: string, newPassword: string): Promise<void>;
+  /**
+   * Replaces the password of a user whose current password was just checked: new credentials, which end
+   * every session but `keepSid`'s in the same write. False when a concurrent change got there first.
+   */
+  setPassword(username: string, newPassword: string, options?: { keepSid?: string }): Promise<boolean>;
   /** The user of that name, if it could be one and exists. */
   findUser(username: string): Promise<UserRecord | undefined>;
   /**
@@ -110,12 +113,11 @@ export function createAccounts(deps: {
   return {
     createAccount,
     checkCredentials,
-    async setPassword(username, newPassword) {
+    async setPassword(username, newPassword, options = {}) {
       const [passwords, current] = await Promise.all([deps.passwords(), users.findUserByUsername(username)]);
-      if (!current) return;
-      await users.replacePasswordHash(username, current.passwordHash, await passwords.hash(newPassword), {
-        newCredentials: true,
-      });
+      if (!current) return false;
+      const hash = await passwords.hash(newPassword);
+      return users.replacePasswordHash(username, current.passwordHash, hash, options);
     },
     signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
     importAccount: ({ username, passwordHash }) => store({ username, passwordHash, role: 'user' }),

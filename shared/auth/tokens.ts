@@ -10,6 +10,8 @@ export interface SessionClaims {
   sid: string;
   /** The user's credential version when it was signed (device tokens): stale once the password changes. */
   ver?: number;
+  /** The user's key (session tokens), so the session and its user are read in one round trip. */
+  usr?: string;
 }
 
 export interface TokenService {
@@ -86,8 +88,12 @@ export async function createTokenService({
   };
 
   return {
-    async sign({ sub, sid, ver }, expiresAt) {
-      return new SignJWT(ver === undefined ? { sid } : { sid, ver })
+    async sign({ sub, sid, ver, usr }, expiresAt) {
+      return new SignJWT({
+        sid,
+        ...(ver === undefined ? {} : { ver }),
+        ...(usr === undefined ? {} : { usr }),
+      })
         .setProtectedHeader({ alg: ALGORITHM, kid: ring.signingKid, typ: 'JWT' })
         .setIssuer(issuer)
         .setAudience(audience)
@@ -112,6 +118,7 @@ export async function createTokenService({
           sub: payload.sub,
           sid: payload.sid,
           ...(typeof payload.ver === 'number' ? { ver: payload.ver } : {}),
+          ...(typeof payload.usr === 'string' ? { usr: payload.usr } : {}),
         };
       } catch {
         return null;

@@ -2,11 +2,12 @@ import { systemClock } from '#shared/platform/clock';
 import { accountsService } from '#shared/compose/accounts';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { once } from '#shared/compose/once';
-import { tokenService } from '#shared/compose/sessions';
+import { sessionsService, tokenService } from '#shared/compose/sessions';
 import type { Settings } from '#shared/platform/config';
 import { loginAttemptsTableAccess } from '#shared/data/login-attempts';
 import { createLogins, type Logins } from '#shared/auth/login';
 import { createLoginThrottle } from '#shared/auth/login-throttle';
+import { createPasswordChanges, type PasswordChanges } from '#shared/auth/password-change';
 import { loginAttemptsTable } from '#shared/data/tables';
 
 let logins: (() => Promise<Logins>) | undefined;
@@ -30,4 +31,23 @@ export function loginsService(config: Settings): Promise<Logins> {
     );
   }
   return logins();
+}
+
+let passwordChanges: (() => Promise<PasswordChanges>) | undefined;
+
+/** Password changes: the login check, the accounts, and the sessions a change ends. */
+export function passwordChangesService(config: Settings): Promise<PasswordChanges> {
+  if (!passwordChanges) {
+    const accounts = accountsService(config);
+    // Asked for now so their settings are checked at cold start; each retries its own failed load.
+    for (const loading of [loginsService(config), sessionsService(config)]) loading.catch(() => undefined);
+    passwordChanges = once(async () =>
+      createPasswordChanges({
+        accounts,
+        logins: await loginsService(config),
+        sessions: await sessionsService(config),
+      }),
+    );
+  }
+  return passwordChanges();
 }

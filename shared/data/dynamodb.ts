@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableDeclaration } from '#shared/data/tables';
+import { backoffMs, sleep as realSleep } from '#shared/platform/concurrency';
 
 /** One document client per container, reused across invocations (keeps its HTTP connections warm). */
 export function createDocumentClient(endpoint?: string): DynamoDBDocumentClient {
@@ -29,6 +30,71 @@ export const whenConditionHolds = <T>(write: Promise<T>): Promise<T | undefined>
     if (isConditionFailure(error)) return undefined;
     throw error;
   });
+
+/**
+ * Creates an item that must not exist yet, and recognises its own success: when the SDK retries a put
+ * whose first answer was lost after the write landed, the retry's condition fails on the request's own
+ * item. Then the item is read back and, if `isOwn` says it is this request's (its random id, its request
+ * token), the answer is `created` as the first try's would have been, with the item as stored; otherwise
+ * `exists`.
+ */
+export async function putIfAbsent(
+  db: DynamoDBDocumentClient,
+  write: { tableName: string; table: TableDeclaration; item: Record<string, unknown> },
+  isOwn: (existing: Record<string, unknown>) => boolean,
+): Promise<{ outcome: 'created'; stored: Record<string, unknown> } | { outcome: 'exists' }> {
+  const { tableName, table, item } = write;
+  const put = await whenConditionHolds(
+    db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': table.partitionKey },
+      }),
+    ),
+  );
+  if (put) return { outcome: 'created', stored: item };
+  const key = { [table.partitionKey]: item[table.partitionKey] };
+  const found = await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  if (found.Item && isOwn(found.Item)) return { outcome: 'created', stored: found.Item };
+  return { outcome: 'exists' };
+}
+
+/**
+ * Keys a batch read still had unread after its retries: the table is throttled. A name the error
+ * middleware answers with 503, so a caller never mistakes "could not read" for "not there" (fail closed).
+ */
+export class UnprocessedKeysError extends Error {
+  override name = 'UnprocessedKeysError';
+}
+
+type KeysAndAttributes = { Keys: Record<string, unknown>[]; ConsistentRead?: boolean };
+
+/**
+ * BatchGetItem until every key is read. A throttled table answers a batch by handing keys back as
+ * `UnprocessedKeys` rather than failing the call, so those are asked again with back-off; keys still
+ * unread after `maxAttempts` throw `UnprocessedKeysError`, never an empty answer.
+ */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  requestItems: Record<string, KeysAndAttributes>,
+  options: { maxAttempts?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<Record<string, Record<string, unknown>[]>> {
+  const { maxAttempts = 4, sleep = realSleep } = options;
+  const found: Record<string, Record<string, unknown>[]> = {};
+  for (const tableName of Object.keys(requestItems)) found[tableName] = [];
+  let pending: Record<string, KeysAndAttributes> | undefined = requestItems;
+  for (let attempt = 0; pending && Object.keys(pending).length > 0; attempt++) {
+    if (attempt >= maxAttempts) throw new UnprocessedKeysError('batch read left keys unprocessed');
+    if (attempt > 0) await sleep(backoffMs(attempt, 25, 400));
+    const result = await db.send(new BatchGetCommand({ RequestItems: pending }));
+    for (const [tableName, items] of Object.entries(result.Responses ?? {}))
+      (found[tableName] ??= []).push(...items);
+    pending = result.UnprocessedKeys as Record<string, KeysAndAttributes> | undefined;
+  }
+  return found;
+}
 
 /** An index by the name its table declares: a renamed or removed index fails at load, not at query time. */
 export function indexOf<T extends TableDeclaration>(

@@ -25,6 +25,11 @@ export interface SessionRecord {
   lastSeenAt: number;
   /** Epoch seconds; DynamoDB's TTL removes the item some time after, so readers check it too. */
   expiresAt: number;
+  /**
+   * The user's credential version when it started (absent: 0). A newer version on the user ends it: that is
+   * what makes ending every session one write; deleting the rows afterwards is clean-up.
+   */
+  credentialVersion?: number;
 }
 
 export interface SessionsTable {
@@ -32,7 +37,7 @@ export interface SessionsTable {
   findSession(sid: string): Promise<SessionRecord | undefined>;
   /** Idempotent: revoking a session that is gone is not an error. */
   revokeSession(sid: string): Promise<void>;
-  /** Ends every session of a user but `keepSid`; returns how many it ended. */
+  /** Deletes the rows of every session of a user but `keepSid`; returns how many. */
   revokeUserSessions(userId: string, keepSid?: string): Promise<number>;
   /** Records activity; a session revoked meanwhile stays revoked. */
   touchSession(sid: string, lastSeenAt: number): Promise<void>;

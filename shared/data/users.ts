@@ -1,11 +1,5 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { itemExists, whenConditionHolds } from '#shared/data/dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { itemExists, putIfAbsent, whenConditionHolds } from '#shared/data/dynamodb';
 import { usersTable } from '#shared/data/tables';
 import { usernameKey } from '#shared/auth/username';
 
@@ -22,9 +16,20 @@ export interface UserRecord {
   disabled?: boolean;
   /**
    * Bumped by a password change and by "log out everywhere": device tokens signed under an older version
-   * count as no device (absent: 0).
+   * count as no device (absent: 0). Sessions carry it too: a session started under an older version has
+   * ended, whatever its row says, so one write to this item ends every session at once.
    */
   credentialVersion?: number;
+  /**
+   * The session that made the last credential change and keeps going under the new version ("log out
+   * everywhere else"), set in the same write that bumps the version.
+   */
+  keptSid?: string;
+}
+
+/** What a credential change does to the sessions: all end, or all but the one that made it. */
+export interface NewCredentials {
+  keepSid?: string;
 }
 
 export interface UsersTable {
@@ -33,21 +38,24 @@ export interface UsersTable {
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
   /** Every account, a page at a time: for operators, never on a request path. */
   listUsers(): AsyncGenerator<UserRecord[]>;
-  /** Replaces a hash, provided it is still the one read (a concurrent change wins). */
+  /**
+   * Replaces a hash, provided it is still the one read (a concurrent change wins: false). With `newCredentials`,
+   * the same write starts a new credential version: the sessions and device tokens of the old one end.
+   */
   replacePasswordHash(
     username: string,
     oldHash: string,
     newHash: string,
-    options?: { newCredentials?: boolean },
-  ): Promise<void>;
-  /** A new credential version: every device token signed before it is stale. */
-  bumpCredentialVersion(username: string): Promise<void>;
+    newCredentials?: NewCredentials,
+  ): Promise<boolean>;
+  /** A new credential version: every session and device token of the old one ends, but `keepSid`'s. */
+  bumpCredentialVersion(username: string, newCredentials?: NewCredentials): Promise<void>;
   /** Marks the account disabled; undefined when there is no such user. */
   disableUser(username: string): Promise<UserRecord | undefined>;
 }
 
-const toUser = (item: Record<string, unknown>): UserRecord => {
-  const { id, username, passwordHash, role, createdAt, disabled, credentialVersion } =
+export const toUser = (item: Record<string, unknown>): UserRecord => {
+  const { id, username, passwordHash, role, createdAt, disabled, credentialVersion, keptSid } =
     item as unknown as UserRecord;
   return {
     id,
@@ -57,6 +65,22 @@ const toUser = (item: Record<string, unknown>): UserRecord => {
     createdAt,
     ...(disabled ? { disabled } : {}),
     ...(credentialVersion ? { credentialVersion: Number(credentialVersion) } : {}),
+    ...(keptSid ? { keptSid } : {}),
+  };
+};
+
+/** An update expression that also starts a new credential version (`set` are the write's other SETs). */
+const withNewVersion = ({ keepSid }: NewCredentials, set: string[] = []) => {
+  const sets = [...set, ...(keepSid ? ['keptSid = :kept'] : [])];
+  return {
+    expression: [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      'ADD credentialVersion :one',
+      keepSid ? '' : 'REMOVE keptSid',
+    ]
+      .filter(Boolean)
+      .join(' '),
+    values: { ':one': 1, ...(keepSid ? { ':kept': keepSid } : {}) },
   };
 };
 
@@ -64,18 +88,14 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
   const key = (username: string) => ({ [usersTable.partitionKey]: usernameKey(username) });
   return {
     async createUser(user) {
-      const created = await whenConditionHolds(
-        db.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key(user.username), ...user },
-            // A conditional write, not read-then-write: two concurrent signups cannot both succeed.
-            ConditionExpression: 'attribute_not_exists(#pk)',
-            ExpressionAttributeNames: { '#pk': usersTable.partitionKey },
-          }),
-        ),
+      // A conditional write, not read-then-write: two concurrent signups cannot both succeed. A retried put
+      // that meets its own item (same random id) is this signup's success, not someone else's name.
+      const { outcome } = await putIfAbsent(
+        db,
+        { tableName, table: usersTable, item: { ...key(user.username), ...user } },
+        (existing) => existing.id === user.id,
       );
-      return created !== undefined;
+      return outcome === 'created';
     },
     async findUserByUsername(username) {
       const result = await db.send(
@@ -92,34 +112,36 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
         yield (page.Items ?? []).map(toUser);
       } while (start);
     },
-    async replacePasswordHash(username, oldHash, newHash, options = {}) {
-      // A new password is new credentials (one write: hash and version change together); a rehash is not.
-      const bump = options.newCredentials ? ' ADD credentialVersion :one' : '';
-      await whenConditionHolds(
+    async replacePasswordHash(username, oldHash, newHash, newCredentials) {
+      // A new password is new credentials: hash, version and kept session change in one write, so a
+      // failure or a cut-off leaves the old password with every session, or the new one with the others
+      // ended, never a mix. A rehash at login is not new credentials.
+      const update = newCredentials
+        ? withNewVersion(newCredentials, ['passwordHash = :new'])
+        : { expression: 'SET passwordHash = :new', values: {} };
+      const replaced = await whenConditionHolds(
         db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
-            UpdateExpression: `SET passwordHash = :new${bump}`,
+            UpdateExpression: update.expression,
             ConditionExpression: 'passwordHash = :old',
-            ExpressionAttributeValues: {
-              ':old': oldHash,
-              ':new': newHash,
-              ...(options.newCredentials ? { ':one': 1 } : {}),
-            },
+            ExpressionAttributeValues: { ':old': oldHash, ':new': newHash, ...update.values },
           }),
         ),
       );
+      return replaced !== undefined;
     },
-    async bumpCredentialVersion(username) {
+    async bumpCredentialVersion(username, newCredentials = {}) {
+      const update = withNewVersion(newCredentials);
       await whenConditionHolds(
         db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
-            UpdateExpression: 'ADD credentialVersion :one',
+            UpdateExpression: update.expression,
             ...itemExists(usersTable),
-            ExpressionAttributeValues: { ':one': 1 },
+            ExpressionAttributeValues: update.values,
           }),
         ),
       );

@@ -22,6 +22,8 @@ const UNAVAILABLE = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // A batch read whose keys a throttled table kept handing back (shared/data/dynamodb.ts).
+  'UnprocessedKeysError',
 ]);
 const NETWORK = /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)$/;
 

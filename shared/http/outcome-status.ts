@@ -6,5 +6,6 @@ export const OUTCOME_STATUS: Record<OutcomeKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   too_many: 429,
 };

@@ -3,7 +3,7 @@
  * conflict, invalid input, too many attempts. It knows nothing of HTTP; the edge maps each kind to a status
  * in one table (shared/http/outcome-status.ts), and the error middleware renders it.
  */
-export type OutcomeKind = 'not_found' | 'forbidden' | 'conflict' | 'invalid' | 'too_many';
+export type OutcomeKind = 'not_found' | 'forbidden' | 'conflict' | 'invalid' | 'unprocessable' | 'too_many';
 
 export class DomainError extends Error {
   override name = 'DomainError';
@@ -34,6 +34,10 @@ export const notFound = () => new DomainError('not_found', 'not_found', 'No such
 export const forbidden = (message: string) => new DomainError('forbidden', 'forbidden', message);
 
 export const conflict = (code: string, message: string) => new DomainError('conflict', code, message);
+
+/** Well-formed, but it cannot be done as asked (a key reused for another request). */
+export const unprocessable = (code: string, message: string) =>
+  new DomainError('unprocessable', code, message);
 
 export const invalid = (fields: Record<string, string>, code = 'invalid_input') =>
   new DomainError(

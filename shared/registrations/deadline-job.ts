@@ -1,4 +1,5 @@
-import { mapWithConcurrency } from '#shared/platform/concurrency';
+import { randomUUID } from 'node:crypto';
+import { backoffMs, mapWithConcurrency, sleep as realSleep } from '#shared/platform/concurrency';
 import type { Registration, RegistrationsTable } from '#shared/data/registrations';
 import { deleteInBatches } from '#shared/registrations/batch-delete';
 import { reminderEmail } from '#shared/registrations/reminder-email';
@@ -18,6 +19,12 @@ export interface DeadlineSummary {
    * suppresses): counted and logged, tried again on the next run, but not a failure of the job.
    */
   refused: number;
+  /**
+   * Reminders SES accepted whose sending could not be recorded, even after retries: counted in `failed` too
+   * (the run ends failed, so the alarm and the DLQ see it), as such a reminder may be sent again once its
+   * claim's lease ends.
+   */
+  unrecorded: number;
   /** A dry run: what would be deleted and reminded; nothing was changed, nothing sent. */
   dryRun?: { toDelete: number; toRemind: number };
 }
@@ -32,7 +39,7 @@ export interface DeadlineJobDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Stops starting new work when the invocation is about to time out. */
   outOfTime?: () => boolean;
-  onReminderError?: (registration: Registration, error: unknown) => void;
+  onReminderError?: (registration: Registration, error: unknown, step: 'claim' | 'send' | 'record') => void;
 }
 
 /**
@@ -42,8 +49,14 @@ export interface DeadlineJobDeps {
  * More recent ones are deleted one by one with a condition that they are still unpaid.
  */
 const INDEX_LAG_MARGIN_MS = 60_000;
-/** A reminder claim older than this belongs to a run that died mid-send, and may be taken over. */
+/**
+ * A reminder claim older than this belongs to a run that died mid-send, and may be taken over. It bounds
+ * the one window left: SES accepted a reminder and the run died (or could not record it) before the
+ * record; the next run after the lease sends it again. At most one extra mail, only then.
+ */
 const CLAIM_LEASE_MS = 15 * 60_000;
+/** Recording a sent reminder is retried this many times (beyond the SDK's own retries) before giving up. */
+const RECORD_ATTEMPTS = 4;
 const PAGE_SIZE = 200;
 
 /**
@@ -55,7 +68,17 @@ export async function runDeadlineJob(
   now: Date,
   options: { dryRun?: boolean } = {},
 ): Promise<DeadlineSummary> {
-  const summary: DeadlineSummary = { checked: 0, expired: 0, deleted: 0, reminded: 0, failed: 0, refused: 0 };
+  const summary: DeadlineSummary = {
+    checked: 0,
+    expired: 0,
+    deleted: 0,
+    reminded: 0,
+    failed: 0,
+    refused: 0,
+    unrecorded: 0,
+  };
+  // This run's claims carry its token: a claim write retried after a lost answer is recognised as its own.
+  const run = randomUUID();
   const dryRun = options.dryRun ? { toDelete: 0, toRemind: 0 } : undefined;
   for await (const page of deps.table.unpaidDueBy(dueBy(now, deps.reminderWindowDays), PAGE_SIZE)) {
     summary.checked += page.length;
@@ -75,12 +98,13 @@ export async function runDeadlineJob(
     }
     const [deletion, reminders] = await Promise.all([
       deleteExpired(deps, expired),
-      sendReminders(deps, late, now),
+      sendReminders(deps, late, now, run),
     ]);
     summary.deleted += deletion.deleted;
     summary.reminded += reminders.reminded;
-    summary.failed += deletion.failed + reminders.failed;
+    summary.failed += deletion.failed + reminders.failed + reminders.unrecorded;
     summary.refused += reminders.refused;
+    summary.unrecorded += reminders.unrecorded;
   }
   return dryRun ? { ...summary, dryRun } : summary;
 }
@@ -104,7 +128,22 @@ async function deleteExpired(deps: DeadlineJobDeps, expired: Registration[]) {
   };
 }
 
-async function sendReminders(deps: DeadlineJobDeps, late: Registration[], now: Date) {
+/** Records a sent reminder, retried with back-off: false when it still could not be written. */
+async function recordSent(deps: DeadlineJobDeps, registration: Registration): Promise<boolean> {
+  const sleep = deps.sleep ?? realSleep;
+  for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt++) {
+    if (attempt > 0) await sleep(backoffMs(attempt, 100, 2000));
+    try {
+      await deps.table.markReminderSent(registration.id, deps.realClock());
+      return true;
+    } catch (error) {
+      if (attempt === RECORD_ATTEMPTS - 1) deps.onReminderError?.(registration, error, 'record');
+    }
+  }
+  return false;
+}
+
+async function sendReminders(deps: DeadlineJobDeps, late: Registration[], now: Date, run: string) {
   const outcomes = await mapWithConcurrency(late, deps.sendConcurrency, async (registration) => {
     if (deps.outOfTime?.()) return 'failed';
     const real = deps.realClock();
@@ -112,29 +151,32 @@ async function sendReminders(deps: DeadlineJobDeps, late: Registration[], now: D
       // Claim first: of overlapping or repeated runs, only one may send, and only once.
       const claim = await deps.table.claimReminder(
         registration.id,
+        run,
         real,
         new Date(real.getTime() - CLAIM_LEASE_MS),
       );
       if (claim === 'taken') return 'skipped';
     } catch (error) {
-      deps.onReminderError?.(registration, error);
+      deps.onReminderError?.(registration, error, 'claim');
       return 'failed';
     }
     try {
       await deps.mailer.send({ to: registration.email, ...reminderEmail(registration, now) });
     } catch (error) {
-      deps.onReminderError?.(registration, error);
+      deps.onReminderError?.(registration, error, 'send');
       await deps.table.releaseReminder(registration.id).catch(() => undefined);
       return isRecipientRefused(error) ? 'refused' : 'failed';
     }
-    // Sent: record it. Should this write fail, the claim still blocks resending until its lease ends.
-    await deps.table.markReminderSent(registration.id, deps.realClock()).catch(() => undefined);
-    return 'reminded';
+    // Sent: record it. Should that fail even after retries, the claim still blocks resending until its
+    // lease ends, and the run reports it.
+    return (await recordSent(deps, registration)) ? 'reminded' : 'unrecorded';
   });
+  const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
   return {
-    reminded: outcomes.filter((o) => o === 'reminded').length,
-    failed: outcomes.filter((o) => o === 'failed').length,
-    refused: outcomes.filter((o) => o === 'refused').length,
+    reminded: count('reminded') + count('unrecorded'),
+    failed: count('failed'),
+    refused: count('refused'),
+    unrecorded: count('unrecorded'),
   };
 }
 

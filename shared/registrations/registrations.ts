@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { Clock } from '#shared/platform/clock';
 import type { PageKey, Registration, RegistrationsTable } from '#shared/data/registrations';
 import type { Role } from '#shared/data/users';
 import { paymentDeadlineFor } from '#shared/registrations/deadline-rules';
-import { conflict, forbidden, invalid, notFound } from '#shared/platform/outcomes';
+import { conflict, forbidden, invalid, notFound, unprocessable } from '#shared/platform/outcomes';
 
 /** Who is asking: every rule below is about the viewer's id and role. */
 export interface Viewer {
@@ -88,6 +88,38 @@ export const listQuerySchema = z.object({
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
+/**
+ * An `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header): absent, or 1-255 visible ASCII
+ * characters chosen by the client, typically a UUID.
+ */
+export function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(header))
+    throw invalid({ 'Idempotency-Key': 'must be 1-255 visible ASCII characters' });
+  return header;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+/**
+ * The registration id a key stands for: a UUID (version 8, RFC 9562) from the owner and the key, so the
+ * same key from the same user always names the same item and the conditional create makes it once;
+ * another user's identical key names another item.
+ */
+export function idempotentId(ownerId: string, key: string): string {
+  const bytes = sha256(`${ownerId}\n${key}`).subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** What makes two creates the same request: the owner and the fields as validated. */
+const requestHashOf = (ownerId: string, input: NewRegistration) =>
+  sha256(JSON.stringify([ownerId, input.activity, input.email, input.studentName ?? null])).toString(
+    'base64url',
+  );
+
 export function createRegistrations(deps: {
   table: RegistrationsTable;
   clock: Clock;
@@ -105,10 +137,21 @@ export function createRegistrations(deps: {
   }
 
   return {
-    async create(viewer: Viewer, input: NewRegistration): Promise<Registration> {
+    /**
+     * A new unpaid registration. With an idempotency key, the same request again (a client's retry after
+     * a lost answer) gets the registration the first one made, as it is now, and creates nothing; the key
+     * with another body is refused. A key is remembered as long as its registration exists (unpaid ones
+     * for the payment period, paid ones until deleted): at least the 24 h clients are promised.
+     */
+    async create(
+      viewer: Viewer,
+      input: NewRegistration,
+      options: { idempotencyKey?: string } = {},
+    ): Promise<{ registration: Registration; replayed: boolean }> {
       const registeredAt = clock();
+      const { idempotencyKey } = options;
       const registration: Registration = {
-        id: randomUUID(),
+        id: idempotencyKey === undefined ? randomUUID() : idempotentId(viewer.userId, idempotencyKey),
         ownerId: viewer.userId,
         activity: input.activity,
         email: input.email,
@@ -117,8 +160,13 @@ export function createRegistrations(deps: {
         paymentDeadline: paymentDeadlineFor(registeredAt, paymentPeriodDays).toISOString(),
         paid: false,
       };
-      await table.createRegistration(registration);
-      return registration;
+      const stored = await table.createRegistration(registration, requestHashOf(viewer.userId, input));
+      if (stored === 'taken')
+        throw unprocessable(
+          'idempotency_key_reused',
+          'This Idempotency-Key was already used for a different request.',
+        );
+      return { registration: stored, replayed: stored.registeredAt !== registration.registeredAt };
     },
 
     async list(viewer: Viewer, query: ListQuery) {

@@ -28,11 +28,13 @@ describe('the deadline job, as of the moment it is told', () => {
     const viewer = { userId: owner.id, role: owner.role };
     const admin = { userId: 'admin', role: 'admin' as const };
     const address = `${uniqueName('parent')}@example.com`;
-    const expired = await registrations.create(viewer, { activity: 'Old', email: 'old@example.com' });
-    const paid = await registrations.create(viewer, { activity: 'Paid', email: 'paid@example.com' });
+    const expired = (await registrations.create(viewer, { activity: 'Old', email: 'old@example.com' }))
+      .registration;
+    const paid = (await registrations.create(viewer, { activity: 'Paid', email: 'paid@example.com' }))
+      .registration;
     await registrations.pay(admin, paid.id);
     clock.advance(3 * DAY);
-    const due = await registrations.create(viewer, { activity: 'Due', email: address });
+    const due = (await registrations.create(viewer, { activity: 'Due', email: address })).registration;
 
     const deps = {
       table: registrationsTableAccess(db, name('registrations')),

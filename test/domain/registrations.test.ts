@@ -14,9 +14,9 @@ describe("registrations, on the domain's clock", () => {
     const viewer = { userId: owner.id, role: owner.role };
     const admin = { userId: 'admin-id', role: 'admin' as const };
 
-    const early = await registrations.create(viewer, input);
+    const early = (await registrations.create(viewer, input)).registration;
     expect(Date.parse(early.paymentDeadline) - Date.parse(early.registeredAt)).toBe(5 * DAY);
-    const late = await registrations.create(viewer, input);
+    const late = (await registrations.create(viewer, input)).registration;
 
     clock.advance(5 * DAY - 1000);
     expect(await registrations.pay(admin, early.id)).toMatchObject({ paid: true });
@@ -31,7 +31,7 @@ describe("registrations, on the domain's clock", () => {
     const { accounts, registrations } = await world(movableClock());
     const owner = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
     const other = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
-    const mine = await registrations.create({ userId: owner.id, role: 'user' }, input);
+    const mine = (await registrations.create({ userId: owner.id, role: 'user' }, input)).registration;
     await expect(registrations.get({ userId: other.id, role: 'user' }, mine.id)).rejects.toMatchObject({
       kind: 'not_found',
     });

@@ -13,6 +13,7 @@ import { createDocumentClient } from '#shared/data/dynamodb';
 import { loginAttemptsTableAccess } from '#shared/data/login-attempts';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { sessionsTableAccess } from '#shared/data/sessions';
+import { sessionHoldersAccess } from '#shared/data/session-holders';
 import { tables } from '#shared/data/tables';
 import { usersTableAccess } from '#shared/data/users';
 import { createRegistrations } from '#shared/registrations/registrations';
@@ -62,6 +63,7 @@ export function domainWorld() {
     const accounts = createAccounts({ users, passwords: async () => passwords, clock });
     const sessions = createSessions({
       table: sessionsTable,
+      holders: sessionHoldersAccess(db, { sessions: name('sessions'), users: name('users') }),
       tokens: await createTokenService({ keys, issuer: 'pistus', audience: 'pistus-api', clock }),
       clock,
       lifetimeSeconds: options.lifetimeSeconds ?? 12 * 3600,

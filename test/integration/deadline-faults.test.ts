@@ -116,12 +116,21 @@ describe('the deadline job under faults', () => {
     const { deps, seedTable } = await jobWith(faults);
     const expired = Array.from({ length: 60 }, () => registrationDue(now, -DAY_MS));
     const late = Array.from({ length: 3 }, () => registrationDue(now, DAY_MS));
-    for (const registration of [...expired, ...late]) await seedTable.createRegistration(registration);
+    for (const registration of [...expired, ...late])
+      await seedTable.createRegistration(registration, 'seeded');
     Object.assign(faults, { unprocessedBatches: 4, throttledQueries: 1 });
     faults.throttleOnceTo.add(late[0]?.email ?? '');
 
     const summary = await runDeadlineJob(deps(), now);
-    expect(summary).toEqual({ checked: 63, expired: 60, deleted: 60, reminded: 3, failed: 0, refused: 0 });
+    expect(summary).toEqual({
+      checked: 63,
+      expired: 60,
+      deleted: 60,
+      reminded: 3,
+      failed: 0,
+      refused: 0,
+      unrecorded: 0,
+    });
     expect(faults).toMatchObject({ unprocessedBatches: 0, throttledQueries: 0 });
     expect(faults.throttleOnceTo.size).toBe(0);
     expect(await mailTo(late.map((r) => r.email))).toHaveLength(3);
@@ -133,7 +142,7 @@ describe('the deadline job under faults', () => {
     const faults = noFaults();
     const { deps, seedTable } = await jobWith(faults);
     const late = Array.from({ length: 6 }, () => registrationDue(now, DAY_MS));
-    for (const registration of late) await seedTable.createRegistration(registration);
+    for (const registration of late) await seedTable.createRegistration(registration, 'seeded');
     const refused = late.slice(0, 2).map((r) => r.email);
     for (const email of refused) faults.rejectTo.add(email);
 
@@ -145,6 +154,7 @@ describe('the deadline job under faults', () => {
       // Refused by SES for their recipients: counted apart, and tried again next run; not a failed run.
       failed: 0,
       refused: 2,
+      unrecorded: 0,
     });
     expect(await mailTo(late.map((r) => r.email))).toHaveLength(4);
     expect(await mailTo(refused)).toEqual([]);
@@ -157,6 +167,7 @@ describe('the deadline job under faults', () => {
       reminded: 2,
       failed: 0,
       refused: 0,
+      unrecorded: 0,
     });
     for (const registration of late) expect(await mailTo([registration.email])).toHaveLength(1);
   });
@@ -165,7 +176,7 @@ describe('the deadline job under faults', () => {
     const faults = noFaults();
     const { deps, seedTable } = await jobWith(faults);
     const expired = Array.from({ length: 10 }, () => registrationDue(now, -DAY_MS));
-    for (const registration of expired) await seedTable.createRegistration(registration);
+    for (const registration of expired) await seedTable.createRegistration(registration, 'seeded');
     faults.unprocessedBatches = 1000;
 
     expect(await runDeadlineJob(deps(), now)).toEqual({
@@ -175,6 +186,7 @@ describe('the deadline job under faults', () => {
       reminded: 0,
       failed: 10,
       refused: 0,
+      unrecorded: 0,
     });
     for (const registration of expired)
       expect(await seedTable.findRegistration(registration.id)).toBeDefined();
@@ -187,13 +199,14 @@ describe('the deadline job under faults', () => {
       reminded: 0,
       failed: 0,
       refused: 0,
+      unrecorded: 0,
     });
   });
 
   it('overlapping runs send each reminder exactly once', async () => {
     const { deps, seedTable } = await jobWith(noFaults());
     const late = Array.from({ length: 12 }, () => registrationDue(now, DAY_MS));
-    for (const registration of late) await seedTable.createRegistration(registration);
+    for (const registration of late) await seedTable.createRegistration(registration, 'seeded');
     const runs = await Promise.all([
       runDeadlineJob(deps(), now),
       runDeadlineJob(deps(), now),
@@ -206,9 +219,11 @@ describe('the deadline job under faults', () => {
   it('a run that died after claiming a reminder does not block it forever: the claim expires', async () => {
     const { deps, seedTable } = await jobWith(noFaults());
     const late = registrationDue(now, DAY_MS);
-    await seedTable.createRegistration(late);
+    await seedTable.createRegistration(late, 'seeded');
     const sixteenMinutesAgo = new Date(Date.now() - 16 * 60_000);
-    expect(await seedTable.claimReminder(late.id, sixteenMinutesAgo, new Date(0))).toBe('claimed');
+    expect(await seedTable.claimReminder(late.id, 'another-run', sixteenMinutesAgo, new Date(0))).toBe(
+      'claimed',
+    );
     expect((await runDeadlineJob(deps(), now)).reminded).toBe(1);
     expect(await mailTo([late.email])).toHaveLength(1);
   });
@@ -219,7 +234,7 @@ describe('the deadline job handler', () => {
     const tableName = await privateRegistrationsTable();
     const seedTable = registrationsTableAccess(faultyDynamo(noFaults()), tableName);
     const late = registrationDue(now, DAY_MS);
-    await seedTable.createRegistration(late);
+    await seedTable.createRegistration(late, 'seeded');
     // SES unreachable: a port that was free a moment ago, with nothing listening.
     const closed = await new Promise<number>((resolve) => {
       const server = createServer().listen(0, '127.0.0.1', () => {
@@ -248,6 +263,6 @@ describe('the deadline job handler', () => {
       /left 1 registrations unprocessed/,
     );
     // Nothing lost: not marked as sent, and the claim was given back for the next run.
-    expect(await seedTable.claimReminder(late.id, new Date(), new Date(0))).toBe('claimed');
+    expect(await seedTable.claimReminder(late.id, 'another-run', new Date(), new Date(0))).toBe('claimed');
   });
 });

@@ -37,14 +37,14 @@ const runJob = () => {
 
 let firstRun: Record<string, number>;
 beforeAll(async () => {
-  for (const registration of Object.values(seeded)) await table.createRegistration(registration);
+  for (const registration of Object.values(seeded)) await table.createRegistration(registration, 'seeded');
   firstRun = runJob();
 });
 
 describe('npm run deadline -- --dry-run', () => {
   it('says what would be deleted and reminded, and changes nothing', async () => {
     const due = registrationDue(now, -DAY_MS);
-    await table.createRegistration(due);
+    await table.createRegistration(due, 'seeded');
     const later = new Date(now.getTime() + 60_000).toISOString();
     const result = operator('deadline', ['--now', later, '--dry-run']);
     expect(result.status, result.stderr).toBe(0);
@@ -61,7 +61,15 @@ describe('npm run deadline -- --dry-run', () => {
 describe('npm run deadline against the local stack', () => {
   it('summarizes the run: every due unpaid registration checked, the expired deleted, the late reminded', () => {
     // Due = unpaid with a deadline at most 2 days away: the 3 expired, the 2 late, and the one reminded already.
-    expect(firstRun).toEqual({ checked: 6, expired: 3, deleted: 3, reminded: 2, failed: 0, refused: 0 });
+    expect(firstRun).toEqual({
+      checked: 6,
+      expired: 3,
+      deleted: 3,
+      reminded: 2,
+      failed: 0,
+      refused: 0,
+      unrecorded: 0,
+    });
   });
 
   it('deletes unpaid registrations whose deadline has passed, including one that passed this very moment', async () => {
@@ -105,7 +113,15 @@ describe('npm run deadline against the local stack', () => {
 
   it('a second run sends nothing new and deletes nothing more', async () => {
     const second = runJob();
-    expect(second).toEqual({ checked: 3, expired: 0, deleted: 0, reminded: 0, failed: 0, refused: 0 });
+    expect(second).toEqual({
+      checked: 3,
+      expired: 0,
+      deleted: 0,
+      reminded: 0,
+      failed: 0,
+      refused: 0,
+      unrecorded: 0,
+    });
     for (const registration of [seeded.late, seeded.lateAtWindowEdge]) {
       expect(await mailTo([registration.email])).toHaveLength(1);
     }
@@ -122,7 +138,7 @@ describe('payments and the deadline', () => {
   it('refuses a payment once the deadline has passed (409), so the job can batch-delete expired registrations safely', async () => {
     const admin = await signInAdmin();
     const expired = registrationDue(new Date(), -1000);
-    await table.createRegistration(expired);
+    await table.createRegistration(expired, 'seeded');
     const response = await call('POST', `/registrations/${expired.id}/payment`, { token: admin.token });
     expect(response.status).toBe(409);
     expect(errorCode(response)).toBe('payment_deadline_passed');

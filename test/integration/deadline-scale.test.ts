@@ -101,6 +101,7 @@ describe('the deadline job at scale', () => {
         reminded: 0,
         failed: 0,
         refused: 0,
+        unrecorded: 0,
       });
       expect(reads.items).toBe(UNPAID_EXPIRED);
       expect(reads.scans).toBe(0);

@@ -117,7 +117,7 @@ describe('server-side session records', () => {
     expect((await call('GET', '/check_session', { token })).status).toBe(204);
   });
 
-  it('signs tokens with HS256, a kid, and iss, aud, sub, sid, iat, exp', async () => {
+  it('signs tokens with HS256, a kid, and iss, aud, sub, sid, usr (the user key), iat, exp', async () => {
     const { token, user } = await signUp();
     const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString());
     expect(header).toEqual({ alg: 'HS256', kid: 'local-1', typ: 'JWT' });
@@ -126,6 +126,7 @@ describe('server-side session records', () => {
       aud: 'pistus-api',
       sub: user.id,
       sid: expect.any(String),
+      usr: user.username.toLowerCase(),
       iat: expect.any(Number),
       exp: expect.any(Number),
     });

@@ -2,6 +2,7 @@ import {
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -60,21 +61,31 @@ export function deadlineAccess(db: DynamoDBDocumentClient, tableName: string): D
       );
       return deleted !== undefined;
     },
-    async claimReminder(id, now, staleBefore) {
+    async claimReminder(id, run, now, staleBefore) {
       const claimed = await whenConditionHolds(
         db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(id),
-            UpdateExpression: 'SET reminderClaimedAt = :now',
+            UpdateExpression: 'SET reminderClaimedAt = :now, reminderClaim = :run',
             ConditionExpression:
               'attribute_exists(unpaid) AND attribute_not_exists(reminderSentAt) AND ' +
               '(attribute_not_exists(reminderClaimedAt) OR reminderClaimedAt < :stale)',
-            ExpressionAttributeValues: { ':now': now.toISOString(), ':stale': staleBefore.toISOString() },
+            ExpressionAttributeValues: {
+              ':now': now.toISOString(),
+              ':stale': staleBefore.toISOString(),
+              ':run': run,
+            },
           }),
         ),
       );
-      return claimed ? 'claimed' : 'taken';
+      if (claimed) return 'claimed';
+      // A retried write whose first try landed meets its own claim: that is this run's claim, not another's.
+      const current = await db.send(
+        new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }),
+      );
+      const own = current.Item?.reminderClaim === run && current.Item.reminderSentAt === undefined;
+      return own ? 'claimed' : 'taken';
     },
     async markReminderSent(id, now) {
       // Deleted or paid-and-deleted meanwhile: nothing left to record.
@@ -83,7 +94,7 @@ export function deadlineAccess(db: DynamoDBDocumentClient, tableName: string): D
           new UpdateCommand({
             TableName: tableName,
             Key: key(id),
-            UpdateExpression: 'SET reminderSentAt = :now REMOVE reminderClaimedAt',
+            UpdateExpression: 'SET reminderSentAt = :now REMOVE reminderClaimedAt, reminderClaim',
             ...itemExists(registrationsTable),
             ExpressionAttributeValues: { ':now': now.toISOString() },
           }),
@@ -96,7 +107,7 @@ export function deadlineAccess(db: DynamoDBDocumentClient, tableName: string): D
           new UpdateCommand({
             TableName: tableName,
             Key: key(id),
-            UpdateExpression: 'REMOVE reminderClaimedAt',
+            UpdateExpression: 'REMOVE reminderClaimedAt, reminderClaim',
             ...itemExists(registrationsTable),
           }),
         ),

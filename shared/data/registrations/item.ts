@@ -18,6 +18,10 @@ export interface RegistrationItem extends Registration {
   /** Present only while unpaid: that presence is what puts the item in the sparse deadline index. */
   unpaid?: typeof UNPAID;
   reminderClaimedAt?: string;
+  /** The run that holds the reminder claim, so a run recognises its own claim after a retried write. */
+  reminderClaim?: string;
+  /** A digest of the request that created it: a replay must be the same request. */
+  requestHash?: string;
 }
 
 export const ENTITY = 'registration';
@@ -38,7 +42,9 @@ export const toRegistration = (item: Record<string, unknown>): Registration => {
   const {
     entity: _entity,
     unpaid: _unpaid,
-    reminderClaimedAt: _claim,
+    reminderClaimedAt: _claimedAt,
+    reminderClaim: _claim,
+    requestHash: _request,
     ...registration
   } = item as unknown as RegistrationItem;
   return registration;
@@ -47,7 +53,12 @@ export const toRegistration = (item: Record<string, unknown>): Registration => {
 export type ClaimResult = 'claimed' | 'taken';
 
 export interface RegistrationsTable {
-  createRegistration(registration: Registration): Promise<void>;
+  /**
+   * Stores a new registration made by the request `requestHash` digests. When its id is taken by the same
+   * owner's same request (a write retried after a lost answer, or a replay under the same idempotency
+   * key), that one is the answer, as stored; `taken` when the id holds anything else.
+   */
+  createRegistration(registration: Registration, requestHash: string): Promise<Registration | 'taken'>;
   findRegistration(id: string): Promise<Registration | undefined>;
   /** Newest first. */
   listByOwner(ownerId: string, limit: number, after?: PageKey): Promise<Page<Registration>>;
@@ -70,7 +81,7 @@ export interface RegistrationsTable {
    * Reserves the right to send the reminder: only one run gets it, and only while the registration is unpaid
    * and not reminded. A claim older than `staleBefore` (a run that died mid-send) can be taken over.
    */
-  claimReminder(id: string, now: Date, staleBefore: Date): Promise<ClaimResult>;
+  claimReminder(id: string, run: string, now: Date, staleBefore: Date): Promise<ClaimResult>;
   markReminderSent(id: string, now: Date): Promise<void>;
   /** Gives a claim back after a failed send, so the next run tries again. */
   releaseReminder(id: string): Promise<void>;

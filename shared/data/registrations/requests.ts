@@ -2,11 +2,10 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { indexOf, itemExists, whenConditionHolds } from '#shared/data/dynamodb';
+import { indexOf, itemExists, putIfAbsent, whenConditionHolds } from '#shared/data/dynamodb';
 import {
   ENTITY,
   type Page,
@@ -75,20 +74,19 @@ export function requestAccess(db: DynamoDBDocumentClient, tableName: string): Re
 
   return {
     findRegistration,
-    async createRegistration(registration) {
+    async createRegistration(registration, requestHash) {
       const item: RegistrationItem = {
         ...registration,
         entity: ENTITY,
         ...(registration.paid ? {} : { unpaid: UNPAID }),
+        requestHash,
       };
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': registrationsTable.partitionKey },
-        }),
+      const result = await putIfAbsent(
+        db,
+        { tableName, table: registrationsTable, item: { ...item } },
+        (existing) => existing.ownerId === registration.ownerId && existing.requestHash === requestHash,
       );
+      return result.outcome === 'created' ? toRegistration(result.stored) : 'taken';
     },
     listByOwner: (ownerId, limit, after) => queryPage(byOwner, ownerId, limit, after),
     listAll: (limit, after) => queryPage(byRegisteredAt, ENTITY, limit, after),
@@ -117,7 +115,7 @@ export function requestAccess(db: DynamoDBDocumentClient, tableName: string): Re
             TableName: tableName,
             Key: key(id),
             UpdateExpression:
-              'SET paid = :true, paidAt = if_not_exists(paidAt, :now) REMOVE unpaid, reminderClaimedAt',
+              'SET paid = :true, paidAt = if_not_exists(paidAt, :now) REMOVE unpaid, reminderClaimedAt, reminderClaim',
             // After the deadline an unpaid registration is expired: the job may be deleting it right now in
             // a batch (which cannot be conditional), so a payment must not land then.
             ConditionExpression: 'attribute_exists(#pk) AND (paid = :true OR paymentDeadline > :now)',
