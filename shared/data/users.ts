@@ -130,7 +130,12 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
           }),
         ),
       );
-      return replaced !== undefined;
+      if (replaced) return true;
+      // A retried write whose first try landed meets its own hash (bcrypt salts make every hash unique).
+      const current = await db.send(
+        new GetCommand({ TableName: tableName, Key: key(username), ConsistentRead: true }),
+      );
+      return current.Item?.passwordHash === newHash;
     },
     async bumpCredentialVersion(username, newCredentials = {}) {
       const update = withNewVersion(newCredentials);

@@ -6,6 +6,8 @@ import { createAccountAdmin } from '#shared/auth/account-admin';
 import { createAccounts } from '#shared/auth/accounts';
 import { createLogins } from '#shared/auth/login';
 import { createLoginThrottle } from '#shared/auth/login-throttle';
+import { createCredentialVersions } from '#shared/auth/credential-versions';
+import { createPasswordChanges } from '#shared/auth/password-change';
 import { createPasswordHasher } from '#shared/auth/passwords';
 import { createSessions } from '#shared/auth/sessions';
 import { createTokenService } from '#shared/auth/tokens';
@@ -69,24 +71,28 @@ export function domainWorld() {
       lifetimeSeconds: options.lifetimeSeconds ?? 12 * 3600,
       idleSeconds: options.idleSeconds ?? 1800,
     });
+    const logins = createLogins({
+      accounts,
+      throttle: createLoginThrottle({ table: loginAttemptsTableAccess(db, name('login-attempts')), clock }),
+      deviceTokens: await createTokenService({
+        keys,
+        issuer: 'pistus',
+        audience: 'pistus-api#device',
+        clock,
+      }),
+      clock,
+    });
     return {
       db,
+      endpoint,
       name,
       passwords,
       accounts,
       sessions,
+      logins,
       admin: createAccountAdmin({ accounts, users, sessions: sessionsTable }),
-      logins: createLogins({
-        accounts,
-        throttle: createLoginThrottle({ table: loginAttemptsTableAccess(db, name('login-attempts')), clock }),
-        deviceTokens: await createTokenService({
-          keys,
-          issuer: 'pistus',
-          audience: 'pistus-api#device',
-          clock,
-        }),
-        clock,
-      }),
+      passwordChanges: createPasswordChanges({ accounts, logins, sessions }),
+      credentialVersions: createCredentialVersions({ users, sessions }),
       registrations: createRegistrations({
         table: registrationsTableAccess(db, name('registrations')),
         clock,

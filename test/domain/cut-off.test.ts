@@ -1,0 +1,303 @@
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTables } from '#infra/local/dynamodb';
+import { startSesEmulator } from '#infra/local/ses';
+import { createSesClient, createSesMailer } from '#shared/aws/mailer';
+import { type Registration, registrationsTableAccess } from '#shared/data/registrations';
+import { registrationsTable } from '#shared/data/tables';
+import { runDeadlineJob } from '#shared/registrations/deadline-job';
+import { createRegistrations } from '#shared/registrations/registrations';
+import { cutAt, injectFaults } from '../support/dynamodb-faults.ts';
+import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
+
+/**
+ * A Lambda can be cut off between any two of its AWS calls (its timeout). For every write and the deadline
+ * job: run it cut off before its k-th DynamoDB call, for every k until it runs whole, and check the state
+ * is the old one or the new one, never a mix; then the client's retry (or the next run) completes it.
+ */
+const world = domainWorld();
+const NEW_PASSWORD = 'a different horse entirely';
+const DAY = 24 * 3600 * 1000;
+
+type Built = Awaited<ReturnType<typeof world>>;
+type State = 'old' | 'new';
+
+interface Scenario<S> {
+  setup(built: Built): Promise<S>;
+  act(built: Built, s: S): Promise<unknown>;
+  /** Which state this is; throws (an assertion) when it is neither. */
+  state(built: Built, s: S): Promise<State>;
+  /** What the client does after an error; by default, the same request again. */
+  retry?(built: Built, s: S): Promise<unknown>;
+}
+
+/** Runs the scenario cut at every call; returns how many calls the whole run makes. */
+async function cutEverywhere<S>(scenario: Scenario<S>): Promise<number> {
+  const built = await world(movableClock());
+  for (let k = 0; ; k++) {
+    const s = await scenario.setup(built);
+    const cut = injectFaults(built.db, cutAt(k));
+    const outcome = await scenario.act(built, s).then(
+      () => 'done',
+      (error: unknown) => error,
+    );
+    cut.remove();
+    if (cut.calls.length <= k) {
+      // Never reached call k: this run was whole.
+      expect(outcome, `a whole run (${k} calls)`).toBe('done');
+      expect(await scenario.state(built, s)).toBe('new');
+      return k;
+    }
+    expect(['old', 'new'], `cut before call ${k}`).toContain(await scenario.state(built, s));
+    await (scenario.retry ?? scenario.act)(built, s);
+    expect(await scenario.state(built, s), `retried after a cut before call ${k}`).toBe('new');
+  }
+}
+
+async function signedIn(built: Built) {
+  const username = uniqueName();
+  const user = await built.accounts.signUp({ username, password: PASSWORD });
+  return {
+    username,
+    user,
+    here: await built.sessions.start(user),
+    elsewhere: await built.sessions.start(user),
+  };
+}
+
+const verifies = async (built: Built, username: string, password: string) =>
+  (await built.accounts.checkCredentials({ username, password })) !== null;
+
+describe('cut off after every call, each write is whole or not at all', () => {
+  it('signup: no account, or one that logs in (a retry after a cut logs in)', async () => {
+    const calls = await cutEverywhere({
+      setup: async () => ({ username: uniqueName() }),
+      act: async (built, { username }) => {
+        const user = await built.accounts.signUp({ username, password: PASSWORD });
+        return built.sessions.start(user);
+      },
+      state: async (built, { username }) => {
+        const user = await built.accounts.findUser(username);
+        if (!user) return 'old';
+        expect(await verifies(built, username, PASSWORD)).toBe(true);
+        return 'new';
+      },
+      retry: async (built, { username }) =>
+        (await built.accounts.findUser(username))
+          ? built.logins.attempt({ username, password: PASSWORD, ip: '10.2.0.1' })
+          : built.accounts.signUp({ username, password: PASSWORD }),
+    });
+    expect(calls).toBeGreaterThanOrEqual(2);
+  });
+
+  it('login: the password and sessions unchanged, or a new session', async () => {
+    await cutEverywhere({
+      setup: async (built) => {
+        const username = uniqueName();
+        const user = await built.accounts.signUp({ username, password: PASSWORD });
+        return { username, user, token: '' };
+      },
+      act: async (built, s) => {
+        const outcome = await built.logins.attempt({
+          username: s.username,
+          password: PASSWORD,
+          ip: '10.2.0.2',
+        });
+        if (outcome.kind !== 'ok') throw new Error(`login ${outcome.kind}`);
+        s.token = (await built.sessions.start(outcome.user)).token;
+      },
+      state: async (built, s) => {
+        expect(await verifies(built, s.username, PASSWORD)).toBe(true);
+        return s.token && (await built.sessions.resolve(s.token)) ? 'new' : 'old';
+      },
+    });
+  });
+
+  it('logout: the session lives, or it has ended', async () => {
+    await cutEverywhere({
+      setup: signedIn,
+      act: (built, s) => built.sessions.end(s.here.token),
+      state: async (built, s) => ((await built.sessions.resolve(s.here.token)) ? 'old' : 'new'),
+    });
+  });
+
+  it('password change: the old password with every session, or the new one with only this session', async () => {
+    const calls = await cutEverywhere({
+      setup: signedIn,
+      act: async (built, s) => {
+        const outcome = await built.passwordChanges.change({
+          session: s.here.session,
+          currentPassword: PASSWORD,
+          newPassword: NEW_PASSWORD,
+          ip: '10.2.0.3',
+        });
+        if (outcome.kind !== 'changed') throw new Error(`change ${outcome.kind}`);
+      },
+      state: async (built, s) => {
+        expect(await built.sessions.resolve(s.here.token)).not.toBeNull();
+        const [old, fresh] = [
+          await verifies(built, s.username, PASSWORD),
+          await verifies(built, s.username, NEW_PASSWORD),
+        ];
+        const elsewhere = (await built.sessions.resolve(s.elsewhere.token)) !== null;
+        if (old && !fresh && elsewhere) return 'old';
+        expect({ old, fresh, elsewhere }).toEqual({ old: false, fresh: true, elsewhere: false });
+        return 'new';
+      },
+    });
+    expect(calls).toBeGreaterThanOrEqual(4);
+  });
+
+  it('"log out everywhere": every session lives, or none does', async () => {
+    await cutEverywhere({
+      setup: signedIn,
+      act: (built, s) => built.credentialVersions.endEverywhere(s.here.session),
+      state: async (built, s) => {
+        const live = [
+          (await built.sessions.resolve(s.here.token)) !== null,
+          (await built.sessions.resolve(s.elsewhere.token)) !== null,
+        ];
+        if (live.every(Boolean)) return 'old';
+        expect(live).toEqual([false, false]);
+        return 'new';
+      },
+    });
+  });
+
+  it('registration create with an Idempotency-Key: none, or exactly one, and the retry answers that one', async () => {
+    await cutEverywhere({
+      setup: async () => ({
+        viewer: { userId: uniqueName('owner'), role: 'user' as const },
+        ids: [] as string[],
+      }),
+      act: async (built, s) => {
+        const input = { activity: 'Raku', email: 'raku@example.com' };
+        const { registration } = await built.registrations.create(s.viewer, input, { idempotencyKey: 'k' });
+        s.ids.push(registration.id);
+      },
+      state: async (built, s) => {
+        const { items } = await built.registrations.list(s.viewer, {});
+        if (items.length === 0) return 'old';
+        expect(items).toHaveLength(1);
+        for (const id of s.ids) expect(id).toBe(items[0]?.id);
+        return 'new';
+      },
+    });
+  });
+
+  const admin = { userId: 'admin', role: 'admin' as const };
+  const aRegistration = async (built: Built) => {
+    const viewer = { userId: uniqueName('owner'), role: 'user' as const };
+    const { registration } = await built.registrations.create(viewer, {
+      activity: 'Wheel',
+      email: 'w@example.com',
+    });
+    return { viewer, registration };
+  };
+
+  it('payment: unpaid, or paid (the retry keeps the first paidAt)', async () => {
+    await cutEverywhere({
+      setup: aRegistration,
+      act: (built, s) => built.registrations.pay(admin, s.registration.id),
+      state: async (built, s) =>
+        (await built.registrations.get(admin, s.registration.id)).paid ? 'new' : 'old',
+    });
+  });
+
+  it('delete: there, or gone (the retry answers not_found)', async () => {
+    await cutEverywhere({
+      setup: aRegistration,
+      act: (built, s) => built.registrations.remove(s.viewer, s.registration.id),
+      state: async (built, s) =>
+        (await built.registrations.get(admin, s.registration.id).catch(() => undefined)) ? 'old' : 'new',
+      retry: (built, s) =>
+        built.registrations.remove(s.viewer, s.registration.id).catch((error: { kind?: string }) => {
+          if (error.kind !== 'not_found') throw error;
+        }),
+    });
+  });
+});
+
+describe('the deadline job, cut off after every call', () => {
+  let ses: Awaited<ReturnType<typeof startSesEmulator>>;
+  beforeAll(async () => {
+    ses = await startSesEmulator(0);
+  });
+  afterAll(() => ses?.stop());
+
+  const mailsTo = async (address: string) => {
+    const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
+      emails: { destination: { to: string[] } }[];
+    };
+    return emails.filter((email) => email.destination.to.includes(address)).length;
+  };
+
+  it('deletes each expired registration or leaves it, sends each reminder at most once, and the next run does the rest', async () => {
+    const clock = movableClock(new Date('2050-01-01T00:00:00Z'));
+    await cutEverywhere({
+      async setup(built) {
+        // A table of its own per run, so each run sees exactly its own registrations.
+        const tableName = built.name(`registrations-${randomBytes(4).toString('hex')}`);
+        await ensureTables(
+          new DynamoDBClient({ endpoint: built.endpoint }),
+          [registrationsTable],
+          () => tableName,
+        );
+        const table = registrationsTableAccess(built.db, tableName);
+        const registrations = createRegistrations({ table, clock, paymentPeriodDays: 5 });
+        const owner = { userId: uniqueName('owner'), role: 'user' as const };
+        const made: Registration[] = [];
+        for (const activity of ['Expired one', 'Expired two'])
+          made.push(
+            (await registrations.create(owner, { activity, email: `${uniqueName('x')}@example.com` }))
+              .registration,
+          );
+        clock.advance(4 * DAY);
+        for (const activity of ['Late one', 'Late two'])
+          made.push(
+            (await registrations.create(owner, { activity, email: `${uniqueName('l')}@example.com` }))
+              .registration,
+          );
+        const deps = {
+          table,
+          mailer: createSesMailer({
+            client: createSesClient({ endpoint: ses.endpoint }),
+            sender: 'Pistus <no-reply@example.com>',
+            maxPerSecond: 100,
+          }),
+          reminderWindowDays: 2,
+          sendConcurrency: 1,
+          realClock: clock,
+          sleep: async () => undefined,
+        };
+        // Four days on: the first two are a day past their deadline, the last two a day before theirs.
+        const now = new Date(clock().getTime() + 4 * DAY);
+        return { table, deps, now, expired: made.slice(0, 2), late: made.slice(2) };
+      },
+      act: async (_built, s) => {
+        const summary = await runDeadlineJob(s.deps, s.now);
+        if (summary.failed > 0) throw new Error(`${summary.failed} left for the next run`);
+      },
+      state: async (_built, s) => {
+        const gone = await Promise.all(s.expired.map(async (r) => !(await s.table.findRegistration(r.id))));
+        const reminders = await Promise.all(
+          s.late.map(async (r) => {
+            const mails = await mailsTo(r.email);
+            const stored = await s.table.findRegistration(r.id);
+            // Never twice; never recorded as sent without a mail.
+            expect(mails, r.email).toBeLessThanOrEqual(1);
+            if (stored?.reminderSentAt) expect(mails, r.email).toBe(1);
+            return mails === 1;
+          }),
+        );
+        // Each registration on its own is old or new; the run as a whole is new once all of them are.
+        return gone.every(Boolean) && reminders.every(Boolean) ? 'new' : 'old';
+      },
+      // The next run completes the rest. A reminder cut off between SES and its record keeps its claim, so
+      // that run does not send it again: the window left, bounded by the claim's lease (a second mail at
+      // most, and only after the lease).
+      retry: (_built, s) => runDeadlineJob(s.deps, s.now),
+    });
+  });
+});
