@@ -4,6 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { type Access, dynamodbAccess, isAllowed } from './iam.ts';
 import { ACCOUNT, type GeneratedSecret, REGION, type Statement } from './template.ts';
 
+/**
+ * A fault on one DynamoDB request: `throttle` (a throttled table's 400), `server-error` (DynamoDB's 500),
+ * `reset` (the connection reset, no answer), `drop-answer` (the request reaches the emulator, then the
+ * connection drops before the answer), `unprocessed` (a batch hands every key or item back).
+ */
+export type StandInFault = 'throttle' | 'server-error' | 'reset' | 'drop-answer' | 'unprocessed';
+
 /** A call the stand-in refused, as AWS would have: the function lacked the grant. */
 export interface Refusal extends Access {
   functionName: string;
@@ -39,8 +46,8 @@ export async function startAwsStandIn(options: {
   controlPlane?: (request: IncomingMessage, body: Buffer, response: ServerResponse) => Promise<boolean>;
   /** Recipients SES refuses, as its sandbox refuses unverified addresses (`MessageRejected`). */
   refusedRecipients?: readonly string[];
-  /** DynamoDB calls answered as a throttled table answers them (`ProvisionedThroughputExceededException`). */
-  throttled?: (access: Access) => boolean;
+  /** What happens to an allowed DynamoDB call, as AWS does it on a bad day; by default nothing. */
+  faults?: (operation: string, accesses: readonly Access[]) => StandInFault | undefined;
 }): Promise<AwsStandIn> {
   const calls: Access[] = [];
   const refusals: Refusal[] = [];
@@ -85,19 +92,37 @@ export async function startAwsStandIn(options: {
           contentType,
         );
       if (!authorize(accesses, refuse)) return;
-      if (accesses.some((access) => options.throttled?.(access))) {
-        json(
-          response,
+      const fault = options.faults?.(operation, accesses);
+      const error = (status: number, type: string, message: string) =>
+        json(response, status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message }, contentType);
+      if (fault === 'throttle') {
+        error(
           400,
-          {
-            __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-            message: 'The level of configured provisioned throughput for the table was exceeded.',
-          },
-          contentType,
+          'ProvisionedThroughputExceededException',
+          'The level of configured provisioned throughput for the table was exceeded.',
         );
         return;
       }
-      await forward(options.dynamodbEndpoint, request, body, response);
+      if (fault === 'server-error') {
+        error(500, 'InternalServerError', 'Internal server error');
+        return;
+      }
+      if (fault === 'reset') {
+        request.socket.destroy();
+        return;
+      }
+      if (fault === 'unprocessed' && operation.startsWith('Batch')) {
+        const { RequestItems } = JSON.parse(body.toString()) as { RequestItems: unknown };
+        const handedBack =
+          operation === 'BatchGetItem'
+            ? { Responses: {}, UnprocessedKeys: RequestItems }
+            : { UnprocessedItems: RequestItems };
+        json(response, 200, handedBack, contentType);
+        return;
+      }
+      await forward(options.dynamodbEndpoint, request, body, response, {
+        dropAnswer: fault === 'drop-answer',
+      });
       return;
     }
 
@@ -212,7 +237,13 @@ async function readAll(request: IncomingMessage): Promise<Buffer> {
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
 /** Passes an allowed call on unchanged, and its answer back unchanged (the SDK checks DynamoDB's CRC32). */
-async function forward(endpoint: string, request: IncomingMessage, body: Buffer, response: ServerResponse) {
+async function forward(
+  endpoint: string,
+  request: IncomingMessage,
+  body: Buffer,
+  response: ServerResponse,
+  options: { dropAnswer?: boolean } = {},
+) {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers))
     if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = String(value);
@@ -221,6 +252,12 @@ async function forward(endpoint: string, request: IncomingMessage, body: Buffer,
     headers,
     body: new Uint8Array(body),
   });
+  if (options.dropAnswer) {
+    // The work is done; the caller never hears of it.
+    await answer.arrayBuffer();
+    request.socket.destroy();
+    return;
+  }
   const out: Record<string, string> = {};
   answer.headers.forEach((value, name) => {
     if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') out[name] = value;

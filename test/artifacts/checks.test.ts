@@ -202,8 +202,8 @@ describe('a deployed function whose table throttles', () => {
     stack = await startDeployedStack({
       templateFile: file,
       // Every write of a new registration is throttled, past the SDK's retries.
-      throttled: (functionName, access) =>
-        functionName === 'create-registration' && access.action === 'dynamodb:PutItem',
+      faults: (functionName, operation) =>
+        functionName === 'create-registration' && operation === 'PutItem' ? 'throttle' : undefined,
     });
   });
   afterAll(() => stack?.stop());

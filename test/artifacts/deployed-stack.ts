@@ -11,7 +11,7 @@ import {
   type FunctionRuntime,
 } from '#infra/local/function-runtime';
 import { startSesEmulator } from '#infra/local/ses';
-import { type AwsStandIn, type Refusal, startAwsStandIn } from './aws-stand-in.ts';
+import { type AwsStandIn, type Refusal, type StandInFault, startAwsStandIn } from './aws-stand-in.ts';
 import type { Access } from './iam.ts';
 import {
   deployedModel,
@@ -57,8 +57,8 @@ export async function startDeployedStack(options: {
   environmentOverrides?: Record<string, Record<string, string | undefined>>;
   /** Addresses SES refuses, as its sandbox does for unverified recipients. */
   refusedRecipients?: readonly string[];
-  /** A function's DynamoDB calls that a throttled table refuses. */
-  throttled?: (functionName: string, access: Access) => boolean;
+  /** What happens to a function's DynamoDB calls on a bad day (throttling, 500s, resets, lost answers). */
+  faults?: (functionName: string, operation: string, accesses: readonly Access[]) => StandInFault | undefined;
 }): Promise<DeployedStack> {
   const stackName = basename(options.templateFile, '.template.json');
   const model = deployedModel(
@@ -89,7 +89,7 @@ export async function startDeployedStack(options: {
       sesEndpoint: ses.endpoint,
       secrets: model.secrets,
       refusedRecipients: options.refusedRecipients,
-      throttled: options.throttled && ((access) => options.throttled?.(fn.name, access) ?? false),
+      faults: options.faults && ((operation, accesses) => options.faults?.(fn.name, operation, accesses)),
     });
     const overrides = options.environmentOverrides?.[fn.name] ?? {};
     const environment = Object.fromEntries(

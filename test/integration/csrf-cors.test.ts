@@ -77,13 +77,14 @@ describe('CORS: only allowed origins, with credentials', () => {
       headers: {
         origin: ALLOWED,
         'access-control-request-method': 'POST',
-        'access-control-request-headers': 'content-type',
+        'access-control-request-headers': 'content-type, idempotency-key',
       },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(response.headers.get('access-control-allow-headers')).toContain('idempotency-key');
   });
 
   it('gives a disallowed origin no CORS headers, so the browser withholds the response', async () => {

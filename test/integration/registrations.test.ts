@@ -63,6 +63,55 @@ describe('POST /registrations', () => {
   });
 });
 
+describe('POST /registrations with an Idempotency-Key', () => {
+  const post = (token: string, key: string, body: object = newRegistration) =>
+    call('POST', '/registrations', { token, json: body, headers: { 'idempotency-key': key } });
+
+  it('answers a retry with the same key with the same registration, created once, marked as a replay', async () => {
+    const { token } = await signUp();
+    const first = await post(token, 'retry-me-1');
+    const again = await post(token, 'retry-me-1');
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.json).toEqual(first.json);
+    const list = await call('GET', '/registrations', { token });
+    expect((list.json as { items: unknown[] }).items).toHaveLength(1);
+  });
+
+  it('refuses the same key with another body: 422 idempotency_key_reused, nothing created', async () => {
+    const { token } = await signUp();
+    await post(token, 'reused');
+    const other = await post(token, 'reused', { ...newRegistration, activity: 'Something else' });
+    expect(other.status).toBe(422);
+    expect(errorCode(other)).toBe('idempotency_key_reused');
+    const list = await call('GET', '/registrations', { token });
+    expect((list.json as { items: unknown[] }).items).toHaveLength(1);
+  });
+
+  it("keeps each user's keys apart: the same key from another user is another registration", async () => {
+    const [a, b] = [await signUp(), await signUp()];
+    const mine = await post(a.token, 'shared-key');
+    const theirs = await post(b.token, 'shared-key');
+    expect(theirs.status).toBe(201);
+    expect((theirs.json as Registration).id).not.toBe((mine.json as Registration).id);
+  });
+
+  it('refuses a key that is empty, too long or not visible ASCII: 400 naming Idempotency-Key', async () => {
+    const { token } = await signUp();
+    for (const key of ['x'.repeat(256), 'with space', 'caf\u00e9']) {
+      const response = await post(token, key);
+      expect(response.status, key).toBe(400);
+      expect(response.json).toMatchObject({
+        error: { code: 'invalid_input', fields: { 'Idempotency-Key': expect.any(String) } },
+      });
+    }
+    const list = await call('GET', '/registrations', { token });
+    expect((list.json as { items: unknown[] }).items).toHaveLength(0);
+  });
+});
+
 describe('GET /registrations', () => {
   it('shows a user their own registrations only, newest first', async () => {
     const alice = await signUp();
