@@ -38,7 +38,6 @@ const errorFor: Record<'throttle' | 'server-error' | 'reset', () => Error> = {
   reset: () => Object.assign(new Error('socket hang up (injected)'), { code: 'ECONNRESET' }),
 };
 
-
 /**
  * Injects faults into a real SDK client (or a document client built on it: they share one middleware
  * stack), chosen per command by `plan`: once per command for `cut` and `unprocessed`, once per attempt
