@@ -9,6 +9,8 @@ import type { Mailer } from '#shared/registrations/mailer';
 export function createSesClient(options: { endpoint?: string; maxAttempts?: number } = {}): SESClient {
   return new SESClient({
     maxAttempts: options.maxAttempts ?? 6,
+    // An SES call that hangs is abandoned and retried, never left to run into the job's own timeout.
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 },
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
 }

@@ -3,7 +3,11 @@ import { parseSigningKeys, type SigningKeys } from '#shared/auth/signing-keys';
 import { ConfigError, type Settings } from '#shared/platform/config';
 
 async function readSecret(arn: string): Promise<string> {
-  const client = new SecretsManagerClient({});
+  // Read at cold start and after a rotation: a hung call is abandoned, so the first request answers 503 in time.
+  const client = new SecretsManagerClient({
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
+  });
   const result = await client.send(new GetSecretValueCommand({ SecretId: arn }));
   if (!result.SecretString) throw new Error(`secret ${arn} has no string value`);
   return result.SecretString;
