@@ -53,14 +53,18 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
   return {
     revokeSession,
     async putSession(session) {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: session,
-          // A fresh random sid never collides; the condition makes that an invariant, not a hope.
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': sessionsTable.partitionKey },
-        }),
+      // A fresh random sid never collides; the condition makes that an invariant, not a hope. So when the
+      // condition fails, the item it met can only be this put's own first try, landed with its answer lost
+      // and retried by the SDK: that is success, and needs no read to tell.
+      await whenConditionHolds(
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: session,
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': sessionsTable.partitionKey },
+          }),
+        ),
       );
     },
     async findSession(sid) {

@@ -272,3 +272,14 @@ describe('reminders exactly once where SES allows it', () => {
     expect(await sentTo(email)).toBe(1);
   });
 });
+
+describe('a session whose put was retried after a lost answer', () => {
+  it('starts, and its token resolves', async () => {
+    const { db, accounts, sessions } = await world(movableClock());
+    const user = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
+    const faults = injectFaults(db, once('PutItemCommand', 'sessions', 'drop-answer'));
+    const { token } = await sessions.start(user);
+    faults.remove();
+    expect(await sessions.resolve(token)).not.toBeNull();
+  });
+});
