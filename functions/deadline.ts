@@ -36,6 +36,8 @@ export async function handler(
   recordEvent('reminderSent', {}, summary.reminded);
   recordEvent('deadlineFailures', {}, summary.failed);
   recordEvent('remindersRefused', {}, summary.refused);
+  recordEvent('remindersSuppressed', {}, summary.suppressed);
+  recordEvent('remindersUnrecorded', {}, summary.unrecorded);
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   // Failing the invocation is what makes EventBridge retry and, after that, the dead-letter queue see it.
   if (summary.failed > 0) throw new Error(`deadline job left ${summary.failed} registrations unprocessed`);

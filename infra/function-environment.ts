@@ -24,7 +24,13 @@ export const SECRET_SETTINGS: Record<Secret, { aws: string; local: string }> = {
 };
 
 /** The settings that belong to some functions only; every other setting is common to all. */
-export const MAIL_SETTINGS = ['SES_SENDER', 'SES_MAX_SEND_RATE', 'SES_CONCURRENCY', 'SES_ENDPOINT'] as const;
+export const MAIL_SETTINGS = [
+  'SES_SENDER',
+  'SES_MAX_SEND_RATE',
+  'SES_CONCURRENCY',
+  'SES_ENDPOINT',
+  'SES_CONFIGURATION_SET',
+] as const;
 
 export function functionEnvironment(
   fn: FunctionDeclaration,

@@ -2,11 +2,12 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { OperatorAlarms } from '#infra/constructs/alarms';
-import { API_TIMEOUT_SECONDS, apiFunctions, jobs } from '#infra/routes';
+import { API_TIMEOUT_SECONDS, apiFunctions, jobs, subscribers } from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
 import { createApi, routeTo } from '#infra/stack/api';
 import { functionFactory } from '#infra/stack/functions';
 import { createJob } from '#infra/stack/jobs';
+import { createMailFeedback } from '#infra/stack/mail-feedback';
 import { createSecrets } from '#infra/stack/secrets';
 import { createTables } from '#infra/stack/tables';
 
@@ -39,7 +40,15 @@ export class PistusStack extends Stack {
     const sender = new EmailIdentity(this, 'SenderIdentity', {
       identity: Identity.email(settings.senderEmail),
     });
-    const declareFunction = functionFactory(this, { settings, removalPolicy, tables, secrets, sender });
+    const mailFeedback = createMailFeedback(this, removalPolicy);
+    const declareFunction = functionFactory(this, {
+      settings,
+      removalPolicy,
+      tables,
+      secrets,
+      sender,
+      configurationSet: mailFeedback.configurationSet,
+    });
 
     const api = createApi(this, settings, removalPolicy);
     alarms.watchApi(api);
@@ -50,6 +59,11 @@ export class PistusStack extends Stack {
     }
     for (const job of jobs)
       createJob(this, job, { declareFunction, alarms, deployId: settings.deployId, removalPolicy });
+    for (const subscriber of subscribers) {
+      const fn = declareFunction(subscriber);
+      alarms.watchFunction(subscriber.name, fn, fn.timeout ?? Duration.seconds(API_TIMEOUT_SECONDS));
+      mailFeedback.subscribe(fn);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     for (const [name, table] of tables.entries())

@@ -1,6 +1,12 @@
 import type { CorsConfiguration } from '#infra/local/cors';
 import type { TableDeclaration } from '#shared/data/tables';
-import { loginAttemptsTable, registrationsTable, sessionsTable, usersTable } from '#shared/data/tables';
+import {
+  loginAttemptsTable,
+  registrationsTable,
+  sessionsTable,
+  suppressionsTable,
+  usersTable,
+} from '#shared/data/tables';
 
 /**
  * The functions, declared once as data. The CDK stack builds one Lambda function per entry with exactly the
@@ -40,6 +46,12 @@ export interface JobDeclaration extends FunctionDeclaration {
   timeoutSeconds: number;
   /** Also run once on every deploy. */
   runOnDeploy: boolean;
+}
+
+/** A function that SNS invokes with what a topic receives. */
+export interface SubscriberDeclaration extends FunctionDeclaration {
+  /** The topic: `mail-feedback` is where SES reports the stack's bounces and complaints. */
+  subscribesTo: 'mail-feedback';
 }
 
 /** An API function's time limit; API Gateway itself gives up after 30 s. */
@@ -184,6 +196,8 @@ export const jobs: readonly JobDeclaration[] = [
         actions: ['Query', 'BatchWriteItem', 'DeleteItem', 'UpdateItem', 'GetItem'],
         indexes: ['unpaidByDeadline'],
       },
+      // The addresses SES reported bouncing or complaining are never mailed.
+      { table: suppressionsTable, actions: ['BatchGetItem'] },
     ],
     secrets: [],
     memoryMb: DEFAULT_MEMORY_MB,
@@ -193,8 +207,18 @@ export const jobs: readonly JobDeclaration[] = [
   },
 ];
 
-/** Every function, routes and jobs alike. */
-export const allFunctions = (): FunctionDeclaration[] => [...apiFunctions, ...jobs];
+export const subscribers: readonly SubscriberDeclaration[] = [
+  {
+    name: 'mail-feedback',
+    subscribesTo: 'mail-feedback',
+    tables: [{ table: suppressionsTable, actions: ['PutItem'] }],
+    secrets: [],
+    memoryMb: 256,
+  },
+];
+
+/** Every function, routes, jobs and subscribers alike. */
+export const allFunctions = (): FunctionDeclaration[] => [...apiFunctions, ...jobs, ...subscribers];
 
 /** Every route key the API serves. */
 export const routeKeys = (): string[] => apiFunctions.flatMap((fn) => fn.routes);

@@ -2,7 +2,7 @@ import type { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { EmailIdentity } from 'aws-cdk-lib/aws-ses';
+import type { ConfigurationSet, EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { PistusFunction } from '#infra/constructs/api-function';
 import {
@@ -32,9 +32,15 @@ export function functionFactory(
     tables: StackTables;
     secrets: Record<SecretName, Secret>;
     sender: EmailIdentity;
+    configurationSet: ConfigurationSet;
   },
 ): DeclareFunction {
-  const { settings, tables, secrets, sender } = resources;
+  const { settings, tables, secrets, sender, configurationSet } = resources;
+  const configurationSetArn = stack.formatArn({
+    service: 'ses',
+    resource: 'configuration-set',
+    resourceName: configurationSet.configurationSetName,
+  });
   const common: Record<string, string> = {
     STAGE: settings.stage,
     ALLOWED_ORIGINS: settings.allowedOrigins.join(','),
@@ -52,7 +58,8 @@ export function functionFactory(
       case 'secret':
         return [secrets[statement.secret].secretArn];
       case 'sender':
-        return [sender.emailIdentityArn];
+        // Sending as the identity, through the configuration set that reports bounces and complaints.
+        return [sender.emailIdentityArn, configurationSetArn];
     }
   };
   return (declaration, extra = {}) => {
@@ -66,7 +73,11 @@ export function functionFactory(
         common,
         tableName: (table) => tables.get(table).tableName,
         secret: (name) => [SECRET_SETTINGS[name].aws, secrets[name].secretArn],
-        mail: { SES_SENDER: settings.senderEmail, SES_MAX_SEND_RATE: String(settings.sesMaxSendRate) },
+        mail: {
+          SES_SENDER: settings.senderEmail,
+          SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
+          SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        },
       }),
     });
     for (const statement of grantStatements(declaration))

@@ -19,6 +19,8 @@ export function createSesMailer(options: {
   client: SESClient;
   sender: string;
   maxPerSecond: number;
+  /** The configuration set whose event destination reports bounces and complaints (AWS only). */
+  configurationSet?: string;
 }): Mailer {
   const acquire = createRateLimiter(options.maxPerSecond);
   return {
@@ -27,6 +29,7 @@ export function createSesMailer(options: {
       await options.client.send(
         new SendEmailCommand({
           Source: options.sender,
+          ...(options.configurationSet ? { ConfigurationSetName: options.configurationSet } : {}),
           Destination: { ToAddresses: [to] },
           Message: {
             Subject: { Data: subject, Charset: 'UTF-8' },

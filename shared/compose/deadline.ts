@@ -1,20 +1,24 @@
 import { systemClock } from '#shared/platform/clock';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import type { Settings } from '#shared/platform/config';
-import { registrationsTable } from '#shared/data/tables';
+import { registrationsTable, suppressionsTable } from '#shared/data/tables';
 import { registrationsTableAccess } from '#shared/data/registrations';
+import { suppressionsTableAccess } from '#shared/data/suppressions';
 import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
 import { logger } from '#shared/platform/logger';
 import { createSesClient, createSesMailer } from '#shared/aws/mailer';
 
 /** The job's collaborators, built from the settings: DynamoDB and SES, or their emulators locally. */
 export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
+  const db = documentClient(config);
   return {
-    table: registrationsTableAccess(documentClient(config), tableName(config, registrationsTable)),
+    table: registrationsTableAccess(db, tableName(config, registrationsTable)),
+    suppressions: suppressionsTableAccess(db, tableName(config, suppressionsTable)),
     mailer: createSesMailer({
       client: createSesClient({ endpoint: config.SES_ENDPOINT }),
       sender: config.SES_SENDER,
       maxPerSecond: config.SES_MAX_SEND_RATE,
+      configurationSet: config.SES_CONFIGURATION_SET,
     }),
     reminderWindowDays: config.REMINDER_WINDOW_DAYS,
     sendConcurrency: config.SES_CONCURRENCY,

@@ -6,7 +6,8 @@ export interface TableDeclaration {
   /** The logical name; the physical name is a prefix (stack or local) plus this. */
   name: string;
   /** The environment variable through which functions learn the physical name. */
-  envVar: 'USERS_TABLE' | 'SESSIONS_TABLE' | 'REGISTRATIONS_TABLE' | 'LOGIN_ATTEMPTS_TABLE';
+  envVar:
+    'USERS_TABLE' | 'SESSIONS_TABLE' | 'REGISTRATIONS_TABLE' | 'LOGIN_ATTEMPTS_TABLE' | 'SUPPRESSIONS_TABLE';
   partitionKey: string;
   /** The attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes lazily. */
   timeToLiveAttribute?: string;
@@ -63,9 +64,21 @@ export const loginAttemptsTable = {
   indexes: [],
 } as const satisfies TableDeclaration;
 
+/**
+ * Addresses mail must not go to: SES reported a permanent bounce or a complaint for them (through the
+ * configuration set's SNS topic). One item per lower-cased address.
+ */
+export const suppressionsTable = {
+  name: 'suppressions',
+  envVar: 'SUPPRESSIONS_TABLE',
+  partitionKey: 'address',
+  indexes: [],
+} as const satisfies TableDeclaration;
+
 export const tables: readonly TableDeclaration[] = [
   usersTable,
   sessionsTable,
   registrationsTable,
   loginAttemptsTable,
+  suppressionsTable,
 ];

@@ -36,6 +36,7 @@ const settingsSchema = z
     SESSIONS_TABLE: optionalText,
     REGISTRATIONS_TABLE: optionalText,
     LOGIN_ATTEMPTS_TABLE: optionalText,
+    SUPPRESSIONS_TABLE: optionalText,
     DYNAMODB_ENDPOINT: z.optional(httpUrl()),
     TOKEN_ISSUER: text('pistus'),
     TOKEN_AUDIENCE: text('pistus-api'),
@@ -63,6 +64,8 @@ const settingsSchema = z
     /** The SES sandbox allows 1 message per second; raise it to the account's quota once out of it. */
     SES_MAX_SEND_RATE: z._default(z.coerce.number().check(z.positive(), z.maximum(1000)), 1),
     SES_CONCURRENCY: integer(1, 50, 4),
+    /** On AWS: the configuration set that publishes bounces and complaints; unset locally. */
+    SES_CONFIGURATION_SET: optionalText,
     LOG_LEVEL: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO'),
   })
   .check(

@@ -19,6 +19,9 @@ export const EVENTS = {
   paymentRecorded: 'paymentsRecorded',
   reminderSent: 'remindersSent',
   remindersRefused: 'remindersRefused',
+  remindersSuppressed: 'remindersSuppressed',
+  remindersUnrecorded: 'remindersUnrecorded',
+  addressSuppressed: 'addressesSuppressed',
   deadlineFailures: 'deadlineFailures',
   expiredDeleted: 'expiredDeleted',
 } as const;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { backoffMs, mapWithConcurrency, sleep as realSleep } from '#shared/platform/concurrency';
 import type { Registration, RegistrationsTable } from '#shared/data/registrations';
+import type { SuppressionsTable } from '#shared/data/suppressions';
 import { deleteInBatches } from '#shared/registrations/batch-delete';
 import { reminderEmail } from '#shared/registrations/reminder-email';
 import { deadlineStatus, dueBy } from '#shared/registrations/deadline-rules';
@@ -25,12 +26,16 @@ export interface DeadlineSummary {
    * claim's lease ends.
    */
   unrecorded: number;
+  /** Reminders not sent because SES reported their address bouncing or complaining (suppressed). */
+  suppressed: number;
   /** A dry run: what would be deleted and reminded; nothing was changed, nothing sent. */
   dryRun?: { toDelete: number; toRemind: number };
 }
 
 export interface DeadlineJobDeps {
   table: RegistrationsTable;
+  /** Addresses never to mail again (bounces and complaints). */
+  suppressions: Pick<SuppressionsTable, 'suppressedAmong'>;
   mailer: Mailer;
   reminderWindowDays: number;
   sendConcurrency: number;
@@ -76,6 +81,7 @@ export async function runDeadlineJob(
     failed: 0,
     refused: 0,
     unrecorded: 0,
+    suppressed: 0,
   };
   // This run's claims carry its token: a claim write retried after a lost answer is recognised as its own.
   const run = randomUUID();
@@ -87,9 +93,16 @@ export async function runDeadlineJob(
       continue;
     }
     const expired = page.filter((r) => deadlineStatus(r, now, deps.reminderWindowDays) === 'expired');
-    const late = page.filter(
+    const due = page.filter(
       (r) => deadlineStatus(r, now, deps.reminderWindowDays) === 'late' && !r.reminderSentAt,
     );
+    // An address SES reported bouncing or complaining is never mailed again (it would hurt the sender's
+    // reputation, and SES may suspend the account): counted, not sent, not failed.
+    const suppressed = due.length
+      ? await deps.suppressions.suppressedAmong(due.map((r) => r.email))
+      : new Set();
+    const late = due.filter((r) => !suppressed.has(r.email));
+    summary.suppressed += due.length - late.length;
     summary.expired += expired.length;
     if (dryRun) {
       dryRun.toDelete += expired.length;

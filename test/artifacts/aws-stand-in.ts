@@ -180,8 +180,20 @@ export async function startAwsStandIn(options: {
             `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
           );
         };
-        if (!authorize([{ action: `ses:${action}`, resource: allowed ?? identities[0] ?? '' }], refuse))
-          return;
+        // Sending through a configuration set needs the grant on that set too.
+        const configurationSet = form.get('ConfigurationSetName');
+        const accesses = [
+          { action: `ses:${action}`, resource: allowed ?? identities[0] ?? '' },
+          ...(configurationSet
+            ? [
+                {
+                  action: `ses:${action}`,
+                  resource: `arn:aws:ses:${REGION}:${ACCOUNT}:configuration-set/${configurationSet}`,
+                },
+              ]
+            : []),
+        ];
+        if (!authorize(accesses, refuse)) return;
         const to = [...form.entries()]
           .filter(([name]) => name.startsWith('Destination.ToAddresses'))
           .map(([, v]) => v);

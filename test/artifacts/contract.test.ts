@@ -1,6 +1,7 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorCode, httpClient, PASSWORD, sessionToken, uniqueUsername } from '../support/http-client.ts';
+import { feedbackEvent } from '../support/ses-feedback.ts';
 import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
 import { STAGES } from './synth.setup.ts';
 
@@ -189,6 +190,33 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
       emails: { destination: { to: string[] } }[];
     };
     expect(emails.map((email) => email.destination.to).flat()).toContain(`reminded-${stage}@example.com`);
+  });
+
+  it('suppresses an address SES reports bouncing (an SNS event to the mail-feedback bundle), and the job never mails it', async () => {
+    const feedback = stack.functions.get('mail-feedback')?.runtime;
+    await feedback?.invoke(feedbackEvent('permanent-bounce'));
+    const owner = await client.signUp();
+    const created = await client.call('POST', '/registrations', {
+      token: owner.token,
+      json: { activity: 'Judo', email: 'bounced-parent@example.com' },
+    });
+    const { id } = created.json as { id: string };
+    await stack.db.send(
+      new UpdateItemCommand({
+        TableName: tableOf('create-registration', 'REGISTRATIONS_TABLE'),
+        Key: { id: { S: id } },
+        UpdateExpression: 'SET paymentDeadline = :soon',
+        ExpressionAttributeValues: { ':soon': { S: new Date(Date.now() + 24 * 3600 * 1000).toISOString() } },
+      }),
+    );
+    expect(await stack.functions.get('deadline')?.runtime.invoke({})).toMatchObject({
+      suppressed: 1,
+      failed: 0,
+    });
+    const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
+      emails: { destination: { to: string[] } }[];
+    };
+    expect(emails.map((email) => email.destination.to).flat()).not.toContain('bounced-parent@example.com');
   });
 
   it('started every function of the template, answered no 5xx, and was refused no call', () => {

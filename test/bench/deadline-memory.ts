@@ -5,7 +5,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ensureTables } from '#infra/local/dynamodb';
 import { registrationsTableAccess } from '#shared/data/registrations';
+import { suppressionsTableAccess } from '#shared/data/suppressions';
+import { suppressionsTable } from '#shared/data/tables';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 
 const [endpoint, table, now] = process.argv.slice(2);
@@ -14,6 +17,9 @@ const client = new DynamoDBClient({
   region: 'us-east-1',
   credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
 });
+// The job reads its suppression list for late registrations only; an empty one of its own all the same.
+const suppressions = `${table}-suppressions`;
+await ensureTables(client, [suppressionsTable], () => suppressions);
 // Sampled, not getrusage's maxrss: on Linux that carries over the parent's high-water mark through fork and
 // exec, and the parent here hosts the emulator with every seeded table.
 let peakRss = process.memoryUsage.rss();
@@ -24,6 +30,7 @@ const started = performance.now();
 const summary = await runDeadlineJob(
   {
     table: registrationsTableAccess(DynamoDBDocumentClient.from(client), table ?? ''),
+    suppressions: suppressionsTableAccess(DynamoDBDocumentClient.from(client), suppressions),
     mailer: { send: async () => undefined },
     reminderWindowDays: 2,
     sendConcurrency: 4,

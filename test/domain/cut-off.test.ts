@@ -261,6 +261,7 @@ describe('the deadline job, cut off after every call', () => {
           );
         const deps = {
           table,
+          suppressions: built.suppressions,
           mailer: createSesMailer({
             client: createSesClient({ endpoint: ses.endpoint }),
             sender: 'Pistus <no-reply@example.com>',

@@ -23,7 +23,7 @@ const sentTo = async (address: string) => {
 describe('the deadline job, as of the moment it is told', () => {
   it('reminds a registration inside the window once, deletes an expired unpaid one, keeps a paid one', async () => {
     const clock = movableClock();
-    const { accounts, registrations, db, name } = await world(clock);
+    const { accounts, registrations, db, name, suppressions } = await world(clock);
     const owner = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
     const viewer = { userId: owner.id, role: owner.role };
     const admin = { userId: 'admin', role: 'admin' as const };
@@ -38,6 +38,7 @@ describe('the deadline job, as of the moment it is told', () => {
 
     const deps = {
       table: registrationsTableAccess(db, name('registrations')),
+      suppressions,
       mailer: createSesMailer({
         client: createSesClient({ endpoint: ses.endpoint }),
         sender: 'Pistus <no-reply@example.com>',

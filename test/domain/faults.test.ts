@@ -220,6 +220,7 @@ describe('reminders exactly once where SES allows it', () => {
     await built.registrations.create(viewer, { activity: 'Late', email });
     const deps = {
       table: registrationsTableAccess(built.db, built.name('registrations')),
+      suppressions: built.suppressions,
       mailer: createSesMailer({
         client: createSesClient({ endpoint: ses.endpoint }),
         sender: 'Pistus <no-reply@example.com>',

@@ -18,6 +18,7 @@ import { sessionsTableAccess } from '#shared/data/sessions';
 import { sessionHoldersAccess } from '#shared/data/session-holders';
 import { tables } from '#shared/data/tables';
 import { usersTableAccess } from '#shared/data/users';
+import { suppressionsTableAccess } from '#shared/data/suppressions';
 import { createRegistrations } from '#shared/registrations/registrations';
 
 /** A clock the test moves: the domain's only source of "now". */
@@ -93,6 +94,7 @@ export function domainWorld() {
       admin: createAccountAdmin({ accounts, users, sessions: sessionsTable }),
       passwordChanges: createPasswordChanges({ accounts, logins, sessions }),
       credentialVersions: createCredentialVersions({ users, sessions }),
+      suppressions: suppressionsTableAccess(db, name('suppressions')),
       registrations: createRegistrations({
         table: registrationsTableAccess(db, name('registrations')),
         clock,

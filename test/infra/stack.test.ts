@@ -50,6 +50,15 @@ function permissions(functionName: string) {
   };
 }
 
+/** A function's logical id and resource, by its declared name. */
+function functionEntry(name: string) {
+  const entry = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+    id.startsWith(`${logicalPrefix(name)}Function`),
+  );
+  if (!entry) throw new Error(`no function ${name}`);
+  return entry;
+}
+
 /** Every action a function may take on a table, as `Action table` or `Action table/index`. */
 function tableGrants(functionName: string): string[] {
   return permissions(functionName)
@@ -58,7 +67,7 @@ function tableGrants(functionName: string): string[] {
       const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
       const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => {
         const text = JSON.stringify(r);
-        const table = /(users|sessions|registrations|loginattempts)table/.exec(text)?.[1];
+        const table = /(users|sessions|registrations|loginattempts|suppressions)table/.exec(text)?.[1];
         const index = /\/index\/(\w+)/.exec(text)?.[1];
         return index ? `${table}/${index}` : table;
       });
@@ -131,7 +140,7 @@ describe('the API', () => {
 describe('the tables', () => {
   it('are on-demand with point-in-time recovery', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-    expect(tables).toHaveLength(4);
+    expect(tables).toHaveLength(5);
     for (const table of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
@@ -257,10 +266,12 @@ describe("each function's table permissions, pinned", () => {
     'delete-registration': [...session, 'DeleteItem registrations'],
     'pay-registration': [...session, 'GetItem registrations', 'UpdateItem registrations'],
     'not-found': [],
+    'mail-feedback': ['PutItem suppressions'],
     deadline: [
       'BatchWriteItem registrations',
       'DeleteItem registrations',
       'GetItem registrations',
+      'BatchGetItem suppressions',
       'Query registrations/unpaidByDeadline',
       'UpdateItem registrations',
     ],
@@ -454,14 +465,61 @@ describe('alarms', () => {
   });
 
   it('all go to one encrypted alarm topic, which an email can subscribe to', () => {
-    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    const [topicId] = Object.keys(
+      template.findResources('AWS::SNS::Topic', { Properties: { TopicName: 'pistus-dev-alarms' } }),
+    );
     for (const alarm of alarms()) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.resourceCountIs('AWS::SNS::Subscription', 0);
+    template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    const emailSubscriptions = { Properties: { Protocol: 'email' } };
+    expect(Object.keys(template.findResources('AWS::SNS::Subscription', emailSubscriptions))).toEqual([]);
     synth({ alarmEmail: 'ops@example.com' }).hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
+  });
+});
+
+describe('mail that survives a new account', () => {
+  const feedbackTopic = () => {
+    const topics = template.findResources('AWS::SNS::Topic');
+    const [id] = Object.keys(topics).filter((key) => !topics[key]?.Properties?.TopicName);
+    return id as string;
+  };
+
+  it('sends through a configuration set that publishes bounces and complaints to an encrypted topic', () => {
+    const [setId] = Object.keys(template.findResources('AWS::SES::ConfigurationSet'));
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: setId },
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['bounce', 'complaint']),
+        SnsDestination: { TopicARN: { Ref: feedbackTopic() } },
+      },
+    });
+    const [, deadline] = functionEntry('deadline');
+    expect(deadline.Properties.Environment.Variables.SES_CONFIGURATION_SET).toEqual({ Ref: setId });
+  });
+
+  it('lets the deadline job send only as its sender, through that configuration set', () => {
+    const statement = permissions('deadline').statements.find((candidate) =>
+      [candidate.Action].flat().includes('ses:SendEmail'),
+    );
+    const resources = JSON.stringify(statement?.Resource);
+    expect(resources).toContain('identity/');
+    expect(resources).toContain('configuration-set/');
+    expect([statement?.Resource].flat()).toHaveLength(2);
+  });
+
+  it('subscribes the mail-feedback function, and only it, to the reports', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: feedbackTopic() },
+      Endpoint: { 'Fn::GetAtt': [functionEntry('mail-feedback')[0], 'Arn'] },
+    });
+    const lambdaSubscriptions = template.findResources('AWS::SNS::Subscription', {
+      Properties: { Protocol: 'lambda' },
+    });
+    expect(Object.keys(lambdaSubscriptions)).toHaveLength(1);
   });
 });
 

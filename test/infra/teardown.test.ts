@@ -22,7 +22,7 @@ const ROWS: Record<string, (id: string, type: string) => boolean> = {
   'signing-keys secret': (id, type) => type === 'AWS::SecretsManager::Secret' && id.startsWith('SigningKeys'),
   'pepper secret': (id, type) => type === 'AWS::SecretsManager::Secret' && id.startsWith('PasswordPepper'),
   'dead-letter queue': (_, type) => type === 'AWS::SQS::Queue',
-  'alarm topic key (KMS)': (_, type) => type === 'AWS::KMS::Key',
+  'topic keys (KMS)': (_, type) => type === 'AWS::KMS::Key',
   'log groups': (_, type) => type === 'AWS::Logs::LogGroup',
 };
 

@@ -13,6 +13,7 @@ import {
   dynamoClient,
   mailTo,
   privateRegistrationsTable,
+  privateSuppressions,
   region,
   registrationDue,
 } from './deadline-fixtures.ts';
@@ -91,8 +92,10 @@ function faultySes(faults: Faults) {
 
 async function jobWith(faults: Faults) {
   const tableName = await privateRegistrationsTable();
+  const suppressions = await privateSuppressions();
   const deps = (): DeadlineJobDeps => ({
     table: registrationsTableAccess(faultyDynamo(faults), tableName),
+    suppressions,
     mailer: createSesMailer({
       client: faultySes(faults),
       sender: 'Pistus <no-reply@pistus.local>',
@@ -130,6 +133,7 @@ describe('the deadline job under faults', () => {
       failed: 0,
       refused: 0,
       unrecorded: 0,
+      suppressed: 0,
     });
     expect(faults).toMatchObject({ unprocessedBatches: 0, throttledQueries: 0 });
     expect(faults.throttleOnceTo.size).toBe(0);
@@ -155,6 +159,7 @@ describe('the deadline job under faults', () => {
       failed: 0,
       refused: 2,
       unrecorded: 0,
+      suppressed: 0,
     });
     expect(await mailTo(late.map((r) => r.email))).toHaveLength(4);
     expect(await mailTo(refused)).toEqual([]);
@@ -168,6 +173,7 @@ describe('the deadline job under faults', () => {
       failed: 0,
       refused: 0,
       unrecorded: 0,
+      suppressed: 0,
     });
     for (const registration of late) expect(await mailTo([registration.email])).toHaveLength(1);
   });
@@ -187,6 +193,7 @@ describe('the deadline job under faults', () => {
       failed: 10,
       refused: 0,
       unrecorded: 0,
+      suppressed: 0,
     });
     for (const registration of expired)
       expect(await seedTable.findRegistration(registration.id)).toBeDefined();
@@ -200,6 +207,7 @@ describe('the deadline job under faults', () => {
       failed: 0,
       refused: 0,
       unrecorded: 0,
+      suppressed: 0,
     });
   });
 

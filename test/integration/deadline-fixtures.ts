@@ -5,7 +5,8 @@ import { inject } from 'vitest';
 import { ensureTables } from '#infra/local/dynamodb';
 import type { Registration } from '#shared/data/registrations';
 import { DAY_MS } from '#shared/registrations/deadline-rules';
-import { registrationsTable } from '#shared/data/tables';
+import { registrationsTable, suppressionsTable } from '#shared/data/tables';
+import { type SuppressionsTable, suppressionsTableAccess } from '#shared/data/suppressions';
 
 export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const region = 'us-east-1';
@@ -23,6 +24,13 @@ export async function privateRegistrationsTable(): Promise<string> {
   const name = `${inject('tablePrefix')}registrations-${randomBytes(4).toString('hex')}`;
   await ensureTables(dynamoClient(), [registrationsTable], () => name);
   return name;
+}
+
+/** A suppression list of the test's own (empty until the test adds to it), on the same emulator. */
+export async function privateSuppressions(): Promise<SuppressionsTable> {
+  const name = `${inject('tablePrefix')}suppressions-${randomBytes(4).toString('hex')}`;
+  await ensureTables(dynamoClient(), [suppressionsTable], () => name);
+  return suppressionsTableAccess(documentClient(dynamoClient()), name);
 }
 
 /** A registration whose deadline is `deadlineFromNow` away from `now`, as the API would have stored it. */

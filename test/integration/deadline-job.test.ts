@@ -69,6 +69,7 @@ describe('npm run deadline against the local stack', () => {
       failed: 0,
       refused: 0,
       unrecorded: 0,
+      suppressed: 0,
     });
   });
 
@@ -121,6 +122,7 @@ describe('npm run deadline against the local stack', () => {
       failed: 0,
       refused: 0,
       unrecorded: 0,
+      suppressed: 0,
     });
     for (const registration of [seeded.late, seeded.lateAtWindowEdge]) {
       expect(await mailTo([registration.email])).toHaveLength(1);

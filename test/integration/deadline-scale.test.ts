@@ -8,6 +8,7 @@ import {
   documentClient,
   dynamoClient,
   privateRegistrationsTable,
+  privateSuppressions,
   registrationDue,
 } from './deadline-fixtures.ts';
 
@@ -86,6 +87,7 @@ describe('the deadline job at scale', () => {
       const summary = await runDeadlineJob(
         {
           table: registrationsTableAccess(documentClient(counted), tableName),
+          suppressions: await privateSuppressions(),
           mailer: noMail,
           reminderWindowDays: 2,
           sendConcurrency: 4,
@@ -102,6 +104,7 @@ describe('the deadline job at scale', () => {
         failed: 0,
         refused: 0,
         unrecorded: 0,
+        suppressed: 0,
       });
       expect(reads.items).toBe(UNPAID_EXPIRED);
       expect(reads.scans).toBe(0);

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSesEmulator } from '#infra/local/ses';
+import { createSesClient, createSesMailer } from '#shared/aws/mailer';
+import { registrationsTableAccess } from '#shared/data/registrations';
+import { runDeadlineJob } from '#shared/registrations/deadline-job';
+import { createMailFeedback } from '#shared/registrations/mail-feedback';
+import { feedbackMessage } from '../support/ses-feedback.ts';
+import { domainWorld, movableClock, uniqueName } from './world.ts';
+
+const world = domainWorld();
+const DAY = 24 * 3600 * 1000;
+let ses: Awaited<ReturnType<typeof startSesEmulator>>;
+beforeAll(async () => {
+  ses = await startSesEmulator(0);
+});
+afterAll(() => ses?.stop());
+
+const mailsTo = async (address: string) => {
+  const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
+    emails: { destination: { to: string[] } }[];
+  };
+  return emails.filter((email) => email.destination.to.includes(address)).length;
+};
+
+describe('the suppression list, kept from SES reports', () => {
+  it('is never mailed: a permanent bounce or a complaint stops reminders to that address, whatever its case', async () => {
+    const clock = movableClock(new Date('2035-01-01T00:00:00Z'));
+    const { db, name, registrations, suppressions } = await world(clock);
+    const feedback = createMailFeedback({ suppressions });
+    for (const report of ['permanent-bounce', 'transient-bounce', 'complaint'] as const)
+      await feedback.record(feedbackMessage(report));
+    // SNS delivers at least once: the same report again changes nothing.
+    await feedback.record(feedbackMessage('permanent-bounce'));
+
+    const owner = { userId: uniqueName('owner'), role: 'user' as const };
+    const fine = `${uniqueName('fine')}@example.com`;
+    for (const email of [
+      'bounced-parent@example.com',
+      'complaining-parent@example.com',
+      'full-mailbox@example.com',
+      fine,
+    ])
+      await registrations.create(owner, { activity: 'Piano', email });
+    const deps = {
+      table: registrationsTableAccess(db, name('registrations')),
+      suppressions,
+      mailer: createSesMailer({
+        client: createSesClient({ endpoint: ses.endpoint }),
+        sender: 'Pistus <no-reply@example.com>',
+        maxPerSecond: 100,
+      }),
+      reminderWindowDays: 2,
+      sendConcurrency: 4,
+      realClock: clock,
+    };
+    const summary = await runDeadlineJob(deps, new Date(clock().getTime() + 4 * DAY));
+    expect(summary).toMatchObject({ reminded: 2, suppressed: 2, failed: 0 });
+    expect(await mailsTo('bounced-parent@example.com')).toBe(0);
+    expect(await mailsTo('complaining-parent@example.com')).toBe(0);
+    expect(await mailsTo('full-mailbox@example.com')).toBe(1);
+    expect(await mailsTo(fine)).toBe(1);
+  });
+});
