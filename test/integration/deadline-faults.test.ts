@@ -14,6 +14,7 @@ import {
   mailTo,
   privateRegistrationsTable,
   privateSuppressions,
+  privateSuppressionsTable,
   region,
   registrationDue,
 } from './deadline-fixtures.ts';
@@ -257,6 +258,7 @@ describe('the deadline job handler', () => {
       SESSIONS_TABLE: 'unused',
       LOGIN_ATTEMPTS_TABLE: 'unused',
       REGISTRATIONS_TABLE: tableName,
+      SUPPRESSIONS_TABLE: await privateSuppressionsTable(),
       DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
       SES_ENDPOINT: `http://127.0.0.1:${closed}`,
       SES_MAX_SEND_RATE: '100',

@@ -26,12 +26,15 @@ export async function privateRegistrationsTable(): Promise<string> {
   return name;
 }
 
-/** A suppression list of the test's own (empty until the test adds to it), on the same emulator. */
-export async function privateSuppressions(): Promise<SuppressionsTable> {
+/** A suppressions table of the test's own (empty until the test adds to it), on the same emulator. */
+export async function privateSuppressionsTable(): Promise<string> {
   const name = `${inject('tablePrefix')}suppressions-${randomBytes(4).toString('hex')}`;
   await ensureTables(dynamoClient(), [suppressionsTable], () => name);
-  return suppressionsTableAccess(documentClient(dynamoClient()), name);
+  return name;
 }
+
+export const privateSuppressions = async (): Promise<SuppressionsTable> =>
+  suppressionsTableAccess(documentClient(dynamoClient()), await privateSuppressionsTable());
 
 /** A registration whose deadline is `deadlineFromNow` away from `now`, as the API would have stored it. */
 export function registrationDue(
