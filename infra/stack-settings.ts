@@ -7,46 +7,54 @@ import { commaList, httpUrl } from '#shared/platform/config';
  */
 export const PLACEHOLDER_SENDER = 'no-reply@example.com';
 
-const stackSettingsSchema = z
-  .object({
-    stage: z._default(z.enum(['dev', 'prod']), 'dev'),
-    allowedOrigins: z._default(z.pipe(commaList, z.array(httpUrl())), []),
-    cookieSameSite: z._default(z.enum(['Strict', 'Lax', 'None']), 'Lax'),
-    sessionTtlSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 43200),
-    /** The From address of reminder emails; the stack creates its SES identity, which must then be verified. */
-    senderEmail: z._default(z.email(), PLACEHOLDER_SENDER),
-    sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
-    /**
-     * Forces the run-on-deploy jobs to run once more when changed. By default they run when their code or
-     * configuration changes, so two synths of an unchanged app are identical.
-     */
-    deployId: z.optional(z.string().check(z.minLength(1))),
-    /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
-    apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
-    apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),
-    /** Where alarms go: an email address subscribed to the alarm topic (it must confirm the subscription). */
-    alarmEmail: z.optional(z.email()),
-    sessionIdleSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 1800),
-    bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
-  })
-  .check(
-    z.superRefine((settings, ctx) => {
-      // dev may mail from a placeholder (nothing leaves the SES sandbox); prod mails real people.
-      if (settings.stage === 'prod' && settings.senderEmail === PLACEHOLDER_SENDER)
-        ctx.issues.push({
-          input: settings.senderEmail,
-          code: 'custom',
-          path: ['senderEmail'],
-          message: 'prod needs the sender address you verified in SES: -c senderEmail=you@your-domain',
-        });
-    }),
-  );
+export const STAGES = ['dev', 'prod'] as const;
+
+const stackSettingsSchema = z.object({
+  stage: z._default(z.enum(['dev', 'prod']), 'dev'),
+  allowedOrigins: z._default(z.pipe(commaList, z.array(httpUrl())), []),
+  cookieSameSite: z._default(z.enum(['Strict', 'Lax', 'None']), 'Lax'),
+  sessionTtlSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 43200),
+  /** The From address of reminder emails; the stack creates its SES identity, which must then be verified. */
+  senderEmail: z._default(z.email(), PLACEHOLDER_SENDER),
+  sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
+  /**
+   * Forces the run-on-deploy jobs to run once more when changed. By default they run when their code or
+   * configuration changes, so two synths of an unchanged app are identical.
+   */
+  deployId: z.optional(z.string().check(z.minLength(1))),
+  /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
+  apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
+  apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),
+  /** Where alarms go: an email address subscribed to the alarm topic (it must confirm the subscription). */
+  alarmEmail: z.optional(z.email()),
+  sessionIdleSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 1800),
+  bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
+});
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;
 
-export function parseStackSettings(context: Record<string, unknown>): StackSettings {
+/** The settings from the context, or an error naming each bad one. */
+export function readStackSettings(context: Record<string, unknown>): StackSettings {
   const result = stackSettingsSchema.safeParse(context);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`Invalid stack settings (cdk context): ${problems.join('; ')}`);
+}
+
+/**
+ * What stops a stage from being deployed though its settings are well-formed: dev may mail from a
+ * placeholder (nothing leaves the SES sandbox); prod mails real people.
+ */
+export function deployProblems(settings: StackSettings): string[] {
+  return settings.stage === 'prod' && settings.senderEmail === PLACEHOLDER_SENDER
+    ? ['senderEmail: prod needs the sender address you verified in SES: -c senderEmail=you@your-domain']
+    : [];
+}
+
+/** Settings a stage can be deployed with: well-formed, and no deploy problem. */
+export function parseStackSettings(context: Record<string, unknown>): StackSettings {
+  const settings = readStackSettings(context);
+  const problems = deployProblems(settings);
+  if (problems.length) throw new Error(`Invalid stack settings (cdk context): ${problems.join('; ')}`);
+  return settings;
 }
