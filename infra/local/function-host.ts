@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import { lambdaContext } from '#infra/local/lambda-environment';
+import { lambdaContext, traceHeader } from '#infra/local/lambda-environment';
 
 export interface HostData {
   /** The module to load: a handler file, or a synthesized bundle. */
@@ -57,6 +57,8 @@ try {
 
 port.on('message', async ({ id, event, requestId, deadline }: Invocation) => {
   const context = lambdaContext(data.functionName, requestId, deadline, data.memoryMb);
+  // As Lambda does for an actively traced function: the invocation's trace, where X-Ray's SDK finds it.
+  process.env._X_AMZN_TRACE_ID = traceHeader();
   try {
     const result = await (handler as Handler)(event, context);
     port.postMessage({ id, kind: 'result', result });

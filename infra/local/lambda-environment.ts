@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
 /**
@@ -17,11 +18,24 @@ export function lambdaRuntimeEnvironment(functionName: string, memoryMb: number)
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    // Where Lambda's X-Ray daemon listens; locally nothing does, and local traces are not sampled.
+    AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+    AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     LAMBDA_TASK_ROOT: '/var/task',
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
   };
+}
+
+/**
+ * The trace header Lambda sets in `_X_AMZN_TRACE_ID` before each invocation of an actively traced function.
+ * Locally not sampled (nothing is sent), unless `PISTUS_TRACE_SAMPLED=1` asks for it (a test's own daemon).
+ */
+export function traceHeader(sampled = process.env.PISTUS_TRACE_SAMPLED === '1'): string {
+  const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+  const time = Math.floor(Date.now() / 1000).toString(16);
+  return `Root=1-${time}-${hex(12)};Parent=${hex(8)};Sampled=${sampled ? 1 : 0}`;
 }
 
 /** A Lambda context as the runtime gives it, with the invocation's real deadline. */

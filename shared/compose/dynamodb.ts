@@ -1,13 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfigError, type Settings } from '#shared/platform/config';
 import { createDocumentClient } from '#shared/data/dynamodb';
+import { traced } from '#shared/aws/tracing';
 import type { TableDeclaration } from '#shared/data/tables';
 
 let client: DynamoDBDocumentClient | undefined;
 
 /** The container's one document client, so every table adapter shares its warm connections. */
 export function documentClient(config: Settings): DynamoDBDocumentClient {
-  client ??= createDocumentClient(config.DYNAMODB_ENDPOINT);
+  client ??= traced(createDocumentClient(config.DYNAMODB_ENDPOINT));
   return client;
 }
 
