@@ -8,7 +8,8 @@ import { parseStackSettings } from '#infra/stack-settings';
 /** docs/deploy.md's teardown table: resource → [dev, prod], each "kept" or "deleted…". */
 function documentedTable(): Map<string, { dev: string; prod: string }> {
   const text = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
-  const section = text.slice(text.indexOf('## 8. Teardown'));
+  const start = text.indexOf('## 8. Teardown');
+  const section = text.slice(start, text.indexOf('\n## ', start + 1));
   const rows = section
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| resource') && !line.startsWith('| ---'))
