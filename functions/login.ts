@@ -7,6 +7,7 @@ import { recordEvent } from '#shared/platform/events';
 import { invalidCredentials } from '#shared/http/errors';
 import { tooManyAttempts } from '#shared/platform/outcomes';
 import { httpHandler } from '#shared/http/handler';
+import { deviceLabel } from '#shared/auth/device-label';
 import { DEVICE_LIFETIME_SECONDS } from '#shared/auth/login';
 
 /** POST /login: one answer for an unknown user and a wrong password; 429 while locked; a fresh session on success. */
@@ -34,7 +35,10 @@ export const handler = httpHandler(
     const { user } = outcome;
     // A browser that still carries someone's session (a shared computer) gets only the new one.
     await sessions.end(previous);
-    const { token } = await sessions.start(user);
+    const { token } = await sessions.start(user, {
+      device: deviceLabel(event.headers['user-agent']),
+      ip: facts.clientIp,
+    });
     recordEvent('loginSucceeded', { userId: user.id, username: user.username, ...facts });
     return {
       status: 200,

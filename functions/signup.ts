@@ -5,6 +5,7 @@ import { sessionCookie } from '#shared/http/cookies';
 import { signupBodySchema } from '#shared/auth/credentials';
 import { recordEvent } from '#shared/platform/events';
 import { httpHandler } from '#shared/http/handler';
+import { deviceLabel } from '#shared/auth/device-label';
 
 /** POST /signup: creates a `user` and signs them in. */
 export const handler = httpHandler(
@@ -16,9 +17,12 @@ export const handler = httpHandler(
       cookie: cookieOptions(config),
     }),
   },
-  async ({ body, facts, services: { accounts, sessions, cookie } }) => {
+  async ({ body, facts, event, services: { accounts, sessions, cookie } }) => {
     const user = await accounts.signUp(body);
-    const { token } = await sessions.start(user);
+    const { token } = await sessions.start(user, {
+      device: deviceLabel(event.headers['user-agent']),
+      ip: facts.clientIp,
+    });
     recordEvent('signup', { userId: user.id, username: user.username, ...facts });
     return {
       status: 201,

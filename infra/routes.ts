@@ -165,6 +165,26 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     memoryMb: DEFAULT_MEMORY_MB,
   },
   // GetItem: a retried put, or a replayed Idempotency-Key, reads back the registration it met.
+  {
+    name: 'list-sessions',
+    routes: ['GET /sessions'],
+    // The user's sessions come from the byUser index; each is judged by its user's credential version.
+    tables: merged(...readSession, { table: sessionsTable, actions: ['Query'], indexes: ['byUser'] }),
+    secrets: ['signing-keys'],
+    memoryMb: DEFAULT_MEMORY_MB,
+  },
+  {
+    name: 'end-session',
+    routes: ['DELETE /sessions/{id}'],
+    // Found through the index among the caller's own sessions, then deleted by its own key.
+    tables: merged(...readSession, {
+      table: sessionsTable,
+      actions: ['Query', 'DeleteItem'],
+      indexes: ['byUser'],
+    }),
+    secrets: ['signing-keys'],
+    memoryMb: DEFAULT_MEMORY_MB,
+  },
   authenticated('create-registration', ['POST /registrations'], { actions: ['PutItem', 'GetItem'] }),
   authenticated('list-registrations', ['GET /registrations'], {
     actions: ['Query'],

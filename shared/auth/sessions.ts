@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { PublicUser } from '#shared/auth/accounts';
 import type { Viewer } from '#shared/registrations/registrations';
 import type { Clock } from '#shared/platform/clock';
@@ -23,6 +23,27 @@ export const sessionViewer = (session: SessionRecord): Viewer => ({
   role: session.role,
 });
 
+/** One of a user's sessions as the user sees it: never its sid or token. */
+export interface SessionView {
+  /** An opaque handle (a digest of the sid): it names the session and proves nothing. */
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastActiveAt: string;
+  device: string;
+  ip: string;
+}
+
+/** Where a session started: for the user's list of sessions. */
+export interface SessionOrigin {
+  device: string;
+  ip: string;
+}
+
+/** A session's public handle: a one-way digest of its sid, so it can name the session but never be one. */
+export const sessionHandle = (sid: string): string =>
+  createHash('sha256').update(`pistus-session-handle:${sid}`).digest('base64url').slice(0, 22);
+
 export interface StartedSession {
   session: SessionRecord;
   token: string;
@@ -30,7 +51,17 @@ export interface StartedSession {
 
 export interface Sessions {
   /** A new session with a fresh id (ASVS 5.0 V7.2.4: a new session on every authentication). */
-  start(user: UserRecord): Promise<StartedSession>;
+  start(user: UserRecord, origin?: SessionOrigin): Promise<StartedSession>;
+  /**
+   * The caller's live sessions, most recently active first (ASVS 4.0.3 V3.3.4): rows the user's credential
+   * version has left behind, expired or idle ones are not sessions any more and are not listed.
+   */
+  listOf(current: SessionRecord): Promise<SessionView[]>;
+  /**
+   * Ends the caller's session with that handle at once (by its own key); null when it is not one of the
+   * caller's live sessions, whoever's it is. Says whether it was the caller's current one.
+   */
+  endOneOf(current: SessionRecord, handle: string): Promise<{ endedCurrent: boolean } | null>;
   /**
    * The live session a token stands for, or null: bad token, revoked, expired, idle, not the token's user,
    * the user disabled, or a credential version the user has left behind.
@@ -73,9 +104,28 @@ export function createSessions(deps: {
   const { table, holders, tokens, clock, lifetimeSeconds, idleSeconds } = deps;
   // Often enough that a short idle timeout never ends an active session (at its 60 s minimum: every 15 s).
   const touchInterval = Math.min(TOUCH_INTERVAL_SECONDS, Math.floor(idleSeconds / 4));
+  /** The user's sessions that still count, read from the index, each judged as `resolve` judges it. */
+  async function liveSessionsOf(current: SessionRecord): Promise<SessionRecord[]> {
+    if (!holders) throw new Error('these sessions were composed without their users: they cannot list');
+    const [{ user }, rows] = await Promise.all([
+      holders.find(current.sid, usernameKey(current.username)),
+      table.listUserSessions(current.userId),
+    ]);
+    const now = epochSeconds(clock());
+    // The caller's own session is live (it was just resolved), even if the index has not caught up.
+    const all = rows.some((row) => row.sid === current.sid) ? rows : [current, ...rows];
+    return all.filter(
+      (session) =>
+        session.userId === current.userId &&
+        session.expiresAt > now &&
+        now - session.lastSeenAt < idleSeconds &&
+        stillHeld(session, user),
+    );
+  }
+
   return {
     lifetimeSeconds,
-    async start(user) {
+    async start(user, origin) {
       const now = clock();
       const expires = new Date(now.getTime() + lifetimeSeconds * 1000);
       const session: SessionRecord = {
@@ -89,6 +139,7 @@ export function createSessions(deps: {
         lastSeenAt: epochSeconds(now),
         expiresAt: epochSeconds(expires),
         credentialVersion: user.credentialVersion ?? 0,
+        ...origin,
       };
       await table.putSession(session);
       const claims = { sub: user.id, sid: session.sid, usr: usernameKey(user.username) };
@@ -109,6 +160,27 @@ export function createSessions(deps: {
       return session;
     },
     endAllOf: (userId, keepSid) => table.revokeUserSessions(userId, keepSid),
+    async listOf(current) {
+      const live = await liveSessionsOf(current);
+      return live
+        .map((session) => ({
+          id: sessionHandle(session.sid),
+          current: session.sid === current.sid,
+          createdAt: session.createdAt,
+          lastActiveAt: new Date(session.lastSeenAt * 1000).toISOString(),
+          device: session.device ?? 'Unknown device',
+          ip: session.ip ?? 'unknown',
+        }))
+        .sort(
+          (a, b) => b.lastActiveAt.localeCompare(a.lastActiveAt) || Number(b.current) - Number(a.current),
+        );
+    },
+    async endOneOf(current, handle) {
+      const target = (await liveSessionsOf(current)).find((session) => sessionHandle(session.sid) === handle);
+      if (!target) return null;
+      await table.revokeSession(target.sid);
+      return { endedCurrent: target.sid === current.sid };
+    },
     async end(token) {
       const claims = token ? await tokens.verify(token) : null;
       if (claims) await table.revokeSession(claims.sid);

@@ -30,6 +30,10 @@ export interface SessionRecord {
    * what makes ending every session one write; deleting the rows afterwards is clean-up.
    */
   credentialVersion?: number;
+  /** A short label of the browser and system at login ("Firefox on Windows"), for the user's list. */
+  device?: string;
+  /** The client address at login. */
+  ip?: string;
 }
 
 export interface SessionsTable {
@@ -37,6 +41,8 @@ export interface SessionsTable {
   findSession(sid: string): Promise<SessionRecord | undefined>;
   /** Idempotent: revoking a session that is gone is not an error. */
   revokeSession(sid: string): Promise<void>;
+  /** Every session row of a user (the index, so eventually consistent: a login in the last second may be missing). */
+  listUserSessions(userId: string): Promise<SessionRecord[]>;
   /** Deletes the rows of every session of a user but `keepSid`; returns how many. */
   revokeUserSessions(userId: string, keepSid?: string): Promise<number>;
   /** Records activity; a session revoked meanwhile stays revoked. */
@@ -86,6 +92,24 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
           }),
         ),
       );
+    },
+    async listUserSessions(userId) {
+      const sessions: SessionRecord[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: byUser.name,
+            KeyConditionExpression: 'userId = :user',
+            ExpressionAttributeValues: { ':user': userId },
+            ExclusiveStartKey: start,
+          }),
+        );
+        start = page.LastEvaluatedKey;
+        sessions.push(...((page.Items ?? []) as SessionRecord[]));
+      } while (start);
+      return sessions;
     },
     async revokeUserSessions(userId, keepSid) {
       let revoked = 0;

@@ -12,6 +12,7 @@ export const EVENTS = {
   logout: 'logouts',
   passwordChanged: 'passwordsChanged',
   sessionsRevoked: 'sessionsRevoked',
+  sessionEnded: 'sessionsEnded',
   lockout: 'lockouts',
   loginThrottled: 'loginsThrottled',
   registrationCreated: 'registrationsCreated',

@@ -265,6 +265,8 @@ describe("each function's table permissions, pinned", () => {
     'get-registration': [...session, 'GetItem registrations'],
     'delete-registration': [...session, 'DeleteItem registrations'],
     'pay-registration': [...session, 'GetItem registrations', 'UpdateItem registrations'],
+    'list-sessions': [...session, 'Query sessions/byUser'],
+    'end-session': [...session, 'Query sessions/byUser', 'DeleteItem sessions'],
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],
     deadline: [

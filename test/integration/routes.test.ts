@@ -29,6 +29,8 @@ const WITHOUT_SESSION: Record<string, [status: number, code?: string]> = {
   'POST /home': [401, 'unauthorized'],
   'POST /password': [400, 'invalid_input'],
   'DELETE /sessions': [401, 'unauthorized'],
+  'GET /sessions': [401, 'unauthorized'],
+  'DELETE /sessions/{id}': [401, 'unauthorized'],
   'POST /registrations': [400, 'invalid_input'],
   'GET /registrations': [401, 'unauthorized'],
   'GET /registrations/{id}': [401, 'unauthorized'],
