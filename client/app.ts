@@ -5,6 +5,7 @@
  */
 import type { PublicUser } from '#shared/auth/accounts';
 import type { PublicRegistration } from '#shared/registrations/registrations';
+import type { SessionView } from '#shared/auth/sessions';
 
 interface ApiError {
   error: { code: string; message: string; fields?: Record<string, string> };
@@ -231,6 +232,53 @@ async function registrationsView(user: User) {
   await refresh();
 }
 
+/** The account page: where the user is signed in, each session endable but the one in use here. */
+async function accountView(user: User) {
+  const list = el('ul', { id: 'sessions', class: 'sessions' });
+  const message = el('p', { class: 'form-error', id: 'sessions-error', role: 'alert' });
+  const refresh = async () => {
+    const { data, error } = await api<{ items: SessionView[] }>('GET', '/sessions');
+    message.textContent = error?.message ?? '';
+    list.replaceChildren(
+      ...(data?.items ?? []).map((session) => {
+        const details = el(
+          'span',
+          {},
+          el('strong', {}, session.device),
+          ` from ${session.ip}, last active ${date(session.lastActiveAt)}`,
+        );
+        if (session.current)
+          return el('li', { 'data-current': 'true' }, details, ' ', el('em', {}, '(this device)'));
+        const end = el(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            'data-action': 'end-session',
+            'aria-label': `End the session on ${session.device} from ${session.ip}`,
+          },
+          'End',
+        );
+        end.addEventListener('click', async () => {
+          const { error: failure } = await api('DELETE', `/sessions/${encodeURIComponent(session.id)}`);
+          message.textContent = failure?.message ?? '';
+          await refresh();
+        });
+        return el('li', { 'data-id': session.id }, details, ' ', end);
+      }),
+    );
+  };
+  render(
+    el('h2', {}, 'Your account'),
+    el('p', {}, `Signed in as ${user.username}.`),
+    el('h3', {}, 'Your sessions'),
+    el('p', {}, 'Everywhere you are signed in. End any session you do not recognise.'),
+    message,
+    list,
+  );
+  await refresh();
+}
+
 async function route() {
   const view = location.hash.replace(/^#\//, '') || 'home';
   if (view === 'signup') return signupView();
@@ -238,6 +286,7 @@ async function route() {
   if (!user) return loginView(view === 'logged-out' ? 'You are logged out.' : '');
   nav.hidden = false;
   if (view === 'registrations') return registrationsView(user);
+  if (view === 'account') return accountView(user);
   if (view !== 'home') location.hash = '#/home';
   return homeView(user);
 }

@@ -108,6 +108,26 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
     expect((await client.call('POST', '/home', { token: sessionToken(again) as string })).status).toBe(401);
   });
 
+  it("lists the user's sessions and ends one of them", async () => {
+    const username = uniqueUsername('devices');
+    const signup = await client.call('POST', '/signup', { json: { username, password: PASSWORD } });
+    const first = sessionToken(signup) as string;
+    const login = await client.call('POST', '/login', {
+      json: { username, password: PASSWORD },
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0' },
+    });
+    const second = sessionToken(login) as string;
+    const listed = await client.call('GET', '/sessions', { token: second });
+    expect(listed.status).toBe(200);
+    const items = (listed.json as { items: { id: string; current: boolean; device: string }[] }).items;
+    expect(items).toHaveLength(2);
+    expect(items.find((item) => item.current)?.device).toBe('Firefox on Linux');
+    const other = items.find((item) => !item.current);
+    expect((await client.call('DELETE', `/sessions/${other?.id}`, { token: second })).status).toBe(204);
+    expect((await client.call('GET', '/home', { token: first })).status).toBe(401);
+    expect((await client.call('GET', '/home', { token: second })).status).toBe(200);
+  });
+
   it('creates, lists, reads, pays for and deletes registrations, each only by whom it may', async () => {
     const owner = await client.signUp();
     const other = await client.signUp();

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 
 /** Debian's Chromium; Playwright's own browser download cannot reach its servers from these machines. */
@@ -27,3 +28,32 @@ export async function launch(): Promise<Browser> {
 }
 
 export const newContext = (browser: Browser): Promise<BrowserContext> => browser.newContext();
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * The page's accessibility violations by axe-core (WCAG 2.1 A and AA rules), injected from the npm package:
+ * each as "rule (impact): help, at selectors", so a failing test says what to fix.
+ */
+export async function accessibilityViolations(page: import('playwright-core').Page): Promise<string[]> {
+  await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations;
+  });
+  return (violations as AxeViolation[]).map(
+    (v) => `${v.id} (${v.impact}): ${v.help}, at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildClient, startClientServer } from '#infra/local/client';
 import { operator } from '../integration/operator.ts';
-import { hasChromium, launch, SCREENSHOTS } from './browser.ts';
+import { accessibilityViolations, hasChromium, launch, SCREENSHOTS } from './browser.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const name = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
@@ -207,5 +207,56 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
     expect(login.status).toBe(401);
     await context.close();
     evil.close();
+  });
+  it('shows your sessions on the account page at 375 px, and ends another one from there', async () => {
+    // bypassCSP: only so the test can inject axe-core; the page's own CSP is tested elsewhere.
+    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, bypassCSP: true });
+    const laptop = await browser.newContext({
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+    });
+    const here = await phone.newPage();
+    const there = await laptop.newPage();
+    const username = await signUpIn(here);
+    await logIn(there, username);
+    await there.waitForSelector('#welcome');
+
+    await here.goto(`${appUrl}/#/account`);
+    await here.waitForFunction(() => document.querySelectorAll('#sessions li').length === 2);
+    expect(await here.textContent('#sessions li[data-current]')).toContain('(this device)');
+    const other = here.locator('#sessions li:not([data-current])');
+    expect(await other.textContent()).toContain('Firefox on Windows');
+    // Usable on a phone: nothing wider than the screen.
+    expect(await here.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await accessibilityViolations(here)).toEqual([]);
+    await here.screenshot({ path: `${SCREENSHOTS}account-sessions.png`, fullPage: true });
+
+    await other.locator('button[data-action=end-session]').click();
+    await here.waitForFunction(() => document.querySelectorAll('#sessions li').length === 1);
+    await there.reload();
+    await there.waitForSelector('#login-form');
+    await phone.close();
+    await laptop.close();
+  });
+
+  it('passes axe-core on every page: login, signup, home, registrations, account', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    const found: Record<string, string[]> = {};
+    await page.goto(`${appUrl}/#/login`);
+    await page.waitForSelector('#login-form');
+    found.login = await accessibilityViolations(page);
+    await page.goto(`${appUrl}/#/signup`);
+    await page.waitForSelector('#signup-form');
+    found.signup = await accessibilityViolations(page);
+    await signUpIn(page);
+    found.home = await accessibilityViolations(page);
+    await page.goto(`${appUrl}/#/registrations`);
+    await page.waitForSelector('#registration-form');
+    found.registrations = await accessibilityViolations(page);
+    await page.goto(`${appUrl}/#/account`);
+    await page.waitForSelector('#sessions li');
+    found.account = await accessibilityViolations(page);
+    expect(found).toEqual({ login: [], signup: [], home: [], registrations: [], account: [] });
+    await context.close();
   });
 });
