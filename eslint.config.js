@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'test-results/', 'client/dist/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.local/', 'test-results/', 'client/dist/', 'client/api.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

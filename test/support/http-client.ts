@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { undocumented } from './openapi-check.ts';
 
 export interface ApiResponse {
   status: number;
@@ -47,18 +48,34 @@ function callFromAt(
         for (const [name, value] of Object.entries(response.headers)) {
           for (const item of Array.isArray(value) ? value : [value ?? '']) responseHeaders.append(name, item);
         }
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: responseHeaders,
-          text,
-          json: text ? JSON.parse(text) : undefined,
-          setCookies: responseHeaders.getSetCookie(),
-        });
+        try {
+          resolve(
+            documented(method, path, {
+              status: response.statusCode ?? 0,
+              headers: responseHeaders,
+              text,
+              json: text ? JSON.parse(text) : undefined,
+              setCookies: responseHeaders.getSetCookie(),
+            }),
+          );
+        } catch (error) {
+          reject(error);
+        }
       });
     });
     request.on('error', reject);
     request.end(body);
   });
+}
+
+/**
+ * Every response a test receives is checked against the OpenAPI document: a status it does not document, or
+ * a body that does not match, fails the test that received it.
+ */
+function documented(method: string, path: string, response: ApiResponse): ApiResponse {
+  const problem = undocumented(method, path, response.status, response.text);
+  if (problem) throw new Error(`response outside the OpenAPI document: ${problem}`);
+  return response;
 }
 
 /** The headers and body a request's options stand for. */
@@ -82,13 +99,13 @@ async function callAt(
   const { headers, body } = prepare(options);
   const response = await fetch(`${apiUrl}${path}`, { method, headers, body });
   const text = await response.text();
-  return {
+  return documented(method, path, {
     status: response.status,
     headers: response.headers,
     text,
     json: text ? JSON.parse(text) : undefined,
     setCookies: response.headers.getSetCookie(),
-  };
+  });
 }
 
 /** The session token from a response's Set-Cookie, if it set one. */

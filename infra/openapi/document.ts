@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import * as z from 'zod/mini';
+import { type OperationDoc, operations, type ResponseDoc } from '#infra/openapi/operations';
+import {
+  errorBody,
+  greeting,
+  registration,
+  registrationPage,
+  sessionList,
+  user,
+} from '#infra/openapi/responses';
+import { routeKeys } from '#infra/routes';
+
+type Json = Record<string, unknown>;
+
+/** The schemas the document names once and references. */
+const NAMED: [string, z.ZodMiniType][] = [
+  ['Error', errorBody],
+  ['User', user],
+  ['Greeting', greeting],
+  ['Registration', registration],
+  ['RegistrationPage', registrationPage],
+  ['SessionList', sessionList],
+];
+
+const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+  });
+  return rest as Json;
+};
+
+const schemaFor = (body: ResponseDoc['body']): Json | undefined => {
+  if (body === undefined) return undefined;
+  const name = body === 'error' ? 'Error' : NAMED.find(([, schema]) => schema === body)?.[0];
+  return name ? { $ref: `#/components/schemas/${name}` } : jsonSchema(body as z.ZodMiniType, 'output');
+};
+
+const retryAfter = {
+  'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
+};
+
+/** What any route may answer besides its own: the edge's errors. */
+function commonResponses(method: string, operation: OperationDoc): Record<number, ResponseDoc> {
+  const common: Record<number, ResponseDoc> = {};
+  if (operation.body) {
+    common[400] = {
+      description: 'The body is not valid JSON (`malformed_json`) or not valid input.',
+      body: 'error',
+    };
+    common[413] = { description: 'The body is too large (`payload_too_large`).', body: 'error' };
+    common[415] = {
+      description: 'The body is not `application/json` (`unsupported_media_type`).',
+      body: 'error',
+    };
+  }
+  if (method !== 'GET')
+    common[403] = {
+      description: 'A browser request from an origin not allowed (`forbidden_origin`).',
+      body: 'error',
+    };
+  common[500] = { description: 'Something failed on the server (`internal_error`).', body: 'error' };
+  common[503] = {
+    description:
+      'A dependency is throttled or failing (`service_unavailable`): try again after `Retry-After`.',
+    body: 'error',
+  };
+  return common;
+}
+
+function operationObject(key: string, operation: OperationDoc): Json {
+  const [method = '', path = ''] = key.split(' ');
+  const common = commonResponses(method, operation);
+  const statuses = [...new Set([...Object.keys(operation.responses), ...Object.keys(common)])]
+    .map(Number)
+    .sort();
+  const responses = Object.fromEntries(
+    statuses.map((status) => {
+      const own = operation.responses[status];
+      const response = own ?? (common[status] as ResponseDoc);
+      const description =
+        own && common[status] ? `${own.description} Or: ${common[status].description}` : response.description;
+      const schema = schemaFor(response.body);
+      return [
+        String(status),
+        {
+          description,
+          ...(status === 503 || status === 429 ? { headers: retryAfter } : {}),
+          ...(schema ? { content: { 'application/json': { schema } } } : {}),
+        },
+      ];
+    }),
+  );
+  const parameters = [
+    ...[...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    })),
+    ...Object.entries(operation.query ?? {}).map(([name, { description, schema }]) => ({
+      name,
+      in: 'query',
+      required: false,
+      description,
+      schema,
+    })),
+    ...(operation.idempotencyKey
+      ? [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              "The same key and body again answers the first request's registration and creates nothing.",
+            schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+          },
+        ]
+      : []),
+  ];
+  return {
+    operationId: `${method.toLowerCase()}${path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    summary: operation.summary,
+    tags: [operation.tag],
+    ...(operation.auth === 'session'
+      ? { security: [{ sessionCookie: [] }, { bearerToken: [] }] }
+      : { security: [] }),
+    ...(parameters.length ? { parameters } : {}),
+    ...(operation.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(operation.body, 'input') } },
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+/**
+ * The API's OpenAPI 3.1 document, built from the route declaration (infra/routes.ts), the operations'
+ * descriptions and the zod schemas the handlers validate with: generated, never written by hand.
+ */
+export function openApiDocument(): Json {
+  const declared = routeKeys().filter((key) => key !== '$default');
+  const described = Object.keys(operations);
+  const missing = declared.filter((key) => !described.includes(key));
+  const extra = described.filter((key) => !declared.includes(key));
+  if (missing.length || extra.length)
+    throw new Error(
+      `infra/openapi/operations.ts: undescribed ${missing.join(', ')}; undeclared ${extra.join(', ')}`,
+    );
+  const paths: Record<string, Json> = {};
+  for (const key of declared) {
+    const [method = '', path = ''] = key.split(' ');
+    paths[path] = {
+      ...paths[path],
+      [method.toLowerCase()]: operationObject(key, operations[key] as OperationDoc),
+    };
+  }
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Pistus API',
+      version,
+      description:
+        'Accounts and sessions (JWT in an HttpOnly cookie, or a Bearer token) and registrations paid by a deadline. ' +
+        'Every error is the `Error` shape. Any path not listed here answers 404 `not_found`.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    tags: [{ name: 'Accounts and sessions' }, { name: 'Registrations' }],
+    paths,
+    components: {
+      schemas: Object.fromEntries(NAMED.map(([name, schema]) => [name, jsonSchema(schema, 'output')])),
+      securitySchemes: {
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: '__Host-session' },
+        bearerToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      },
+    },
+  };
+}
+
+/** The document as committed in docs/openapi.json. */
+export const openApiText = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;

@@ -1,0 +1,197 @@
+import type * as z from 'zod/mini';
+import { loginBodySchema, passwordChangeSchema, signupBodySchema } from '#shared/auth/credentials';
+import { createRegistrationSchema } from '#shared/registrations/registrations';
+import {
+  errorBody,
+  greeting,
+  registration,
+  registrationPage,
+  sessionList,
+  user,
+} from '#infra/openapi/responses';
+
+/** A response: its description, and its JSON body's schema (`error`: the one error shape), or none. */
+export interface ResponseDoc {
+  description: string;
+  body?: z.ZodMiniType | 'error';
+}
+
+export interface OperationDoc {
+  summary: string;
+  tag: 'Accounts and sessions' | 'Registrations';
+  /** `session`: the session cookie or a Bearer token is required (401 without). */
+  auth: 'session' | 'none';
+  body?: z.ZodMiniType;
+  query?: Record<string, { description: string; schema: Record<string, unknown> }>;
+  idempotencyKey?: boolean;
+  responses: Record<number, ResponseDoc>;
+}
+
+const MIN_PASSWORD = 8;
+const error = (description: string): ResponseDoc => ({ description, body: 'error' });
+const unauthorized = error('No valid session (`unauthorized`).');
+const notFound = error('No such resource, or not yours (`not_found`): its existence is not revealed.');
+
+/**
+ * Every route key of infra/routes.ts, described: the OpenAPI document is built from this and from the
+ * schemas the handlers validate with; a test checks it names exactly the declared routes. Errors every
+ * route may answer (400 malformed JSON, 403 origin, 413, 415, 500, 503) are added by the document builder.
+ */
+export const operations: Record<string, OperationDoc> = {
+  'POST /signup': {
+    summary: 'Create an account and sign in',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    body: signupBodySchema(MIN_PASSWORD),
+    responses: {
+      201: { description: 'The new user; the session cookie is set.', body: user },
+      400: error('Invalid input (`invalid_input`, with `fields`).'),
+      409: error('The username is taken, in any case (`username_taken`).'),
+    },
+  },
+  'POST /login': {
+    summary: 'Sign in',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    body: loginBodySchema,
+    responses: {
+      200: { description: 'The user; a new session cookie with a fresh session id.', body: user },
+      400: error('Invalid input (`invalid_input`).'),
+      401: error('Unknown user or wrong password, the same answer (`invalid_credentials`).'),
+      429: error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
+    },
+  },
+  'POST /logout': {
+    summary: 'Sign out',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    responses: { 204: { description: 'Signed out (also without a session); the cookie is expired.' } },
+  },
+  'DELETE /logout': {
+    summary: 'Sign out',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    responses: { 204: { description: 'Signed out (also without a session); the cookie is expired.' } },
+  },
+  'GET /check_session': {
+    summary: 'The signed-in user, if any',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    responses: {
+      200: { description: 'The signed-in user.', body: user },
+      204: { description: 'No valid session.' },
+    },
+  },
+  'GET /home': {
+    summary: 'A greeting for the signed-in user',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: { 200: { description: 'The greeting.', body: greeting }, 401: unauthorized },
+  },
+  'POST /home': {
+    summary: 'A greeting for the signed-in user',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: { 200: { description: 'The greeting.', body: greeting }, 401: unauthorized },
+  },
+  'POST /password': {
+    summary: 'Change the password; every other session ends',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    body: passwordChangeSchema(MIN_PASSWORD),
+    responses: {
+      204: { description: 'Changed; every other session of the user has ended.' },
+      400: error('`currentPassword` is incorrect, or `newPassword` breaks the policy (`invalid_input`).'),
+      401: unauthorized,
+      429: error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
+    },
+  },
+  'DELETE /sessions': {
+    summary: 'Sign out everywhere',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: { 204: { description: 'Every session of the user has ended.' }, 401: unauthorized },
+  },
+  'GET /sessions': {
+    summary: 'Where you are signed in',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: {
+      200: { description: 'Your live sessions, most recently active first.', body: sessionList },
+      401: unauthorized,
+    },
+  },
+  'DELETE /sessions/{id}': {
+    summary: 'End one of your sessions',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: {
+      204: { description: 'Ended at once; your current one is a logout (the cookie is expired).' },
+      401: unauthorized,
+      404: error('Not one of your live sessions (`not_found`).'),
+    },
+  },
+  'POST /registrations': {
+    summary: 'Register for an activity',
+    tag: 'Registrations',
+    auth: 'session',
+    body: createRegistrationSchema,
+    idempotencyKey: true,
+    responses: {
+      201: {
+        description: 'The new unpaid registration (or, replayed, the one the key made).',
+        body: registration,
+      },
+      400: error('Invalid input or `Idempotency-Key` (`invalid_input`).'),
+      401: unauthorized,
+      422: error('The key was used for another request (`idempotency_key_reused`).'),
+    },
+  },
+  'GET /registrations': {
+    summary: 'Your registrations (an admin: all), newest first',
+    tag: 'Registrations',
+    auth: 'session',
+    query: {
+      limit: {
+        description: 'Page size, 1-100 (default 20).',
+        schema: { type: 'string', pattern: '^[0-9]+$' },
+      },
+      cursor: { description: 'The `nextCursor` of the previous page.', schema: { type: 'string' } },
+    },
+    responses: {
+      200: { description: 'A page.', body: registrationPage },
+      400: error('A bad `limit` (`invalid_input`) or `cursor` (`invalid_cursor`).'),
+      401: unauthorized,
+    },
+  },
+  'GET /registrations/{id}': {
+    summary: 'One registration',
+    tag: 'Registrations',
+    auth: 'session',
+    responses: {
+      200: { description: 'The registration.', body: registration },
+      401: unauthorized,
+      404: notFound,
+    },
+  },
+  'DELETE /registrations/{id}': {
+    summary: 'Delete a registration',
+    tag: 'Registrations',
+    auth: 'session',
+    responses: { 204: { description: 'Deleted.' }, 401: unauthorized, 404: notFound },
+  },
+  'POST /registrations/{id}/payment': {
+    summary: 'Record a payment (admins)',
+    tag: 'Registrations',
+    auth: 'session',
+    responses: {
+      200: { description: 'Paid; paying twice keeps the first `paidAt`.', body: registration },
+      401: unauthorized,
+      403: error('Only admins record payments (`forbidden`), said only to the owner.'),
+      404: notFound,
+      409: error('The deadline has passed (`payment_deadline_passed`).'),
+    },
+  },
+};
+
+export { errorBody };

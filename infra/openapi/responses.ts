@@ -1,0 +1,64 @@
+import * as z from 'zod/mini';
+import type { PublicUser } from '#shared/auth/accounts';
+import type { SessionView } from '#shared/auth/sessions';
+import type { PublicRegistration } from '#shared/registrations/registrations';
+
+/**
+ * What the API answers, as schemas: strict objects, so a field the contract does not name (a hash, an
+ * owner id) fails the response validation of the tests. Each is checked against the type the handlers
+ * build, so the two cannot drift apart.
+ */
+const isoDateTime = () => z.iso.datetime();
+
+export const errorBody = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    fields: z.optional(z.record(z.string(), z.string())),
+  }),
+});
+
+export const user = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  role: z.enum(['user', 'admin']),
+  createdAt: isoDateTime(),
+});
+
+export const greeting = z.strictObject({ message: z.string() });
+
+export const registration = z.strictObject({
+  id: z.string(),
+  activity: z.string(),
+  email: z.string(),
+  studentName: z.optional(z.string()),
+  registeredAt: isoDateTime(),
+  paymentDeadline: isoDateTime(),
+  paid: z.boolean(),
+  paidAt: z.optional(isoDateTime()),
+});
+
+export const registrationPage = z.strictObject({
+  items: z.array(registration),
+  nextCursor: z.optional(z.string()),
+});
+
+export const sessionList = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      current: z.boolean(),
+      createdAt: isoDateTime(),
+      lastActiveAt: isoDateTime(),
+      device: z.string(),
+      ip: z.string(),
+    }),
+  ),
+});
+
+/** True when A and B are the same type; a compile error below otherwise. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const agree = <T extends true>(_: T) => undefined;
+agree<Same<z.infer<typeof user>, PublicUser>>(true);
+agree<Same<z.infer<typeof registration>, PublicRegistration>>(true);
+agree<Same<z.infer<typeof sessionList>['items'][number], SessionView>>(true);
