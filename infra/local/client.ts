@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { openApiText } from '#infra/openapi/document';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { build } from 'esbuild';
@@ -25,7 +27,7 @@ export async function buildClient(options: { apiUrl: string; mailUrl: string }):
     write: false,
   });
   const connect = options.apiUrl ? ` ${new URL(options.apiUrl).origin}` : '';
-  const files: Record<string, { type: string; body: string }> = {
+  const files: Record<string, { type: string; body: string; csp?: string }> = {
     '/': {
       type: 'text/html; charset=utf-8',
       body: readFileSync(new URL('index.html', clientDir), 'utf8')
@@ -39,6 +41,7 @@ export async function buildClient(options: { apiUrl: string; mailUrl: string }):
     },
   };
   files['/index.html'] = files['/'] as { type: string; body: string };
+  Object.assign(files, apiReference());
   const headers = {
     'cache-control': 'no-store',
     'content-security-policy': `default-src 'self'; connect-src 'self'${connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
@@ -50,9 +53,47 @@ export async function buildClient(options: { apiUrl: string; mailUrl: string }):
       const path = new URL(request.url ?? '/', 'http://localhost').pathname;
       const file = request.method === 'GET' ? files[path] : undefined;
       if (!file) return false;
-      response.writeHead(200, { ...headers, 'content-type': file.type }).end(file.body);
+      const csp = file.csp ?? headers['content-security-policy'];
+      response
+        .writeHead(200, { ...headers, 'content-security-policy': csp, 'content-type': file.type })
+        .end(file.body);
       return true;
     },
+  };
+}
+
+/**
+ * The API's reference, locally: `/openapi.json` (the generated document) and `/docs`, Redoc's standalone
+ * bundle from the npm package (no CDN) rendering it. Redoc styles itself with inline styles and searches in
+ * a blob worker, which this page's own CSP allows, and only it.
+ */
+function apiReference(): Record<string, { type: string; body: string; csp?: string }> {
+  const redoc = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+  const csp =
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; worker-src blob:; frame-ancestors 'none'; base-uri 'none'";
+  return {
+    '/openapi.json': { type: 'application/json; charset=utf-8', body: openApiText() },
+    '/docs': {
+      type: 'text/html; charset=utf-8',
+      csp,
+      body: `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>Pistus API reference</title>
+    <script src="/redoc.standalone.js"></script>
+    <script src="/docs.js" defer></script>
+  </head>
+  <body><div id="reference"></div></body>
+</html>
+`,
+    },
+    '/docs.js': {
+      type: 'text/javascript; charset=utf-8',
+      body: "Redoc.init('/openapi.json', { hideDownloadButton: false }, document.getElementById('reference'));\n",
+    },
+    '/redoc.standalone.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(redoc, 'utf8') },
   };
 }
 

@@ -259,4 +259,24 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
     expect(found).toEqual({ login: [], signup: [], home: [], registrations: [], account: [] });
     await context.close();
   });
+  it('serves the API reference at /docs from the generated document, listing every operation', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${appUrl}/docs`);
+    await page.waitForSelector('text=Pistus API', { timeout: 20_000 });
+    const document = (await (await page.request.get(`${appUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { summary: string }>>;
+    };
+    const summaries = Object.values(document.paths).flatMap((methods) =>
+      Object.values(methods).map((operation) => operation.summary),
+    );
+    expect(summaries.length).toBeGreaterThanOrEqual(16);
+    const text = await page.textContent('body');
+    for (const summary of summaries) expect(text, summary).toContain(summary);
+    await page.screenshot({ path: `${SCREENSHOTS}api-reference.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
