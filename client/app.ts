@@ -3,40 +3,29 @@
  * `credentials: 'include'`, and never sees the session token: the cookie is HttpOnly, and nothing here keeps
  * a token in storage or memory. The API's base URL comes from the page (empty: the same origin).
  */
-import type { PublicUser } from '#shared/auth/accounts';
-import type { PublicRegistration } from '#shared/registrations/registrations';
-import type { SessionView } from '#shared/auth/sessions';
+import createClient from 'openapi-fetch';
+import type { components, paths } from './api';
 
-interface ApiError {
-  error: { code: string; message: string; fields?: Record<string, string> };
-}
-type User = PublicUser;
-type Registration = PublicRegistration;
+type ApiError = components['schemas']['Error'];
+type User = components['schemas']['User'];
+type Registration = components['schemas']['Registration'];
+type Session = components['schemas']['SessionList']['items'][number];
 
 const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
-const API = meta('pistus-api');
 const app = document.querySelector<HTMLElement>('#app') as HTMLElement;
 const nav = document.querySelector<HTMLElement>('#nav') as HTMLElement;
 
-async function api<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; data?: T; error?: ApiError['error'] }> {
-  const response = await fetch(`${API}${path}`, {
-    method,
-    credentials: 'include',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
-  if (response.ok) return { status: response.status, data: json as T };
-  return {
-    status: response.status,
-    error: (json as ApiError | undefined)?.error ?? { code: 'error', message: response.statusText },
-  };
-}
+/**
+ * The API, typed from the generated OpenAPI document (client/api.d.ts, `npm run openapi`): a path, a body
+ * or a field the document does not have does not compile. Cookies always go along (`credentials`).
+ */
+const api = createClient<paths>({ baseUrl: meta('pistus-api'), credentials: 'include' });
+
+/** The error a failed call answered, for the page to show; a network failure says so too. */
+const problem = (error: ApiError | undefined, response: Response): ApiError['error'] | undefined =>
+  response.ok
+    ? undefined
+    : (error?.error ?? { code: 'error', message: response.statusText || 'Request failed' });
 
 /** Builds an element; text is always set as text, never parsed as HTML. */
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -104,8 +93,8 @@ function render(...children: Node[]) {
 }
 
 async function currentUser(): Promise<User | undefined> {
-  const { status, data } = await api<User>('GET', '/check_session');
-  return status === 200 ? data : undefined;
+  const { data, response } = await api.GET('/check_session');
+  return response.status === 200 ? data : undefined;
 }
 
 function loginView(notice = '') {
@@ -121,8 +110,10 @@ function loginView(notice = '') {
       ],
       'Log in',
       async (values, f) => {
-        const { error } = await api<User>('POST', '/login', values);
-        if (error) return showErrors(f, error);
+        const { username = '', password = '' } = values;
+        const { error, response } = await api.POST('/login', { body: { username, password } });
+        const failure = problem(error, response);
+        if (failure) return showErrors(f, failure);
         location.hash = '#/home';
       },
     ),
@@ -143,8 +134,12 @@ function signupView() {
       ],
       'Sign up',
       async (values, f) => {
-        const { error } = await api<User>('POST', '/signup', values);
-        if (error) return showErrors(f, error);
+        const { username = '', password = '', password_confirmation } = values;
+        const { error, response } = await api.POST('/signup', {
+          body: { username, password, ...(password_confirmation ? { password_confirmation } : {}) },
+        });
+        const failure = problem(error, response);
+        if (failure) return showErrors(f, failure);
         location.hash = '#/home';
       },
     ),
@@ -165,26 +160,34 @@ async function registrationsView(user: User) {
   const list = el('tbody', { id: 'registrations' });
   const message = el('p', { class: 'form-error', id: 'list-error', role: 'alert' });
   const refresh = async () => {
-    const { data, error } = await api<{ items: Registration[] }>('GET', '/registrations?limit=100');
-    if (error) {
-      message.textContent = error.message;
+    const { data, error, response } = await api.GET('/registrations', {
+      params: { query: { limit: '100' } },
+    });
+    const failure = problem(error, response);
+    if (failure) {
+      message.textContent = failure.message;
       return;
     }
     list.replaceChildren(
       ...(data?.items ?? []).map((r) => {
         /** A button that calls the API, shows its error if any, and reloads the list. */
-        const action = (name: string, label: string, method: string, path: string) => {
+        const action = (
+          name: string,
+          label: string,
+          call: () => Promise<{ error?: ApiError; response: Response }>,
+        ) => {
           const button = el('button', { type: 'button', class: 'secondary', 'data-action': name }, label);
           button.addEventListener('click', async () => {
-            const { error: failure } = await api(method, path);
-            message.textContent = failure?.message ?? '';
+            const { error: failed, response: answer } = await call();
+            message.textContent = problem(failed, answer)?.message ?? '';
             await refresh();
           });
           return button;
         };
-        const remove = action('delete', 'Delete', 'DELETE', `/registrations/${r.id}`);
+        const id = { params: { path: { id: r.id } } };
+        const remove = action('delete', 'Delete', () => api.DELETE('/registrations/{id}', id));
         // Only admins record payments: the server refuses anyone else, and the page does not offer it.
-        const pay = action('pay', 'Record payment', 'POST', `/registrations/${r.id}/payment`);
+        const pay = action('pay', 'Record payment', () => api.POST('/registrations/{id}/payment', id));
         const canPay = !r.paid && user.role === 'admin';
         return el(
           'tr',
@@ -209,9 +212,12 @@ async function registrationsView(user: User) {
       ],
       'Register',
       async (values, f) => {
-        const body = values.studentName ? values : { activity: values.activity, email: values.email };
-        const { error } = await api<Registration>('POST', '/registrations', body);
-        if (error) return showErrors(f, error);
+        const { activity = '', email = '', studentName } = values;
+        const { error, response } = await api.POST('/registrations', {
+          body: { activity, email, ...(studentName ? { studentName } : {}) },
+        });
+        const failure = problem(error, response);
+        if (failure) return showErrors(f, failure);
         f.reset();
         showErrors(f, { code: '', message: '', fields: {} });
         await refresh();
@@ -237,10 +243,10 @@ async function accountView(user: User) {
   const list = el('ul', { id: 'sessions', class: 'sessions' });
   const message = el('p', { class: 'form-error', id: 'sessions-error', role: 'alert' });
   const refresh = async () => {
-    const { data, error } = await api<{ items: SessionView[] }>('GET', '/sessions');
-    message.textContent = error?.message ?? '';
+    const { data, error, response } = await api.GET('/sessions');
+    message.textContent = problem(error, response)?.message ?? '';
     list.replaceChildren(
-      ...(data?.items ?? []).map((session) => {
+      ...(data?.items ?? []).map((session: Session) => {
         const details = el(
           'span',
           {},
@@ -260,8 +266,8 @@ async function accountView(user: User) {
           'End',
         );
         end.addEventListener('click', async () => {
-          const { error: failure } = await api('DELETE', `/sessions/${encodeURIComponent(session.id)}`);
-          message.textContent = failure?.message ?? '';
+          const ended = await api.DELETE('/sessions/{id}', { params: { path: { id: session.id } } });
+          message.textContent = problem(ended.error, ended.response)?.message ?? '';
           await refresh();
         });
         return el('li', { 'data-id': session.id }, details, ' ', end);
@@ -292,7 +298,7 @@ async function route() {
 }
 
 document.querySelector('#logout')?.addEventListener('click', async () => {
-  await api('POST', '/logout');
+  await api.POST('/logout');
   location.hash = '#/logged-out';
 });
 const mail = meta('pistus-mail');

@@ -13,13 +13,15 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { tables } from '#shared/data/tables';
 import { packagesIn, WATCHED_PACKAGES } from '../support/bundle-contents.ts';
 
 /**
  * The budget per bundle. The DynamoDB and Secrets Manager clients, jose, bcryptjs, zod/mini, middy and
- * Powertools come to about 350 KB; signup adds the compressed common-password list (about 50 KB).
+ * Powertools come to about 350 KB; the X-Ray SDK behind the Tracer (AWS calls as trace subsegments) adds
+ * about 120 KB; signup and change-password add the compressed common-password list (about 50 KB).
  */
-export const BUNDLE_BUDGET_BYTES = 450 * 1024;
+export const BUNDLE_BUDGET_BYTES = 560 * 1024;
 const RUNS = 10;
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, json: { type: 'string' } } });
@@ -49,10 +51,8 @@ const bundles = Object.entries(template.Resources)
 const env = {
   ...process.env,
   STAGE: 'local',
-  USERS_TABLE: 'users',
-  SESSIONS_TABLE: 'sessions',
-  REGISTRATIONS_TABLE: 'registrations',
-  LOGIN_ATTEMPTS_TABLE: 'attempts',
+  // Every table's name, from the one declaration: a new table cannot be forgotten here.
+  ...Object.fromEntries(tables.map((table) => [table.envVar, table.name])),
   SIGNING_KEYS: JSON.stringify({ kid: 'bench', secret: 'b'.repeat(43) }),
   PASSWORD_PEPPER: 'p'.repeat(43),
   AWS_REGION: 'us-east-1',
