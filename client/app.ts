@@ -8,7 +8,6 @@ import type { components, paths } from './api';
 
 type ApiError = components['schemas']['Error'];
 type User = components['schemas']['User'];
-type Registration = components['schemas']['Registration'];
 type Session = components['schemas']['SessionList']['items'][number];
 
 const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? '';
