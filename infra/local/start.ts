@@ -120,6 +120,7 @@ console.log(
       ? [`  App       ${clientUrl}/   (the same client on another origin; add it to ALLOWED_ORIGINS)`]
       : []),
     `  API       ${apiUrl}`,
+    `  API docs  ${apiUrl}/docs   (the reference, from ${apiUrl}/openapi.json)`,
     `  Mail      ${ses.endpoint}   (the reminder emails the deadline job sends)`,
     `  DynamoDB  ${dynamodbEndpoint}${dynamodbNote}`,
     `  Try       curl -i ${apiUrl}/check_session`,
