@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { sessionHandle } from '#shared/auth/sessions';
 import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
 
 const world = domainWorld();
@@ -69,5 +70,37 @@ describe("sessions, on the domain's clock", () => {
       clock.advance(50_000);
       expect(await sessions.resolve(token), `request ${i}`).not.toBeNull();
     }
+  });
+});
+
+describe("a user's list of sessions, on the domain's clock", () => {
+  it('drops a session at its idle timeout and at its absolute lifetime, and keeps the live ones', async () => {
+    const clock = movableClock();
+    const { accounts, sessions } = await world(clock, { idleSeconds: 30 * 60, lifetimeSeconds: 2 * 3600 });
+    const user = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
+    const origin = { device: 'Firefox on Linux', ip: '192.0.2.1' };
+    const idle = await sessions.start(user, origin);
+    clock.advance(20 * MINUTE);
+    const active = await sessions.start(user, origin);
+    const here = await sessions.start(user, origin);
+    expect((await sessions.listOf(here.session)).map((s) => s.id)).toHaveLength(3);
+
+    clock.advance(15 * MINUTE);
+    // 35 minutes without a request: the first session is idle; the others were touched 15 minutes ago.
+    await sessions.resolve(active.token);
+    const current = await sessions.resolve(here.token);
+    const afterIdle = await sessions.listOf(current ?? here.session);
+    expect(afterIdle).toHaveLength(2);
+    expect(afterIdle.map((s) => s.id)).not.toContain(sessionHandle(idle.session.sid));
+    expect(afterIdle.map((s) => s.id)).toContain(sessionHandle(active.session.sid));
+
+    // Kept active until past the 2 h lifetime of the last one started (at 20 minutes): every one has ended.
+    for (let elapsed = 0; elapsed < 110; elapsed += 20) {
+      clock.advance(20 * MINUTE);
+      await sessions.resolve(active.token);
+      await sessions.resolve(here.token);
+    }
+    expect(await sessions.resolve(here.token)).toBeNull();
+    expect(await sessions.listOf(here.session)).toEqual([]);
   });
 });
