@@ -56,6 +56,24 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
   const revokeSession = async (sid: string) => {
     await db.send(new DeleteCommand({ TableName: tableName, Key: key(sid) }));
   };
+  /** A user's session rows from the byUser index, a page at a time (`projection`: only those attributes). */
+  async function* pagesOfUser(userId: string, projection?: string) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byUser.name,
+          KeyConditionExpression: 'userId = :user',
+          ExpressionAttributeValues: { ':user': userId },
+          ...(projection ? { ProjectionExpression: projection } : {}),
+          ExclusiveStartKey: start,
+        }),
+      );
+      start = page.LastEvaluatedKey;
+      yield page.Items ?? [];
+    } while (start);
+  }
   return {
     revokeSession,
     async putSession(session) {
@@ -95,42 +113,17 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
     },
     async listUserSessions(userId) {
       const sessions: SessionRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: byUser.name,
-            KeyConditionExpression: 'userId = :user',
-            ExpressionAttributeValues: { ':user': userId },
-            ExclusiveStartKey: start,
-          }),
-        );
-        start = page.LastEvaluatedKey;
-        sessions.push(...((page.Items ?? []) as SessionRecord[]));
-      } while (start);
+      for await (const page of pagesOfUser(userId)) sessions.push(...(page as SessionRecord[]));
       return sessions;
     },
     async revokeUserSessions(userId, keepSid) {
       let revoked = 0;
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: byUser.name,
-            KeyConditionExpression: 'userId = :user',
-            ExpressionAttributeValues: { ':user': userId },
-            ProjectionExpression: 'sid',
-            ExclusiveStartKey: start,
-          }),
-        );
-        start = page.LastEvaluatedKey;
+      for await (const page of pagesOfUser(userId, 'sid')) {
         // Deleted one by one in parallel: a user has few sessions, and each delete is idempotent.
-        const sids = (page.Items ?? []).map((item) => String(item.sid)).filter((sid) => sid !== keepSid);
+        const sids = page.map((item) => String(item.sid)).filter((sid) => sid !== keepSid);
         await Promise.all(sids.map(revokeSession));
         revoked += sids.length;
-      } while (start);
+      }
       return revoked;
     },
   };

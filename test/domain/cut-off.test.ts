@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureTables } from '#infra/local/dynamodb';
-import { startSesEmulator } from '#infra/local/ses';
-import { createSesClient, createSesMailer } from '#shared/aws/mailer';
 import { type Registration, registrationsTableAccess } from '#shared/data/registrations';
 import { registrationsTable } from '#shared/data/tables';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { createRegistrations } from '#shared/registrations/registrations';
 import { cutAt, injectFaults } from '../support/dynamodb-faults.ts';
-import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
+import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
 
 /**
  * A Lambda can be cut off between any two of its AWS calls (its timeout). For every write and the deadline
@@ -220,18 +218,7 @@ describe('cut off after every call, each write is whole or not at all', () => {
 });
 
 describe('the deadline job, cut off after every call', () => {
-  let ses: Awaited<ReturnType<typeof startSesEmulator>>;
-  beforeAll(async () => {
-    ses = await startSesEmulator(0);
-  });
-  afterAll(() => ses?.stop());
-
-  const mailsTo = async (address: string) => {
-    const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
-      emails: { destination: { to: string[] } }[];
-    };
-    return emails.filter((email) => email.destination.to.includes(address)).length;
-  };
+  const ses = sesWorld();
 
   it('deletes each expired registration or leaves it, sends each reminder at most once, and the next run does the rest', async () => {
     const clock = movableClock(new Date('2050-01-01T00:00:00Z'));
@@ -262,11 +249,7 @@ describe('the deadline job, cut off after every call', () => {
         const deps = {
           table,
           suppressions: built.suppressions,
-          mailer: createSesMailer({
-            client: createSesClient({ endpoint: ses.endpoint }),
-            sender: 'Pistus <no-reply@example.com>',
-            maxPerSecond: 100,
-          }),
+          mailer: ses.mailer(),
           reminderWindowDays: 2,
           sendConcurrency: 1,
           realClock: clock,
@@ -284,7 +267,7 @@ describe('the deadline job, cut off after every call', () => {
         const gone = await Promise.all(s.expired.map(async (r) => !(await s.table.findRegistration(r.id))));
         const reminders = await Promise.all(
           s.late.map(async (r) => {
-            const mails = await mailsTo(r.email);
+            const mails = await ses.mailsTo(r.email);
             const stored = await s.table.findRegistration(r.id);
             // Never twice; never recorded as sent without a mail.
             expect(mails, r.email).toBeLessThanOrEqual(1);

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSesEmulator } from '#infra/local/ses';
-import { createSesClient, createSesMailer } from '#shared/aws/mailer';
+import { describe, expect, it } from 'vitest';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
-import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
+import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
 
 const world = domainWorld();
 const DAY = 24 * 3600 * 1000;
-let ses: Awaited<ReturnType<typeof startSesEmulator>>;
-beforeAll(async () => {
-  ses = await startSesEmulator(0);
-});
-afterAll(() => ses?.stop());
-
-const sentTo = async (address: string) => {
-  const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
-    emails: { destination: { to: string[] } }[];
-  };
-  return emails.filter((email) => email.destination.to.includes(address)).length;
-};
+const ses = sesWorld();
 
 describe('the deadline job, as of the moment it is told', () => {
   it('reminds a registration inside the window once, deletes an expired unpaid one, keeps a paid one', async () => {
@@ -39,11 +26,7 @@ describe('the deadline job, as of the moment it is told', () => {
     const deps = {
       table: registrationsTableAccess(db, name('registrations')),
       suppressions,
-      mailer: createSesMailer({
-        client: createSesClient({ endpoint: ses.endpoint }),
-        sender: 'Pistus <no-reply@example.com>',
-        maxPerSecond: 100,
-      }),
+      mailer: ses.mailer(),
       reminderWindowDays: 2,
       sendConcurrency: 4,
       realClock: clock,
@@ -52,13 +35,13 @@ describe('the deadline job, as of the moment it is told', () => {
     const now = new Date(clock().getTime() + 4 * DAY);
     const first = await runDeadlineJob(deps, now);
     expect(first).toMatchObject({ expired: 1, deleted: 1, reminded: 1, failed: 0 });
-    expect(await sentTo(address)).toBe(1);
+    expect(await ses.mailsTo(address)).toBe(1);
     await expect(registrations.get(admin, expired.id)).rejects.toMatchObject({ kind: 'not_found' });
     expect(await registrations.get(admin, paid.id)).toMatchObject({ paid: true });
 
     const second = await runDeadlineJob(deps, now);
     expect(second).toMatchObject({ reminded: 0, failed: 0 });
-    expect(await sentTo(address)).toBe(1);
+    expect(await ses.mailsTo(address)).toBe(1);
     expect(await registrations.get(admin, due.id)).toMatchObject({ id: due.id });
   });
 });

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSesEmulator } from '#infra/local/ses';
-import { createSesClient, createSesMailer } from '#shared/aws/mailer';
+import { describe, expect, it } from 'vitest';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { type Fault, type FaultCall, injectFaults, tablesOf } from '../support/dynamodb-faults.ts';
-import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
+import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
 
 /**
  * What DynamoDB does on a bad day, injected into the real SDK client in front of the emulator: each of
@@ -14,18 +12,7 @@ const world = domainWorld();
 const DAY = 24 * 3600 * 1000;
 const NEW_PASSWORD = 'a different horse entirely';
 
-let ses: Awaited<ReturnType<typeof startSesEmulator>>;
-beforeAll(async () => {
-  ses = await startSesEmulator(0);
-});
-afterAll(() => ses?.stop());
-
-const sentTo = async (address: string) => {
-  const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
-    emails: { destination: { to: string[] } }[];
-  };
-  return emails.filter((email) => email.destination.to.includes(address)).length;
-};
+const ses = sesWorld();
 
 /** A fault on the first attempt of the first `command` on `table` (a table name ending), and nothing else. */
 function once(command: string, table: string, fault: Fault) {
@@ -221,11 +208,7 @@ describe('reminders exactly once where SES allows it', () => {
     const deps = {
       table: registrationsTableAccess(built.db, built.name('registrations')),
       suppressions: built.suppressions,
-      mailer: createSesMailer({
-        client: createSesClient({ endpoint: ses.endpoint }),
-        sender: 'Pistus <no-reply@example.com>',
-        maxPerSecond: 100,
-      }),
+      mailer: ses.mailer(),
       reminderWindowDays: 2,
       sendConcurrency: 4,
       realClock: clock,
@@ -247,7 +230,7 @@ describe('reminders exactly once where SES allows it', () => {
     expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 1, failed: 0, unrecorded: 0 });
     faults.remove();
     expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 0, failed: 0 });
-    expect(await sentTo(email)).toBe(1);
+    expect(await ses.mailsTo(email)).toBe(1);
   });
 
   it('a record that still fails is counted and fails the run, and no second mail goes before the lease ends', async () => {
@@ -258,7 +241,7 @@ describe('reminders exactly once where SES allows it', () => {
     expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 1, unrecorded: 1, failed: 1 });
     faults.remove();
     expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 0 });
-    expect(await sentTo(email)).toBe(1);
+    expect(await ses.mailsTo(email)).toBe(1);
   });
 
   it("a claim whose answer was lost is recognised as the run's own: the reminder goes now, not tomorrow", async () => {
@@ -270,7 +253,7 @@ describe('reminders exactly once where SES allows it', () => {
     );
     expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 1, failed: 0 });
     faults.remove();
-    expect(await sentTo(email)).toBe(1);
+    expect(await ses.mailsTo(email)).toBe(1);
   });
 });
 

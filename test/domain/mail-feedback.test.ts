@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSesEmulator } from '#infra/local/ses';
-import { createSesClient, createSesMailer } from '#shared/aws/mailer';
+import { describe, expect, it } from 'vitest';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { createMailFeedback } from '#shared/registrations/mail-feedback';
 import { feedbackMessage } from '../support/ses-feedback.ts';
-import { domainWorld, movableClock, uniqueName } from './world.ts';
+import { domainWorld, movableClock, uniqueName, sesWorld } from './world.ts';
 
 const world = domainWorld();
 const DAY = 24 * 3600 * 1000;
-let ses: Awaited<ReturnType<typeof startSesEmulator>>;
-beforeAll(async () => {
-  ses = await startSesEmulator(0);
-});
-afterAll(() => ses?.stop());
-
-const mailsTo = async (address: string) => {
-  const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
-    emails: { destination: { to: string[] } }[];
-  };
-  return emails.filter((email) => email.destination.to.includes(address)).length;
-};
+const ses = sesWorld();
 
 describe('the suppression list, kept from SES reports', () => {
   it('is never mailed: a permanent bounce or a complaint stops reminders to that address, whatever its case', async () => {
@@ -44,20 +31,16 @@ describe('the suppression list, kept from SES reports', () => {
     const deps = {
       table: registrationsTableAccess(db, name('registrations')),
       suppressions,
-      mailer: createSesMailer({
-        client: createSesClient({ endpoint: ses.endpoint }),
-        sender: 'Pistus <no-reply@example.com>',
-        maxPerSecond: 100,
-      }),
+      mailer: ses.mailer(),
       reminderWindowDays: 2,
       sendConcurrency: 4,
       realClock: clock,
     };
     const summary = await runDeadlineJob(deps, new Date(clock().getTime() + 4 * DAY));
     expect(summary).toMatchObject({ reminded: 2, suppressed: 2, failed: 0 });
-    expect(await mailsTo('bounced-parent@example.com')).toBe(0);
-    expect(await mailsTo('complaining-parent@example.com')).toBe(0);
-    expect(await mailsTo('full-mailbox@example.com')).toBe(1);
-    expect(await mailsTo(fine)).toBe(1);
+    expect(await ses.mailsTo('bounced-parent@example.com')).toBe(0);
+    expect(await ses.mailsTo('complaining-parent@example.com')).toBe(0);
+    expect(await ses.mailsTo('full-mailbox@example.com')).toBe(1);
+    expect(await ses.mailsTo(fine)).toBe(1);
   });
 });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { ensureTables, startDynalite } from '#infra/local/dynamodb';
+import { startSesEmulator } from '#infra/local/ses';
+import { createSesClient, createSesMailer } from '#shared/aws/mailer';
 import { createAccountAdmin } from '#shared/auth/account-admin';
 import { createAccounts } from '#shared/auth/accounts';
 import { createLogins } from '#shared/auth/login';
@@ -106,3 +108,30 @@ export function domainWorld() {
 
 export const uniqueName = (prefix = 'user') => `${prefix}_${randomBytes(4).toString('hex')}`;
 export const PASSWORD = 'correct horse battery staple';
+
+/**
+ * The SES emulator, started for the test file, and what the domain tests ask of it: a mailer on it (the
+ * real SES client), and how many mails an address has received.
+ */
+export function sesWorld() {
+  let ses: Awaited<ReturnType<typeof startSesEmulator>> | undefined;
+  beforeAll(async () => {
+    ses = await startSesEmulator(0);
+  });
+  afterAll(() => ses?.stop());
+  const endpoint = () => ses?.endpoint ?? '';
+  return {
+    mailer: () =>
+      createSesMailer({
+        client: createSesClient({ endpoint: endpoint() }),
+        sender: 'Pistus <no-reply@example.com>',
+        maxPerSecond: 100,
+      }),
+    async mailsTo(address: string): Promise<number> {
+      const { emails } = (await (await fetch(`${endpoint()}/store`)).json()) as {
+        emails: { destination: { to: string[] } }[];
+      };
+      return emails.filter((email) => email.destination.to.includes(address)).length;
+    },
+  };
+}

@@ -1,19 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
+import type { SessionView } from '#shared/auth/sessions';
 import { call, callFrom, PASSWORD, sessionToken, signUp } from './http-client.ts';
 
 const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const SAFARI_MAC =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15';
 
-interface SessionItem {
-  id: string;
-  current: boolean;
-  createdAt: string;
-  lastActiveAt: string;
-  device: string;
-  ip: string;
-}
+type SessionItem = SessionView;
 
 /** A user signed in three times: at signup, from Firefox on Windows, and from Safari on macOS. */
 async function signedInThrice() {
