@@ -43,12 +43,22 @@ beforeAll(async () => {
     templateFile: inject('templates').dev,
     faults: (_functionName, operation) => {
       if (!faulty) return undefined;
-      // A throttled table answers a batch by handing its keys back, so batches meet that; the first one
-      // always does, so every run sees it. Other calls meet the other kinds in turn.
+      // A throttled table answers a batch by handing its keys back, so batches meet that; other calls meet
+      // the other kinds. The first calls of each sort meet each kind once, so every run sees all five; after
+      // that, 30% of calls meet one at random.
       const batch = operation.startsWith('Batch');
-      if (!(batch && !injected.includes('unprocessed')) && random() >= FAULT_RATE) return undefined;
-      const others = injected.filter((kind) => kind !== 'unprocessed').length;
-      const fault = batch ? 'unprocessed' : OTHER_FAULTS[others % OTHER_FAULTS.length];
+      const missing = batch
+        ? injected.includes('unprocessed')
+          ? undefined
+          : 'unprocessed'
+        : OTHER_FAULTS.find((kind) => !injected.includes(kind));
+      const fault =
+        missing ??
+        (random() >= FAULT_RATE
+          ? undefined
+          : batch
+            ? 'unprocessed'
+            : OTHER_FAULTS[Math.floor(random() * OTHER_FAULTS.length)]);
       if (fault) injected.push(fault);
       return fault;
     },
