@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -27,7 +30,12 @@ describe('the stages of the app', () => {
   });
 
   it('are listed by the CDK CLI itself', () => {
-    const listed = execFileSync('npx', ['cdk', 'ls'], { encoding: 'utf8', timeout: 60_000 });
+    // Its own output folder: `cdk ls` writes an assembly without bundles, which must not pass for cdk.out.
+    const output = mkdtempSync(join(tmpdir(), 'pistus-cdk-ls-'));
+    const listed = execFileSync('npx', ['cdk', 'ls', '--output', output], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(listed.trim().split('\n')).toEqual(['Pistus-dev', 'Pistus-prod']);
   }, 60_000);
 });
