@@ -153,7 +153,35 @@ function homeView(user: User) {
   );
 }
 
-const date = (iso: string) => new Date(iso).toUTCString().replace(' GMT', ' UTC');
+/** A moment in the visitor's own time zone and language. */
+const date = (iso: string) =>
+  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+
+/** The API's default reminder window: inside it, an unpaid registration is due soon (the mail has gone). */
+const DUE_SOON_MS = 2 * 24 * 3600 * 1000;
+
+/** "4 days 23 h left", "5 h left", "passed": what is left until a deadline, to the hour. */
+function timeLeft(iso: string, now = Date.now()): string {
+  const ms = Date.parse(iso) - now;
+  if (ms <= 0) return 'passed';
+  const hours = Math.floor(ms / 3_600_000);
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  if (days === 0) return hours === 0 ? 'less than an hour left' : `${hours} h left`;
+  return `${days} ${days === 1 ? 'day' : 'days'}${rest ? ` ${rest} h` : ''} left`;
+}
+
+/** The deadline cell: the date in the visitor's zone and the time left, marked when due soon or paid. */
+function deadlineCell(r: { paymentDeadline: string; paid: boolean }) {
+  const left = Date.parse(r.paymentDeadline) - Date.now();
+  const state = r.paid ? 'paid' : left <= DUE_SOON_MS ? 'due-soon' : 'open';
+  return el(
+    'td',
+    { 'data-label': 'Deadline', 'data-state': state, class: `deadline ${state}` },
+    el('time', { datetime: r.paymentDeadline }, date(r.paymentDeadline)),
+    ...(r.paid ? [] : [el('span', { class: 'left' }, ` (${timeLeft(r.paymentDeadline)})`)]),
+  );
+}
 
 async function registrationsView(user: User) {
   const list = el('tbody', { id: 'registrations' });
@@ -191,11 +219,15 @@ async function registrationsView(user: User) {
         return el(
           'tr',
           { 'data-id': r.id },
-          el('td', {}, r.activity, r.studentName ? ` (${r.studentName})` : ''),
-          el('td', {}, r.email),
-          el('td', {}, date(r.paymentDeadline)),
-          el('td', r.paid ? { class: 'paid' } : {}, r.paid ? 'Paid' : 'Unpaid'),
-          el('td', {}, ...(canPay ? [pay] : []), remove),
+          el('td', { 'data-label': 'Activity' }, r.activity, r.studentName ? ` (${r.studentName})` : ''),
+          el('td', { 'data-label': 'Email' }, r.email),
+          deadlineCell(r),
+          el(
+            'td',
+            { 'data-label': 'Status', ...(r.paid ? { class: 'paid' } : {}) },
+            r.paid ? 'Paid' : 'Unpaid',
+          ),
+          el('td', { 'data-label': 'Actions' }, ...(canPay ? [pay] : []), remove),
         );
       }),
     );
