@@ -27,9 +27,13 @@ const RUNS = 10;
 const { values } = parseArgs({ options: { from: { type: 'string' }, json: { type: 'string' } } });
 const assembly = values.from ?? mkdtempSync(join(tmpdir(), 'pistus-bundles-'));
 if (!values.from) {
-  execFileSync('npx', ['cdk', 'synth', '--quiet', '-c', 'deployId=bundles', '-o', assembly], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'npx',
+    ['cdk', 'synth', '--quiet', '-c', 'stage=dev', '-c', 'deployId=bundles', '-o', assembly],
+    {
+      stdio: 'ignore',
+    },
+  );
 }
 
 const templateFile = readdirSync(assembly).find((file) => /^Pistus-.+\.template\.json$/.test(file));
