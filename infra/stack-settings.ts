@@ -22,9 +22,13 @@ const stackSettingsSchema = z.object({
    * configuration changes, so two synths of an unchanged app are identical.
    */
   deployId: z.optional(z.string().check(z.minLength(1))),
-  /** API Gateway stage throttling: steady requests per second and burst, for the whole API. */
-  apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 100),
-  apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 200),
+  /**
+   * API Gateway stage throttling, for the whole API: steady requests per second and burst. High enough that
+   * one client cannot use it to make everyone's requests fail (AWS's account default is 10,000/s); the
+   * per-client limits are the product's own (login counters today).
+   */
+  apiRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1000),
+  apiBurstLimit: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 2000),
   /** Where alarms go: an email address subscribed to the alarm topic (it must confirm the subscription). */
   alarmEmail: z.optional(z.email()),
   sessionIdleSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 1800),

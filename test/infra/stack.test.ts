@@ -570,10 +570,10 @@ describe('the API stage', () => {
     expect(JSON.stringify(format)).not.toMatch(/header|cookie|authorization/i);
   });
 
-  it('throttles the whole API as the outer guard', () => {
+  it('throttles the whole API as the outer guard, at 1,000 requests/s: no one client can pull it for everyone', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
     });
   });
 });

@@ -56,6 +56,18 @@ describe('the audit log', () => {
     expect(JSON.stringify(lines)).not.toContain('another very particular one');
   });
 
+  it('takes the client address from the connection, never from X-Forwarded-For or Forwarded', async () => {
+    const username = uniqueUsername('spoofer');
+    await callFrom('127.0.0.44', 'POST', '/login', {
+      json: { username, password: 'wrong guess here' },
+      headers: { 'x-forwarded-for': '203.0.113.9', forwarded: 'for=203.0.113.9' },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const line = logLines().find((l) => l.event === 'loginFailed' && l.username === username);
+    expect(line).toMatchObject({ clientIp: '127.0.0.44' });
+    expect(JSON.stringify(line)).not.toContain('203.0.113.9');
+  });
+
   it('never holds a password, a hash, a token or a cookie', async () => {
     const signup = await call('POST', '/signup', { json: { username: uniqueUsername(), password } });
     const token = sessionToken(signup) as string;
