@@ -1,9 +1,9 @@
-import * as z from 'zod/mini';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
 import { expiredSessionCookie } from '#shared/http/cookies';
 import { httpHandler } from '#shared/http/handler';
 import { recordEvent } from '#shared/platform/events';
 import { notFound } from '#shared/platform/outcomes';
+import { sessionPathSchema } from '#shared/auth/sessions';
 
 /**
  * DELETE /sessions/{id}: ends one of the caller's sessions at once; their current one is a logout. Any id
@@ -12,7 +12,7 @@ import { notFound } from '#shared/platform/outcomes';
 export const handler = httpHandler(
   {
     session: 'required',
-    path: z.object({ id: z.string() }),
+    path: sessionPathSchema,
     compose: (config) => ({ sessions: sessionsService(config), cookie: cookieOptions(config) }),
   },
   async ({ session, path, facts, services: { sessions, cookie } }) => {

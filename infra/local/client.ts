@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
-import { openApiText } from '#infra/openapi/document';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
+import { openApiText } from '#infra/openapi/document';
 
 export interface ClientAssets {
   /** Answers GET requests for the client's files; false for anything else. */

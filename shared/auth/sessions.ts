@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import * as z from 'zod/mini';
 import type { PublicUser } from '#shared/auth/accounts';
 import type { Viewer } from '#shared/registrations/registrations';
 import type { Clock } from '#shared/platform/clock';
@@ -39,6 +40,9 @@ export interface SessionOrigin {
   device: string;
   ip: string;
 }
+
+/** `/sessions/{id}`: any string; one that is no handle of the caller's is simply not found. */
+export const sessionPathSchema = z.object({ id: z.string() });
 
 /** A session's public handle: a one-way digest of its sid, so it can name the session but never be one. */
 export const sessionHandle = (sid: string): string =>

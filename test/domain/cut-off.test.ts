@@ -246,15 +246,12 @@ describe('the deadline job, cut off after every call', () => {
             (await registrations.create(owner, { activity, email: `${uniqueName('l')}@example.com` }))
               .registration,
           );
-        const deps = {
+        const deps = built.deadlineDeps(ses.mailer(), {
           table,
-          suppressions: built.suppressions,
-          mailer: ses.mailer(),
-          reminderWindowDays: 2,
-          sendConcurrency: 1,
           realClock: clock,
+          sendConcurrency: 1,
           sleep: async () => undefined,
-        };
+        });
         // Four days on: the first two are a day past their deadline, the last two a day before theirs.
         const now = new Date(clock().getTime() + 4 * DAY);
         return { table, deps, now, expired: made.slice(0, 2), late: made.slice(2) };

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { registrationsTableAccess } from '#shared/data/registrations';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
 
@@ -10,7 +9,7 @@ const ses = sesWorld();
 describe('the deadline job, as of the moment it is told', () => {
   it('reminds a registration inside the window once, deletes an expired unpaid one, keeps a paid one', async () => {
     const clock = movableClock();
-    const { accounts, registrations, db, name, suppressions } = await world(clock);
+    const { accounts, registrations, deadlineDeps } = await world(clock);
     const owner = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
     const viewer = { userId: owner.id, role: owner.role };
     const admin = { userId: 'admin', role: 'admin' as const };
@@ -23,14 +22,7 @@ describe('the deadline job, as of the moment it is told', () => {
     clock.advance(3 * DAY);
     const due = (await registrations.create(viewer, { activity: 'Due', email: address })).registration;
 
-    const deps = {
-      table: registrationsTableAccess(db, name('registrations')),
-      suppressions,
-      mailer: ses.mailer(),
-      reminderWindowDays: 2,
-      sendConcurrency: 4,
-      realClock: clock,
-    };
+    const deps = deadlineDeps(ses.mailer());
     // Four days after `due` was made: one day before its deadline; `expired`'s passed two days ago.
     const now = new Date(clock().getTime() + 4 * DAY);
     const first = await runDeadlineJob(deps, now);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { registrationsTableAccess } from '#shared/data/registrations';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { type Fault, type FaultCall, injectFaults, tablesOf } from '../support/dynamodb-faults.ts';
 import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
@@ -205,15 +204,7 @@ describe('reminders exactly once where SES allows it', () => {
     const viewer = { userId: uniqueName('owner'), role: 'user' as const };
     const email = `${uniqueName('parent')}@example.com`;
     await built.registrations.create(viewer, { activity: 'Late', email });
-    const deps = {
-      table: registrationsTableAccess(built.db, built.name('registrations')),
-      suppressions: built.suppressions,
-      mailer: ses.mailer(),
-      reminderWindowDays: 2,
-      sendConcurrency: 4,
-      realClock: clock,
-      sleep: async () => undefined,
-    };
+    const deps = built.deadlineDeps(ses.mailer(), { sleep: async () => undefined });
     // A day before the deadline: inside the reminder window.
     return { ...built, deps, email, now: new Date(clock().getTime() + 4 * DAY), clock };
   }

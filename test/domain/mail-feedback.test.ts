@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { registrationsTableAccess } from '#shared/data/registrations';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { createMailFeedback } from '#shared/registrations/mail-feedback';
 import { feedbackMessage } from '../support/ses-feedback.ts';
@@ -12,7 +11,7 @@ const ses = sesWorld();
 describe('the suppression list, kept from SES reports', () => {
   it('is never mailed: a permanent bounce or a complaint stops reminders to that address, whatever its case', async () => {
     const clock = movableClock(new Date('2035-01-01T00:00:00Z'));
-    const { db, name, registrations, suppressions } = await world(clock);
+    const { registrations, suppressions, deadlineDeps } = await world(clock);
     const feedback = createMailFeedback({ suppressions });
     for (const report of ['permanent-bounce', 'transient-bounce', 'complaint'] as const)
       await feedback.record(feedbackMessage(report));
@@ -28,14 +27,7 @@ describe('the suppression list, kept from SES reports', () => {
       fine,
     ])
       await registrations.create(owner, { activity: 'Piano', email });
-    const deps = {
-      table: registrationsTableAccess(db, name('registrations')),
-      suppressions,
-      mailer: ses.mailer(),
-      reminderWindowDays: 2,
-      sendConcurrency: 4,
-      realClock: clock,
-    };
+    const deps = deadlineDeps(ses.mailer());
     const summary = await runDeadlineJob(deps, new Date(clock().getTime() + 4 * DAY));
     expect(summary).toMatchObject({ reminded: 2, suppressed: 2, failed: 0 });
     expect(await ses.mailsTo('bounced-parent@example.com')).toBe(0);

@@ -22,6 +22,8 @@ import { tables } from '#shared/data/tables';
 import { usersTableAccess } from '#shared/data/users';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
 import { createRegistrations } from '#shared/registrations/registrations';
+import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
+import type { Mailer } from '#shared/registrations/mailer';
 
 /** A clock the test moves: the domain's only source of "now". */
 export function movableClock(start = new Date('2030-01-01T00:00:00Z')) {
@@ -74,6 +76,7 @@ export function domainWorld() {
       lifetimeSeconds: options.lifetimeSeconds ?? 12 * 3600,
       idleSeconds: options.idleSeconds ?? 1800,
     });
+    const suppressions = suppressionsTableAccess(db, name('suppressions'));
     const logins = createLogins({
       accounts,
       throttle: createLoginThrottle({ table: loginAttemptsTableAccess(db, name('login-attempts')), clock }),
@@ -96,7 +99,17 @@ export function domainWorld() {
       admin: createAccountAdmin({ accounts, users, sessions: sessionsTable }),
       passwordChanges: createPasswordChanges({ accounts, logins, sessions }),
       credentialVersions: createCredentialVersions({ users, sessions }),
-      suppressions: suppressionsTableAccess(db, name('suppressions')),
+      suppressions,
+      /** The deadline job's collaborators on this world's tables and clock, mailing through `mailer`. */
+      deadlineDeps: (mailer: Mailer, overrides: Partial<DeadlineJobDeps> = {}): DeadlineJobDeps => ({
+        table: registrationsTableAccess(db, name('registrations')),
+        suppressions,
+        mailer,
+        reminderWindowDays: 2,
+        sendConcurrency: 4,
+        realClock: clock,
+        ...overrides,
+      }),
       registrations: createRegistrations({
         table: registrationsTableAccess(db, name('registrations')),
         clock,

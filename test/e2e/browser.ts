@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -60,3 +61,20 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
 /** How far the page is wider than its viewport (0: no horizontal scrolling). */
 export const horizontalOverflow = (page: Page): Promise<number> =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** Signs a fresh user up through the client's own signup page, and waits for the welcome. */
+export async function signUpIn(
+  page: Page,
+  base: string,
+  username = `user_${randomBytes(4).toString('hex')}`,
+) {
+  await page.goto(`${base}/#/signup`);
+  await page.fill('#field-username', username);
+  await page.fill('#field-password', PASSWORD);
+  await page.fill('#field-password_confirmation', PASSWORD);
+  await page.click('#signup-form button[type=submit]');
+  await page.waitForSelector('#welcome');
+  return username;
+}

@@ -3,9 +3,15 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildClient, startClientServer } from '#infra/local/client';
 import { operator } from '../integration/operator.ts';
-import { accessibilityViolations, hasChromium, launch, SCREENSHOTS } from './browser.ts';
+import {
+  accessibilityViolations,
+  hasChromium,
+  launch,
+  PASSWORD,
+  SCREENSHOTS,
+  signUpIn as signUpInAt,
+} from './browser.ts';
 
-const PASSWORD = 'correct horse battery staple';
 const name = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
 describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
@@ -18,15 +24,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
     await browser?.close();
   });
 
-  async function signUpIn(page: Page, base = appUrl, username = name('user')) {
-    await page.goto(`${base}/#/signup`);
-    await page.fill('#field-username', username);
-    await page.fill('#field-password', PASSWORD);
-    await page.fill('#field-password_confirmation', PASSWORD);
-    await page.click('#signup-form button[type=submit]');
-    await page.waitForSelector('#welcome');
-    return username;
-  }
+  const signUpIn = (page: Page, base = appUrl, username?: string) => signUpInAt(page, base, username);
 
   async function logIn(page: Page, username: string, password = PASSWORD) {
     await page.goto(`${appUrl}/#/login`);

@@ -2,14 +2,20 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { operator } from '../integration/operator.ts';
-import { accessibilityViolations, hasChromium, horizontalOverflow, launch, SCREENSHOTS } from './browser.ts';
+import {
+  accessibilityViolations,
+  hasChromium,
+  horizontalOverflow,
+  launch,
+  SCREENSHOTS,
+  signUpIn,
+} from './browser.ts';
 
 /**
  * The client as a person sees it, on a phone (375 px) and a laptop (1280 px), logged out and logged in:
  * every page passes axe-core with the page's own CSP in force, scrolls only vertically, shows only the
  * controls that fit who is there, and is photographed into test-results/screenshots/.
  */
-const PASSWORD = 'correct horse battery staple';
 const WIDTHS = [375, 1280] as const;
 const DAY = 24 * 3600 * 1000;
 
@@ -26,16 +32,7 @@ describe.skipIf(!hasChromium)('every page of the client, at 375 and 1280 px', ()
   const at = (width: number, options: Parameters<Browser['newContext']>[0] = {}) =>
     browser.newContext({ viewport: { width, height: 800 }, ...options });
 
-  async function signUp(page: Page) {
-    const username = `pages_${randomBytes(4).toString('hex')}`;
-    await page.goto(`${appUrl}/#/signup`);
-    await page.fill('#field-username', username);
-    await page.fill('#field-password', PASSWORD);
-    await page.fill('#field-password_confirmation', PASSWORD);
-    await page.click('#signup-form button[type=submit]');
-    await page.waitForSelector('#welcome');
-    return username;
-  }
+  const signUp = (page: Page) => signUpIn(page, appUrl);
 
   async function register(page: Page, activity: string, email: string) {
     await page.goto(`${appUrl}/#/registrations`);
