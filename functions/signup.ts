@@ -6,6 +6,7 @@ import { signupBodySchema } from '#shared/auth/credentials';
 import { recordEvent } from '#shared/platform/events';
 import { httpHandler } from '#shared/http/handler';
 import { deviceLabel } from '#shared/auth/device-label';
+import { verificationLinksService } from '#shared/compose/recovery';
 
 /** POST /signup: creates a `user` and signs them in. */
 export const handler = httpHandler(
@@ -15,15 +16,16 @@ export const handler = httpHandler(
       accounts: accountsService(config),
       sessions: sessionsService(config),
       cookie: cookieOptions(config),
+      verification: verificationLinksService(config),
     }),
   },
-  async ({ body, facts, event, services: { accounts, sessions, cookie } }) => {
+  async ({ body, facts, event, services: { accounts, sessions, cookie, verification } }) => {
     const user = await accounts.signUp(body);
-    const { token } = await sessions.start(user, {
-      device: deviceLabel(event.headers['user-agent']),
-      ip: facts.clientIp,
-    });
-    recordEvent('signup', { userId: user.id, username: user.username, ...facts });
+    const [{ token }, verificationMail] = await Promise.all([
+      sessions.start(user, { device: deviceLabel(event.headers['user-agent']), ip: facts.clientIp }),
+      verification.firstLink(user),
+    ]);
+    recordEvent('signup', { userId: user.id, username: user.username, verificationMail, ...facts });
     return {
       status: 201,
       body: publicUser(user),

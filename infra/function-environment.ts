@@ -30,6 +30,8 @@ export const MAIL_SETTINGS = [
   'SES_CONCURRENCY',
   'SES_ENDPOINT',
   'SES_CONFIGURATION_SET',
+  // The client's address, for the links account mails carry.
+  'APP_URL',
 ] as const;
 
 export function functionEnvironment(

@@ -1,6 +1,8 @@
 import type { CorsConfiguration } from '#infra/local/cors';
 import type { TableDeclaration } from '#shared/data/tables';
 import {
+  accountTokensTable,
+  emailsTable,
   loginAttemptsTable,
   registrationsTable,
   sessionsTable,
@@ -87,6 +89,17 @@ const endSessions: TableGrant[] = [
   { table: usersTable, actions: ['UpdateItem'] },
 ];
 
+// Mailing a verification or reset link: the token (a put replaces the account's older one), and the
+// suppression list read first, so an address SES reported bouncing is not mailed again.
+const mailLink: TableGrant[] = [
+  { table: accountTokensTable, actions: ['PutItem'] },
+  { table: suppressionsTable, actions: ['BatchGetItem'] },
+];
+// Counting what a client or an account asks of the mail (a conditional update, read back when refused).
+const countRequests: TableGrant = { table: loginAttemptsTable, actions: ['UpdateItem', 'GetItem'] };
+// Using a link's token: read, then a conditional delete (single use).
+const useToken: TableGrant = { table: accountTokensTable, actions: ['GetItem', 'DeleteItem'] };
+
 /** A route that needs a signed-in user: it reads the session and verifies its token. */
 const authenticated = (
   name: string,
@@ -104,13 +117,16 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
   {
     name: 'signup',
     routes: ['POST /signup'],
-    tables: [
+    tables: merged(
       // GetItem: a put retried after a lost answer reads back whether the account it met is its own.
       { table: usersTable, actions: ['PutItem', 'GetItem'] },
       { table: sessionsTable, actions: ['PutItem'] },
-    ],
+      // An address given at signup is mailed its verification link.
+      ...mailLink,
+    ),
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
+    sendsEmail: true,
   },
   {
     name: 'login',
@@ -164,7 +180,6 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
-  // GetItem: a retried put, or a replayed Idempotency-Key, reads back the registration it met.
   {
     name: 'list-sessions',
     routes: ['GET /sessions'],
@@ -185,6 +200,61 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
+  {
+    name: 'change-email',
+    routes: ['PUT /email'],
+    tables: merged(
+      ...readSession,
+      { table: usersTable, actions: ['UpdateItem'] },
+      // DeleteItem: a verified address the account gives up is released for others.
+      { table: emailsTable, actions: ['DeleteItem'] },
+      countRequests,
+      ...mailLink,
+    ),
+    secrets: ['signing-keys'],
+    memoryMb: DEFAULT_MEMORY_MB,
+    sendsEmail: true,
+  },
+  {
+    name: 'verify-email',
+    routes: ['POST /email/verify'],
+    tables: merged(
+      useToken,
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
+      // GetItem: who holds the address; PutItem: the conditional claim that makes it this account's only.
+      { table: emailsTable, actions: ['GetItem', 'PutItem'] },
+    ),
+    secrets: [],
+    memoryMb: DEFAULT_MEMORY_MB,
+  },
+  {
+    name: 'forgot-password',
+    routes: ['POST /password/forgot'],
+    tables: merged(
+      countRequests,
+      { table: emailsTable, actions: ['GetItem'] },
+      { table: usersTable, actions: ['GetItem'] },
+      ...mailLink,
+    ),
+    secrets: [],
+    memoryMb: DEFAULT_MEMORY_MB,
+    sendsEmail: true,
+  },
+  {
+    name: 'reset-password',
+    routes: ['POST /password/reset'],
+    tables: merged(
+      // PutItem: a token used for a password that could not then be set is given back.
+      useToken,
+      { table: accountTokensTable, actions: ['PutItem'] },
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
+      // The new credential version ends every session; their rows are then deleted.
+      { table: sessionsTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] },
+    ),
+    secrets: ['password-pepper'],
+    memoryMb: PASSWORD_MEMORY_MB,
+  },
+  // GetItem: a retried put, or a replayed Idempotency-Key, reads back the registration it met.
   authenticated('create-registration', ['POST /registrations'], { actions: ['PutItem', 'GetItem'] }),
   authenticated('list-registrations', ['GET /registrations'], {
     actions: ['Query'],
@@ -253,7 +323,7 @@ export function scheduleIntervalMs(schedule: string): number {
 
 /** CORS as API Gateway applies it; origins come from the ALLOWED_ORIGINS setting. */
 export const corsPolicy = {
-  allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
   allowHeaders: ['content-type', 'authorization', 'idempotency-key'],
   maxAgeSeconds: 600,
 } as const;

@@ -6,6 +6,7 @@ import { commaList, httpUrl } from '#shared/platform/config';
  * validated before anything is built, so a typo fails the synth with the setting's name.
  */
 export const PLACEHOLDER_SENDER = 'no-reply@example.com';
+export const PLACEHOLDER_APP_URL = 'https://app.example.com';
 
 export const STAGES = ['dev', 'prod'] as const;
 
@@ -17,6 +18,11 @@ const stackSettingsSchema = z.object({
   /** The From address of reminder emails; the stack creates its SES identity, which must then be verified. */
   senderEmail: z._default(z.email(), PLACEHOLDER_SENDER),
   sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
+  /**
+   * Where the browser client is served: the links in verification and reset mails open its pages. By
+   * default the first allowed origin, else a placeholder that prod refuses.
+   */
+  appUrl: z.optional(httpUrl()),
   /**
    * Forces the run-on-deploy jobs to run once more when changed. By default they run when their code or
    * configuration changes, so two synths of an unchanged app are identical.
@@ -50,10 +56,22 @@ export function readStackSettings(context: Record<string, unknown>): StackSettin
  * placeholder (nothing leaves the SES sandbox); prod mails real people.
  */
 export function deployProblems(settings: StackSettings): string[] {
-  return settings.stage === 'prod' && settings.senderEmail === PLACEHOLDER_SENDER
-    ? ['senderEmail: prod needs the sender address you verified in SES: -c senderEmail=you@your-domain']
-    : [];
+  if (settings.stage !== 'prod') return [];
+  return [
+    ...(settings.senderEmail === PLACEHOLDER_SENDER
+      ? ['senderEmail: prod needs the sender address you verified in SES: -c senderEmail=you@your-domain']
+      : []),
+    ...(appUrl(settings) === PLACEHOLDER_APP_URL
+      ? [
+          'appUrl: prod mails links to the client: -c appUrl=https://your-client.example (or -c allowedOrigins=...)',
+        ]
+      : []),
+  ];
 }
+
+/** The client's URL the account mails link to: the setting, else the first allowed origin, else a placeholder. */
+export const appUrl = (settings: StackSettings): string =>
+  settings.appUrl ?? settings.allowedOrigins[0] ?? PLACEHOLDER_APP_URL;
 
 /** Settings a stage can be deployed with: well-formed, and no deploy problem. */
 export function parseStackSettings(context: Record<string, unknown>): StackSettings {

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export CDK_DISABLE_CLI_TELEMETRY=true
 command -v cfn-lint >/dev/null || { echo "cfn-lint not found: it comes with the machine image (pip install cfn-lint elsewhere)"; exit 1; }
 
-synth() { ./node_modules/.bin/cdk synth --quiet -c "stage=$1" -c senderEmail=payments@pistus.example -o "$2" >"$2.log" 2>&1 || { cat "$2.log"; return 1; }; }
+synth() { ./node_modules/.bin/cdk synth --quiet -c "stage=$1" -c senderEmail=payments@pistus.example -c appUrl=https://app.pistus.example -o "$2" >"$2.log" 2>&1 || { cat "$2.log"; return 1; }; }
 status=0
 for stage in dev prod; do
   first=.local/templates/$stage-1 second=.local/templates/$stage-2

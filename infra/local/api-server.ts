@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { toApiGatewayEvent, writeApiGatewayResult } from '#infra/local/api-gateway-event';
 import type { ClientAssets } from '#infra/local/client';
@@ -49,14 +49,18 @@ export function declaredRoutes(
  * The local stand-in for API Gateway: each request is routed by the route keys on its raw path, turned into
  * the payload-2.0 event, handed to the function that route integrates, and its result written back.
  */
-export function createApiServer(options: {
-  routes: ReadonlyMap<string, FunctionRuntime>;
-  cors: CorsConfiguration | undefined;
-  client?: ClientAssets;
-}): Server {
+export function createApiServer(
+  options: {
+    routes: ReadonlyMap<string, FunctionRuntime>;
+    cors: CorsConfiguration | undefined;
+    client?: ClientAssets;
+  },
+  /** A server already listening (its address is a setting of the functions), else a new one. */
+  server: Server = createServer(),
+): Server {
   const route = createRouter([...options.routes.keys()]);
 
-  return createServer(async (request, response) => {
+  return server.on('request', async (request: IncomingMessage, response: ServerResponse) => {
     const cors = corsHeaders(request, options.cors);
     try {
       // The browser client's files, as a static site would serve them; everything else is the API.

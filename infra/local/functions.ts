@@ -35,6 +35,8 @@ export function localSources(options: {
   shell: Record<string, string | undefined>;
   dynamodbEndpoint: string;
   sesEndpoint: string;
+  /** Where the local stack serves the browser client (APP_URL in the shell wins). */
+  appUrl: string;
   tableName(table: { name: string }): string;
 }): LocalSources {
   const fromShell = (names: readonly string[]) =>
@@ -53,7 +55,7 @@ export function localSources(options: {
       ...fromShell(['POWERTOOLS_METRICS_DISABLED', 'NODE_OPTIONS']),
     },
     tables: Object.fromEntries(tables.map((table) => [table.name, options.tableName(table)])),
-    mail: { ...fromShell(MAIL_SETTINGS), SES_ENDPOINT: options.sesEndpoint },
+    mail: { APP_URL: options.appUrl, ...fromShell(MAIL_SETTINGS), SES_ENDPOINT: options.sesEndpoint },
   };
 }
 

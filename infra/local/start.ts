@@ -3,6 +3,7 @@
  * emulator unless DYNAMODB_ENDPOINT names another; SES is a local emulator with a mail viewer; the API runs
  * the real handlers behind a local API Gateway; the jobs run on their schedule. Ctrl-C or SIGTERM stops it.
  */
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -80,11 +81,16 @@ await ensureTables(new DynamoDBClient({ endpoint: dynamodbEndpoint }), tables, t
 
 // Each function runs alone with the environment the stack gives it, local values in place of ARNs: its
 // own tables, its own secrets, nothing else (infra/function-environment.ts).
+// The API listens first: its address is where the client is served, which the account mails link to.
+const api = createServer();
+await new Promise<void>((ready) => api.listen(local.PORT, '127.0.0.1', ready));
+const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 const secrets = localSecrets(resolve(local.LOCAL_SECRETS_FILE));
 const sources = localSources({
   shell: process.env,
   dynamodbEndpoint,
   sesEndpoint: ses.endpoint,
+  appUrl: apiUrl,
   tableName,
 });
 const functions = startLocalFunctions(sources, secrets);
@@ -93,13 +99,14 @@ const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
   .split(',')
   .map((origin) => origin.trim())
   .filter(Boolean);
-const api = createApiServer({
-  routes: declaredRoutes(functions),
-  cors: corsConfiguration(allowedOrigins),
-  client: await buildClient({ apiUrl: '', mailUrl: ses.endpoint }),
-});
-await new Promise<void>((ready) => api.listen(local.PORT, '127.0.0.1', ready));
-const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+createApiServer(
+  {
+    routes: declaredRoutes(functions),
+    cors: corsConfiguration(allowedOrigins),
+    client: await buildClient({ apiUrl: '', mailUrl: ses.endpoint }),
+  },
+  api,
+);
 const clientServer =
   local.CLIENT_PORT === undefined
     ? undefined
@@ -121,7 +128,7 @@ console.log(
       : []),
     `  API       ${apiUrl}`,
     `  API docs  ${apiUrl}/docs   (the reference, from ${apiUrl}/openapi.json)`,
-    `  Mail      ${ses.endpoint}   (the reminder emails the deadline job sends)`,
+    `  Mail      ${ses.endpoint}   (every mail sent: reminders, verification and reset links)`,
     `  DynamoDB  ${dynamodbEndpoint}${dynamodbNote}`,
     `  Try       curl -i ${apiUrl}/check_session`,
     '           npm run deadline -- --now 2030-01-01T00:00:00Z',

@@ -1,7 +1,16 @@
 import type * as z from 'zod/mini';
-import { loginBodySchema, passwordChangeSchema, signupBodySchema } from '#shared/auth/credentials';
+import {
+  emailChangeSchema,
+  emailVerifySchema,
+  forgotPasswordSchema,
+  loginBodySchema,
+  passwordChangeSchema,
+  passwordResetSchema,
+  signupBodySchema,
+} from '#shared/auth/credentials';
 import { createRegistrationSchema } from '#shared/registrations/registrations';
 import {
+  accepted,
   errorBody,
   greeting,
   registration,
@@ -104,6 +113,59 @@ export const operations: Record<string, OperationDoc> = {
       400: error('`currentPassword` is incorrect, or `newPassword` breaks the policy (`invalid_input`).'),
       401: unauthorized,
       429: error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
+    },
+  },
+  'PUT /email': {
+    summary: 'Set or change your email address; its verification link is mailed',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    body: emailChangeSchema,
+    responses: {
+      202: {
+        description:
+          'Stored, unverified, and a link mailed to it (the same verified address again changes nothing).',
+        body: accepted,
+      },
+      400: error('Not an email address of at most 254 characters (`invalid_input`).'),
+      401: unauthorized,
+      429: error('Too many verification mails this hour (`too_many_requests`); see `Retry-After`.'),
+    },
+  },
+  'POST /email/verify': {
+    summary: "Verify an email address with its link's token",
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    body: emailVerifySchema,
+    responses: {
+      204: { description: 'The address is verified on its account.' },
+      400: error('The token is invalid, expired or used (`invalid_token`).'),
+      409: error('Another account verified that address first (`email_taken`).'),
+    },
+  },
+  'POST /password/forgot': {
+    summary: 'Ask for a password reset link by mail',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    body: forgotPasswordSchema,
+    responses: {
+      202: {
+        description:
+          'The same answer, in comparable time, whether or not the account exists; a link goes only to a verified address, and within the limits.',
+        body: accepted,
+      },
+      400: error('Neither or both of `email` and `username`, or a malformed one (`invalid_input`).'),
+    },
+  },
+  'POST /password/reset': {
+    summary: "Set a new password with a reset link's token; every session ends",
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    body: passwordResetSchema(MIN_PASSWORD),
+    responses: {
+      204: { description: 'The password is set; every session and device token of the account has ended.' },
+      400: error(
+        'The token is invalid, expired or used (`invalid_token`), or `newPassword` breaks the policy (`invalid_input`).',
+      ),
     },
   },
   'DELETE /sessions': {

@@ -23,7 +23,12 @@ export const user = z.strictObject({
   username: z.string(),
   role: z.enum(['user', 'admin']),
   createdAt: isoDateTime(),
+  email: z.nullable(z.string()),
+  emailVerified: z.boolean(),
 });
+
+/** An accepted request whose result arrives by mail. */
+export const accepted = z.strictObject({ message: z.string() });
 
 export const greeting = z.strictObject({ message: z.string() });
 

@@ -12,7 +12,7 @@ import {
   SECRET_SETTINGS,
 } from '#infra/function-environment';
 import type { FunctionDeclaration, Secret as SecretName } from '#infra/routes';
-import type { StackSettings } from '#infra/stack-settings';
+import { appUrl, type StackSettings } from '#infra/stack-settings';
 import type { StackTables } from '#infra/stack/tables';
 
 export type DeclareFunction = (
@@ -77,6 +77,7 @@ export function functionFactory(
           SES_SENDER: settings.senderEmail,
           SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
           SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+          APP_URL: appUrl(settings),
         },
       }),
     });

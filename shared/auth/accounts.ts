@@ -12,13 +12,26 @@ export interface PublicUser {
   /** So a client shows admin actions to admins only; the server still checks every one. */
   role: Role;
   createdAt: string;
+  /** The account's address, null when it has none; only the account itself is ever shown it. */
+  email: string | null;
+  /** Whether the address was proved by its link: a reset mail goes only to a verified address. */
+  emailVerified: boolean;
 }
 
-export const publicUser = ({ id, username, role, createdAt }: PublicUser): PublicUser => ({
-  id,
-  username,
-  role,
-  createdAt,
+export const publicUser = (user: {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: string;
+  email?: string;
+  emailVerified?: boolean;
+}): PublicUser => ({
+  id: user.id,
+  username: user.username,
+  role: user.role,
+  createdAt: user.createdAt,
+  email: user.email ?? null,
+  emailVerified: !!user.email && user.emailVerified === true,
 });
 
 export const ADMIN_PASSWORD_MIN_LENGTH = 15;
@@ -28,8 +41,8 @@ export const usernameTaken = () => conflict('username_taken', 'That username is 
 export interface Accounts {
   /** Creates an account; a `username_taken` conflict when the name exists in any case. */
   createAccount(account: { username: string; password: string; role: Role }): Promise<UserRecord>;
-  /** Creates a `user`: self-service signup never makes anything else. */
-  signUp(credentials: { username: string; password: string }): Promise<UserRecord>;
+  /** Creates a `user`: self-service signup never makes anything else. An address given is unverified. */
+  signUp(credentials: { username: string; password: string; email?: string }): Promise<UserRecord>;
   /**
    * The user when the password matches (its hash upgraded if it was of an older format or cost); null
    * otherwise, after the same work either way.
@@ -70,20 +83,28 @@ export function createAccounts(deps: {
     username,
     password,
     role,
+    email,
   }: {
     username: string;
     password: string;
     role: Role;
+    email?: string;
   }) {
     // NIST SP 800-63B: 15 characters where a password is the only factor; an admin's guards every account.
     if (role === 'admin' && [...password].length < ADMIN_PASSWORD_MIN_LENGTH)
       throw invalid({ password: `must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters for an admin` });
     const passwords = await deps.passwords();
-    return store({ username, passwordHash: await passwords.hash(password), role });
+    return store({ username, passwordHash: await passwords.hash(password), role, email });
   }
   /** The one way a user record is made, whoever makes it. */
-  async function store(account: { username: string; passwordHash: string; role: Role }) {
-    const user: UserRecord = { id: randomUUID(), ...account, createdAt: clock().toISOString() };
+  async function store(account: { username: string; passwordHash: string; role: Role; email?: string }) {
+    const { email, ...rest } = account;
+    const user: UserRecord = {
+      id: randomUUID(),
+      ...rest,
+      createdAt: clock().toISOString(),
+      ...(email ? { email, emailVerified: false } : {}),
+    };
     if (!(await users.createUser(user))) throw usernameTaken();
     return user;
   }
@@ -119,7 +140,7 @@ export function createAccounts(deps: {
       const hash = await passwords.hash(newPassword);
       return users.replacePasswordHash(username, current.passwordHash, hash, options);
     },
-    signUp: ({ username, password }) => createAccount({ username, password, role: 'user' }),
+    signUp: ({ username, password, email }) => createAccount({ username, password, role: 'user', email }),
     importAccount: ({ username, passwordHash }) => store({ username, passwordHash, role: 'user' }),
     findUser,
     async auditName(typed) {

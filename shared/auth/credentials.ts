@@ -1,6 +1,8 @@
 import * as z from 'zod/mini';
 import { passwordProblem } from '#shared/auth/password-policy';
 import { USERNAME_PATTERN, USERNAME_RULE } from '#shared/auth/username';
+import { emailSchema } from '#shared/auth/email-address';
+import { tokenSchema } from '#shared/auth/account-tokens';
 
 /** The account rules of the contract, in one place: the API, the CLI and the tests all read these. */
 export const PASSWORD_MAX_LENGTH = 256;
@@ -30,6 +32,8 @@ export const signupBodySchema = (minLength: number) =>
     username: usernameSchema,
     password: passwordSchema(minLength),
     password_confirmation: z.optional(aString()),
+    /** Optional; stored unverified, and its verification link mailed. */
+    email: z.optional(emailSchema),
   }).check(
     z.superRefine((body, ctx) => {
       const problem = passwordProblem(body.password, body.username);
@@ -67,6 +71,32 @@ export const passwordChangeSchema = (minLength: number) =>
     ),
     newPassword: passwordSchema(minLength),
   });
+
+/** PUT /email: the address the account should have. */
+export const emailChangeSchema = jsonObject({ email: emailSchema });
+
+/** POST /email/verify: the token of a verification link. */
+export const emailVerifySchema = jsonObject({ token: tokenSchema });
+
+/** POST /password/forgot: the verified address, or the username; exactly one. */
+export const forgotPasswordSchema = jsonObject({
+  email: z.optional(emailSchema),
+  username: z.optional(aString().check(z.minLength(1, 'is required'), z.maxLength(256, 'is too long'))),
+}).check(
+  z.superRefine((body, ctx) => {
+    if ((body.email === undefined) === (body.username === undefined))
+      ctx.issues.push({
+        code: 'custom',
+        input: body,
+        path: [body.email === undefined ? 'email' : 'username'],
+        message: 'give either email or username, not both',
+      });
+  }),
+);
+
+/** POST /password/reset: a reset link's token, and the new password under the signup rules. */
+export const passwordResetSchema = (minLength: number) =>
+  jsonObject({ token: tokenSchema, newPassword: passwordSchema(minLength) });
 
 export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;
 export type LoginBody = z.infer<typeof loginBodySchema>;

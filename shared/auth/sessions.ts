@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod/mini';
-import type { PublicUser } from '#shared/auth/accounts';
+import { type PublicUser, publicUser } from '#shared/auth/accounts';
 import type { Viewer } from '#shared/registrations/registrations';
 import type { Clock } from '#shared/platform/clock';
 import { epochSeconds } from '#shared/platform/clock';
@@ -11,12 +11,15 @@ import { usernameKey } from '#shared/auth/username';
 import type { SessionClaims, TokenService } from '#shared/auth/tokens';
 
 /** The user a session belongs to, as the API shows users. */
-export const sessionUser = (session: SessionRecord): PublicUser => ({
-  id: session.userId,
-  username: session.username,
-  role: session.role,
-  createdAt: session.userCreatedAt,
-});
+export const sessionUser = (session: SessionRecord): PublicUser =>
+  publicUser({
+    id: session.userId,
+    username: session.username,
+    role: session.role,
+    createdAt: session.userCreatedAt,
+    email: session.email,
+    emailVerified: session.emailVerified,
+  });
 
 /** The viewer the registration rules ask about. */
 export const sessionViewer = (session: SessionRecord): Viewer => ({
@@ -161,7 +164,9 @@ export function createSessions(deps: {
       if (!stillHeld(session, user)) return null;
       if (now - session.lastSeenAt >= idleSeconds) return null;
       if (now - session.lastSeenAt >= touchInterval) await table.touchSession(session.sid, now);
-      return session;
+      return user?.email
+        ? { ...session, email: user.email, emailVerified: user.emailVerified === true }
+        : session;
     },
     endAllOf: (userId, keepSid) => table.revokeUserSessions(userId, keepSid),
     async listOf(current) {

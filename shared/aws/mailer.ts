@@ -1,6 +1,6 @@
 import { SendEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { createRateLimiter } from '#shared/platform/concurrency';
-import type { Mailer } from '#shared/registrations/mailer';
+import type { Mailer } from '#shared/platform/mailer';
 
 /**
  * SES (v1 SendEmail). Throttling is retried by the SDK's standard retry strategy, with exponential back-off

@@ -6,8 +6,7 @@ import { registrationsTableAccess } from '#shared/data/registrations';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
 import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
 import { logger } from '#shared/platform/logger';
-import { createSesClient, createSesMailer } from '#shared/aws/mailer';
-import { traced } from '#shared/aws/tracing';
+import { sesMailer } from '#shared/compose/mail';
 
 /** The job's collaborators, built from the settings: DynamoDB and SES, or their emulators locally. */
 export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
@@ -15,12 +14,7 @@ export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
   return {
     table: registrationsTableAccess(db, tableName(config, registrationsTable)),
     suppressions: suppressionsTableAccess(db, tableName(config, suppressionsTable)),
-    mailer: createSesMailer({
-      client: traced(createSesClient({ endpoint: config.SES_ENDPOINT })),
-      sender: config.SES_SENDER,
-      maxPerSecond: config.SES_MAX_SEND_RATE,
-      configurationSet: config.SES_CONFIGURATION_SET,
-    }),
+    mailer: sesMailer(config),
     reminderWindowDays: config.REMINDER_WINDOW_DAYS,
     sendConcurrency: config.SES_CONCURRENCY,
     realClock: systemClock,

@@ -34,6 +34,12 @@ export interface SessionRecord {
   device?: string;
   /** The client address at login. */
   ip?: string;
+  /**
+   * The user's address and whether it is verified, as read with the session when it is resolved (the user
+   * is read anyway): never stored on the session's row, so a change shows at once.
+   */
+  email?: string;
+  emailVerified?: boolean;
 }
 
 export interface SessionsTable {

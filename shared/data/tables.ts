@@ -7,7 +7,13 @@ export interface TableDeclaration {
   name: string;
   /** The environment variable through which functions learn the physical name. */
   envVar:
-    'USERS_TABLE' | 'SESSIONS_TABLE' | 'REGISTRATIONS_TABLE' | 'LOGIN_ATTEMPTS_TABLE' | 'SUPPRESSIONS_TABLE';
+    | 'USERS_TABLE'
+    | 'SESSIONS_TABLE'
+    | 'REGISTRATIONS_TABLE'
+    | 'LOGIN_ATTEMPTS_TABLE'
+    | 'SUPPRESSIONS_TABLE'
+    | 'EMAILS_TABLE'
+    | 'ACCOUNT_TOKENS_TABLE';
   partitionKey: string;
   /** The attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes lazily. */
   timeToLiveAttribute?: string;
@@ -53,8 +59,9 @@ export const registrationsTable = {
 } as const satisfies TableDeclaration;
 
 /**
- * Failed-login counters, shared by every Lambda instance (an in-memory counter would reset with each new
- * instance): one item per account, per device cookie and per client IP, expiring by TTL.
+ * Attempt counters, shared by every Lambda instance (an in-memory counter would reset with each new
+ * instance): failed logins per account, per device cookie and per client IP, and the mails an account or an
+ * address may ask for in a window; one item per counter, expiring by TTL.
  */
 export const loginAttemptsTable = {
   name: 'login-attempts',
@@ -75,10 +82,37 @@ export const suppressionsTable = {
   indexes: [],
 } as const satisfies TableDeclaration;
 
+/**
+ * Verified email addresses, one item per lower-cased address naming the account that verified it: a
+ * conditional put makes an address verified on one account only (a users index could not enforce that),
+ * and "forgot password" finds the account by its address in one read.
+ */
+export const emailsTable = {
+  name: 'emails',
+  envVar: 'EMAILS_TABLE',
+  partitionKey: 'address',
+  indexes: [],
+} as const satisfies TableDeclaration;
+
+/**
+ * The single-use tokens that mails carry (email verification, password reset): one item per account and
+ * kind (`reset#<userId>`), so a new token replaces the older one; only the token's SHA-256 is stored, and
+ * it expires by TTL (and is checked on read, as TTL deletes lazily).
+ */
+export const accountTokensTable = {
+  name: 'account-tokens',
+  envVar: 'ACCOUNT_TOKENS_TABLE',
+  partitionKey: 'id',
+  timeToLiveAttribute: 'expiresAt',
+  indexes: [],
+} as const satisfies TableDeclaration;
+
 export const tables: readonly TableDeclaration[] = [
   usersTable,
   sessionsTable,
   registrationsTable,
   loginAttemptsTable,
   suppressionsTable,
+  emailsTable,
+  accountTokensTable,
 ];

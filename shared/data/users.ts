@@ -25,6 +25,10 @@ export interface UserRecord {
    * everywhere else"), set in the same write that bumps the version.
    */
   keptSid?: string;
+  /** The account's email address, as typed with the domain lower-cased; unverified until a link proves it. */
+  email?: string;
+  /** True once the address in `email` was proved by its verification link (or by an operator). */
+  emailVerified?: boolean;
 }
 
 /** What a credential change does to the sessions: all end, or all but the one that made it. */
@@ -50,12 +54,19 @@ export interface UsersTable {
   ): Promise<boolean>;
   /** A new credential version: every session and device token of the old one ends, but `keepSid`'s. */
   bumpCredentialVersion(username: string, newCredentials?: NewCredentials): Promise<void>;
+  /**
+   * Sets the account's address, unverified (or verified, by an operator); the user as it was before, or
+   * undefined when there is no such user.
+   */
+  setEmail(username: string, email: string, verified?: boolean): Promise<UserRecord | undefined>;
+  /** Marks the address verified, provided it is still the account's: false otherwise. */
+  markEmailVerified(username: string, email: string): Promise<boolean>;
   /** Marks the account disabled; undefined when there is no such user. */
   disableUser(username: string): Promise<UserRecord | undefined>;
 }
 
 export const toUser = (item: Record<string, unknown>): UserRecord => {
-  const { id, username, passwordHash, role, createdAt, disabled, credentialVersion, keptSid } =
+  const { id, username, passwordHash, role, createdAt, disabled, credentialVersion, keptSid, email } =
     item as unknown as UserRecord;
   return {
     id,
@@ -66,6 +77,7 @@ export const toUser = (item: Record<string, unknown>): UserRecord => {
     ...(disabled ? { disabled } : {}),
     ...(credentialVersion ? { credentialVersion: Number(credentialVersion) } : {}),
     ...(keptSid ? { keptSid } : {}),
+    ...(email ? { email, emailVerified: item.emailVerified === true } : {}),
   };
 };
 
@@ -150,6 +162,35 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
           }),
         ),
       );
+    },
+    async setEmail(username, email, verified = false) {
+      const result = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'SET email = :email, emailVerified = :verified',
+            ...itemExists(usersTable),
+            ExpressionAttributeValues: { ':email': email, ':verified': verified },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
+      );
+      return result && toUser(result.Attributes ?? {});
+    },
+    async markEmailVerified(username, email) {
+      const marked = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'SET emailVerified = :true',
+            ConditionExpression: 'email = :email',
+            ExpressionAttributeValues: { ':true': true, ':email': email },
+          }),
+        ),
+      );
+      return marked !== undefined;
     },
     async disableUser(username) {
       const result = await whenConditionHolds(

@@ -37,6 +37,8 @@ const settingsSchema = z
     REGISTRATIONS_TABLE: optionalText,
     LOGIN_ATTEMPTS_TABLE: optionalText,
     SUPPRESSIONS_TABLE: optionalText,
+    EMAILS_TABLE: optionalText,
+    ACCOUNT_TOKENS_TABLE: optionalText,
     DYNAMODB_ENDPOINT: z.optional(httpUrl()),
     TOKEN_ISSUER: text('pistus'),
     TOKEN_AUDIENCE: text('pistus-api'),
@@ -66,6 +68,18 @@ const settingsSchema = z
     SES_CONCURRENCY: integer(1, 50, 4),
     /** On AWS: the configuration set that publishes bounces and complaints; unset locally. */
     SES_CONFIGURATION_SET: optionalText,
+    /** Where the browser client is served: the links in account mails point to its pages. */
+    APP_URL: z.optional(httpUrl()),
+    /** How long a password reset link works (OWASP: short; 30 minutes by default). */
+    RESET_TOKEN_TTL_SECONDS: integer(300, 24 * 3600, 1800),
+    /** How long an email verification link works. */
+    EMAIL_TOKEN_TTL_SECONDS: integer(300, 30 * 24 * 3600, 86400),
+    /** Reset mails one account may be sent in an hour; more requests still answer 202 and send nothing. */
+    RESET_MAILS_PER_HOUR: integer(1, 100, 3),
+    /** "Forgot password" requests one client address may make in an hour (a classroom shares one). */
+    FORGOT_REQUESTS_PER_IP_HOUR: integer(1, 10_000, 30),
+    /** Verification mails one account may ask for in an hour. */
+    VERIFY_MAILS_PER_HOUR: integer(1, 100, 5),
     LOG_LEVEL: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO'),
   })
   .check(

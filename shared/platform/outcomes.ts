@@ -58,3 +58,7 @@ export const tooManyAttempts = (retryAfterSeconds: number) =>
       retryAfterSeconds,
     },
   );
+
+/** A limit on what costs mail or work was reached (not a failed login): try again after `retryAfterSeconds`. */
+export const tooManyRequests = (retryAfterSeconds: number, message: string) =>
+  new DomainError('too_many', 'too_many_requests', message, { retryAfterSeconds });

@@ -5,7 +5,7 @@ import type { SuppressionsTable } from '#shared/data/suppressions';
 import { deleteInBatches } from '#shared/registrations/batch-delete';
 import { reminderEmail } from '#shared/registrations/reminder-email';
 import { deadlineStatus, dueBy } from '#shared/registrations/deadline-rules';
-import type { Mailer } from '#shared/registrations/mailer';
+import type { Mailer } from '#shared/platform/mailer';
 
 export interface DeadlineSummary {
   /** Unpaid registrations read from the deadline index. */

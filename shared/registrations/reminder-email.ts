@@ -1,4 +1,5 @@
 import { DAY_MS } from '#shared/registrations/deadline-rules';
+import { escapeHtml } from '#shared/platform/mailer';
 
 export interface ReminderEmail {
   subject: string;
@@ -36,8 +37,6 @@ export function humanDeadline(date: Date): string {
   const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')} at ${part('hour')}:${part('minute')} UTC`;
 }
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 /** The reminder for a registration whose deadline is near. Every user-provided field is escaped in the HTML. */
 export function reminderEmail(

@@ -102,6 +102,7 @@ describe('a function missing a setting', () => {
     const sources = localSources({
       shell: {},
       dynamodbEndpoint: 'http://127.0.0.1:9',
+      appUrl: 'http://127.0.0.1:9',
       sesEndpoint: 'http://127.0.0.1:9',
       tableName: (table) => `local-${table.name}`,
     });

@@ -23,7 +23,12 @@ export default async function setup(project: TestProject) {
       STAGES.map(async (stage) => {
         const out = resolve(`.local/cdk.out.${stage}`);
         // The sender a prod deploy must name (the placeholder is refused there); any address will do here.
-        const sender = ['-c', 'senderEmail=payments@pistus.example'];
+        const sender = [
+          '-c',
+          'senderEmail=payments@pistus.example',
+          '-c',
+          'appUrl=https://app.pistus.example',
+        ];
         await promisify(execFile)(cdk, ['synth', '--quiet', '-c', `stage=${stage}`, ...sender, '-o', out], {
           env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
           maxBuffer: 64 * 1024 * 1024,

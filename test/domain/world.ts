@@ -23,7 +23,7 @@ import { usersTableAccess } from '#shared/data/users';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
 import { createRegistrations } from '#shared/registrations/registrations';
 import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
-import type { Mailer } from '#shared/registrations/mailer';
+import type { Mailer } from '#shared/platform/mailer';
 
 /** A clock the test moves: the domain's only source of "now". */
 export function movableClock(start = new Date('2030-01-01T00:00:00Z')) {

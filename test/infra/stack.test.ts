@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkWithCdkNag } from '#infra/nag';
 import { PistusStack } from '#infra/pistus-stack';
 import { apiFunctions, jobs, routeKeys } from '#infra/routes';
-import { parseStackSettings, type StackSettings } from '#infra/stack-settings';
+import { appUrl, parseStackSettings, type StackSettings } from '#infra/stack-settings';
 
 /**
  * Synthesizes without bundling (no esbuild run per function), which is all these assertions need, with
@@ -15,7 +15,10 @@ function synth(context: Record<string, string> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   checkWithCdkNag(app);
   // prod refuses the placeholder sender: its tests name one, as a prod deploy must.
-  const sender = context.stage === 'prod' ? { senderEmail: 'payments@pistus.example' } : {};
+  const sender =
+    context.stage === 'prod'
+      ? { senderEmail: 'payments@pistus.example', appUrl: 'https://app.pistus.example' }
+      : {};
   const settings: StackSettings = parseStackSettings({ ...sender, ...context });
   return Template.fromStack(new PistusStack(app, 'Test', { settings }));
 }
@@ -67,7 +70,7 @@ function tableGrants(functionName: string): string[] {
       const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
       const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => {
         const text = JSON.stringify(r);
-        const table = /(users|sessions|registrations|loginattempts|suppressions)table/.exec(text)?.[1];
+        const table = /(users|sessions|registrations|loginattempts|suppressions|emails|accounttokens)table/.exec(text)?.[1];
         const index = /\/index\/(\w+)/.exec(text)?.[1];
         return index ? `${table}/${index}` : table;
       });
@@ -140,7 +143,7 @@ describe('the API', () => {
 describe('the tables', () => {
   it('are on-demand with point-in-time recovery', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-    expect(tables).toHaveLength(5);
+    expect(tables).toHaveLength(7);
     for (const table of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
@@ -240,7 +243,13 @@ describe("each function's table permissions, pinned", () => {
   ];
   const endSessions = [...session, 'DeleteItem sessions', 'Query sessions/byUser', 'UpdateItem users'];
   const expected: Record<string, string[]> = {
-    signup: ['PutItem sessions', 'PutItem users', 'GetItem users'],
+    signup: [
+      'PutItem sessions',
+      'PutItem users',
+      'GetItem users',
+      'PutItem accounttokens',
+      'BatchGetItem suppressions',
+    ],
     login: [
       'GetItem loginattempts',
       'DeleteItem loginattempts',
@@ -267,6 +276,42 @@ describe("each function's table permissions, pinned", () => {
     'pay-registration': [...session, 'GetItem registrations', 'UpdateItem registrations'],
     'list-sessions': [...session, 'Query sessions/byUser'],
     'end-session': [...session, 'Query sessions/byUser', 'DeleteItem sessions'],
+    'change-email': [
+      ...session,
+      'UpdateItem users',
+      'DeleteItem emails',
+      'UpdateItem loginattempts',
+      'GetItem loginattempts',
+      'PutItem accounttokens',
+      'BatchGetItem suppressions',
+    ],
+    // No session, no mail: the token, its account, and the claim on the address.
+    'verify-email': [
+      'GetItem accounttokens',
+      'DeleteItem accounttokens',
+      'GetItem users',
+      'UpdateItem users',
+      'GetItem emails',
+      'PutItem emails',
+    ],
+    // Reads only: who the request names, and whether the limits allow a mail.
+    'forgot-password': [
+      'UpdateItem loginattempts',
+      'GetItem loginattempts',
+      'GetItem emails',
+      'GetItem users',
+      'PutItem accounttokens',
+      'BatchGetItem suppressions',
+    ],
+    'reset-password': [
+      'GetItem accounttokens',
+      'DeleteItem accounttokens',
+      'PutItem accounttokens',
+      'GetItem users',
+      'UpdateItem users',
+      'Query sessions/byUser',
+      'DeleteItem sessions',
+    ],
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],
     deadline: [
@@ -330,13 +375,16 @@ describe('the deadline job', () => {
     });
   });
 
-  it('may send email as the configured sender identity only', () => {
+  it('may send email as the configured sender identity only, as may the routes that mail links, and no other', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@example.com' });
-    const ses = permissions('deadline').statements.filter((s) => JSON.stringify(s.Action).includes('ses:'));
-    expect(ses).toHaveLength(1);
-    expect(ses[0]?.Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
-    expect(JSON.stringify(ses[0]?.Resource)).toMatch(/identity\/.*SenderIdentity/);
-    for (const declaration of apiFunctions) {
+    const mailing = ['deadline', 'signup', 'change-email', 'forgot-password'];
+    for (const name of mailing) {
+      const ses = permissions(name).statements.filter((s) => JSON.stringify(s.Action).includes('ses:'));
+      expect(ses, name).toHaveLength(1);
+      expect(ses[0]?.Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(JSON.stringify(ses[0]?.Resource)).toMatch(/identity\/.*SenderIdentity/);
+    }
+    for (const declaration of apiFunctions.filter((fn) => !mailing.includes(fn.name))) {
       expect(JSON.stringify(permissions(declaration.name).statements), declaration.name).not.toContain(
         'ses:',
       );
@@ -378,9 +426,19 @@ describe('the stage settings', () => {
       /senderEmail: prod needs the sender address you verified in SES/,
     );
     expect(parseStackSettings({ stage: 'dev' }).senderEmail).toBe('no-reply@example.com');
-    expect(parseStackSettings({ stage: 'prod', senderEmail: 'payments@school.org' }).senderEmail).toBe(
-      'payments@school.org',
+    const prod = { stage: 'prod', senderEmail: 'payments@school.org', appUrl: 'https://school.org' };
+    expect(parseStackSettings(prod).senderEmail).toBe('payments@school.org');
+  });
+
+  it("send the account mails' links to the client: appUrl, else the first allowed origin; prod refuses neither", () => {
+    const sender = { senderEmail: 'payments@school.org' };
+    expect(() => parseStackSettings({ stage: 'prod', ...sender })).toThrow(/appUrl: prod mails links/);
+    const byOrigin = parseStackSettings({ stage: 'prod', ...sender, allowedOrigins: 'https://school.org' });
+    expect(appUrl(byOrigin)).toBe('https://school.org');
+    expect(appUrl(parseStackSettings({ stage: 'dev', appUrl: 'https://app.school.org' }))).toBe(
+      'https://app.school.org',
     );
+    expect(() => parseStackSettings({ stage: 'dev', appUrl: 'ftp://school.org' })).toThrow(/appUrl/);
   });
 });
 

@@ -21,7 +21,9 @@ describe('the stages of the app', () => {
     const [dev, prod] = addStages(app());
     expect(errors(dev)).toEqual([]);
     expect(JSON.stringify(errors(prod))).toContain('senderEmail');
-    const [, named] = addStages(app({ senderEmail: 'payments@pistus.example' }));
+    const [, named] = addStages(
+      app({ senderEmail: 'payments@pistus.example', appUrl: 'https://app.pistus.example' }),
+    );
     expect(errors(named)).toEqual([]);
   });
 

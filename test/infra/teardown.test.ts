@@ -28,7 +28,11 @@ const ROWS: Record<string, (id: string, type: string) => boolean> = {
 };
 
 const resources = (stage: 'dev' | 'prod') => {
-  const settings = parseStackSettings({ stage, senderEmail: 'payments@pistus.example' });
+  const settings = parseStackSettings({
+    stage,
+    senderEmail: 'payments@pistus.example',
+    appUrl: 'https://app.pistus.example',
+  });
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   return Object.entries(
     Template.fromStack(new PistusStack(app, `Pistus-${stage}`, { settings })).toJSON().Resources,

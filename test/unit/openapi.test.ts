@@ -34,7 +34,14 @@ describe('the OpenAPI document', () => {
 });
 
 describe('the response check every test client applies', () => {
-  const user = { id: 'u1', username: 'ada', role: 'user', createdAt: '2026-12-03T10:00:00.000Z' };
+  const user = {
+    id: 'u1',
+    username: 'ada',
+    role: 'user',
+    createdAt: '2026-12-03T10:00:00.000Z',
+    email: null,
+    emailVerified: false,
+  };
 
   it('accepts a documented status with a body that matches', () => {
     expect(undocumented('GET', '/check_session', 200, JSON.stringify(user))).toBeUndefined();

@@ -1,0 +1,23 @@
+import { emailChangeSchema } from '#shared/auth/credentials';
+import { emailChangesService } from '#shared/compose/recovery';
+import { sessionsService } from '#shared/compose/sessions';
+import { httpHandler } from '#shared/http/handler';
+import { recordEvent } from '#shared/platform/events';
+
+/** PUT /email: the account's address, unverified until its link (mailed now) is followed; 202. */
+export const handler = httpHandler(
+  {
+    session: 'required',
+    body: () => emailChangeSchema,
+    compose: (config) => ({
+      sessions: sessionsService(config),
+      changes: emailChangesService(config),
+    }),
+  },
+  async ({ session, body, facts, services: { changes } }) => {
+    const change = await changes.change(session, body.email);
+    if (change.kind !== 'unchanged') recordEvent('emailChanged', { userId: session.userId, ...facts });
+    if (change.kind === 'mailed') recordEvent('verificationMailed', { userId: session.userId, ...facts });
+    return { status: 202, body: { message: 'A link to confirm the address is on its way to it.' } };
+  },
+);

@@ -1,0 +1,33 @@
+import { forgotPasswordSchema } from '#shared/auth/credentials';
+import { resetRequestsService } from '#shared/compose/recovery';
+import { httpHandler } from '#shared/http/handler';
+import { sleep } from '#shared/platform/concurrency';
+import { recordEvent } from '#shared/platform/events';
+
+/**
+ * Every answer takes at least this long, so an account that gets a mail (token written, SES called) cannot
+ * be told by timing from one that does not exist: DynamoDB and SES answer well within it.
+ */
+const ANSWER_FLOOR_MS = 500;
+
+/** POST /password/forgot: the same 202, in comparable time, whether or not a reset link was mailed. */
+export const handler = httpHandler(
+  {
+    body: () => forgotPasswordSchema,
+    compose: (config) => ({ requests: resetRequestsService(config) }),
+  },
+  async ({ body, facts, services: { requests } }) => {
+    const who = body.email === undefined ? { username: body.username ?? '' } : { email: body.email };
+    const [outcome] = await Promise.all([requests.request(who, facts.clientIp), sleep(ANSWER_FLOOR_MS)]);
+    // The outcome is for the audit log only; the address typed never goes there.
+    recordEvent('passwordResetRequested', { outcome, by: 'email' in who ? 'email' : 'username', ...facts });
+    if (outcome === 'mailed') recordEvent('passwordResetMailed', { ...facts });
+    if (outcome === 'limited') recordEvent('passwordResetLimited', { ...facts });
+    return {
+      status: 202,
+      body: {
+        message: 'If that account has a verified email address, a link to reset its password is on its way.',
+      },
+    };
+  },
+);

@@ -1,0 +1,17 @@
+import { passwordResetSchema } from '#shared/auth/credentials';
+import { passwordResetsService } from '#shared/compose/recovery';
+import { httpHandler } from '#shared/http/handler';
+import { recordEvent } from '#shared/platform/events';
+
+/** POST /password/reset: a reset link's token and a new password; every session ends; 204. */
+export const handler = httpHandler(
+  {
+    body: (config) => passwordResetSchema(config.PASSWORD_MIN_LENGTH),
+    compose: (config) => ({ resets: passwordResetsService(config) }),
+  },
+  async ({ body, facts, services: { resets } }) => {
+    const { user, sessionsEnded } = await resets.reset(body.token, body.newPassword);
+    recordEvent('passwordReset', { userId: user.id, username: user.username, sessionsEnded, ...facts });
+    return { status: 204 };
+  },
+);

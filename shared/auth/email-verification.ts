@@ -1,0 +1,129 @@
+import type { AccountMails } from '#shared/auth/account-mails';
+import { type AccountTokens, invalidToken } from '#shared/auth/account-tokens';
+import { HOUR_SECONDS, type RateLimits } from '#shared/auth/rate-limits';
+import { usernameKey } from '#shared/auth/username';
+import type { EmailsTable } from '#shared/data/emails';
+import { emailKey } from '#shared/auth/email-address';
+import type { UserRecord, UsersTable } from '#shared/data/users';
+import { conflict, notFound, tooManyRequests } from '#shared/platform/outcomes';
+
+export const emailTaken = () =>
+  conflict('email_taken', 'That email address is already verified on another account.');
+
+export type EmailChange = { kind: 'mailed' } | { kind: 'unchanged' } | { kind: 'suppressed' };
+
+/** Mails an address the link that proves it, for an account. */
+export function createVerificationLinks(deps: {
+  tokens: AccountTokens;
+  mails: AccountMails;
+  ttlSeconds: number;
+}) {
+  const { tokens, mails, ttlSeconds } = deps;
+  async function mail(user: UserRecord, email: string): Promise<boolean> {
+    const token = await tokens.issue('verify-email', user, email, ttlSeconds);
+    return mails.send('verify-email', {
+      to: email,
+      username: user.username,
+      token,
+      expiresInSeconds: ttlSeconds,
+    });
+  }
+  return {
+    /** Sends a link for `email`, replacing the account's earlier one; false when the address is suppressed. */
+    mail,
+    /**
+     * The first link, for an address given at signup. The account exists whatever happens here, so a link
+     * that could not be sent is not the signup's failure: the account page sends it again.
+     */
+    async firstLink(user: UserRecord): Promise<'mailed' | 'suppressed' | 'failed' | undefined> {
+      if (!user.email) return undefined;
+      return mail(user, user.email).then(
+        (sent) => (sent ? 'mailed' : 'suppressed'),
+        () => 'failed',
+      );
+    },
+  };
+}
+
+export type VerificationLinks = ReturnType<typeof createVerificationLinks>;
+
+/**
+ * Changing an account's address: stored unverified, and its link mailed; the same address again, still
+ * unverified, sends the link again. A verified address the account gives up is released for others.
+ */
+export function createEmailChanges(deps: {
+  users: UsersTable;
+  emails: EmailsTable;
+  links: VerificationLinks;
+  limits: RateLimits;
+  mailsPerHour: number;
+}) {
+  const { users, emails, links, limits } = deps;
+  return {
+    async change(account: { username: string; userId: string }, email: string): Promise<EmailChange> {
+      const user = await users.findUserByUsername(account.username);
+      if (!user || user.id !== account.userId) throw notFound();
+      if (user.email === email && user.emailVerified) return { kind: 'unchanged' };
+      const allowed = await limits.take([
+        { key: `verify-mail#${user.id}`, limit: deps.mailsPerHour, windowSeconds: HOUR_SECONDS },
+      ]);
+      if (!allowed.ok)
+        throw tooManyRequests(allowed.retryAfterSeconds, 'Too many verification mails. Please wait.');
+      // The address first, then its link: a link never names an address the account does not have.
+      const before = await users.setEmail(user.username, email);
+      if (before?.email && before.emailVerified && emailKey(before.email) !== emailKey(email))
+        await emails.release(before.email, user.id);
+      return (await links.mail(user, email)) ? { kind: 'mailed' } : { kind: 'suppressed' };
+    },
+  };
+}
+
+export type EmailChanges = ReturnType<typeof createEmailChanges>;
+
+/**
+ * Following a verification link: the address becomes the account's verified one, provided no other
+ * account verified it first (an address proves one account only, so "forgot password" by address finds
+ * exactly one). Signup never says whether an address is in use: only verifying does, to the person who
+ * reads that mailbox.
+ */
+export function createEmailVerification(deps: {
+  users: UsersTable;
+  emails: EmailsTable;
+  tokens: AccountTokens;
+}) {
+  const { users, emails, tokens } = deps;
+
+  /** Whether another account holds this address verified; a claim whose account gave it up is stale. */
+  async function otherHolder(address: string, userId: string) {
+    const owner = await emails.ownerOf(address);
+    if (!owner || owner.userId === userId) return { held: false as const };
+    const holder = await users.findUserByUsername(owner.usernameKey);
+    const holds =
+      holder?.id === owner.userId &&
+      holder.emailVerified === true &&
+      emailKey(holder.email ?? '') === emailKey(address);
+    return holds ? { held: true as const } : { held: false as const, stale: owner.userId };
+  }
+
+  return {
+    /**
+     * Claimed, then marked, then the token used: a failure between steps leaves the link working for a
+     * retry, and each step repeats harmlessly.
+     */
+    async verify(token: string): Promise<UserRecord> {
+      const record = await tokens.check('verify-email', token);
+      if (!record) throw invalidToken();
+      const user = await users.findUserByUsername(record.usernameKey);
+      if (!user || user.id !== record.userId || user.email !== record.email) throw invalidToken();
+      const other = await otherHolder(record.email, user.id);
+      if (other.held) throw emailTaken();
+      const owner = { userId: user.id, usernameKey: usernameKey(user.username) };
+      if (!(await emails.claim(record.email, owner, other.stale))) throw emailTaken();
+      if (!(await users.markEmailVerified(user.username, record.email))) throw invalidToken();
+      if (!(await tokens.consume(record))) throw invalidToken();
+      return { ...user, emailVerified: true };
+    },
+  };
+}
+
+export type EmailVerification = ReturnType<typeof createEmailVerification>;

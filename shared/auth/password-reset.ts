@@ -1,0 +1,122 @@
+import type { AccountMails } from '#shared/auth/account-mails';
+import { USERNAME_PATTERN } from '#shared/auth/username';
+import type { Accounts } from '#shared/auth/accounts';
+import { type AccountTokens, invalidToken } from '#shared/auth/account-tokens';
+import { passwordProblem } from '#shared/auth/password-policy';
+import { HOUR_SECONDS, type RateLimits } from '#shared/auth/rate-limits';
+import type { Sessions } from '#shared/auth/sessions';
+import type { EmailsTable } from '#shared/data/emails';
+import { emailKey } from '#shared/auth/email-address';
+import type { UserRecord, UsersTable } from '#shared/data/users';
+import { invalid } from '#shared/platform/outcomes';
+
+/** Who forgot: by the verified address, or by the username. */
+export type ForgotWho = { email: string } | { username: string };
+
+/** What a request did. The caller answers the same whatever it is: it is for the audit log only. */
+export type ForgotOutcome = 'mailed' | 'no_account' | 'no_verified_email' | 'suppressed' | 'limited';
+
+/** An account a reset link may be mailed to, and used for: enabled, with a verified address. */
+const canReset = (user: UserRecord | undefined): user is UserRecord & { email: string } =>
+  !!user && !user.disabled && user.emailVerified === true && !!user.email;
+
+/**
+ * Asking for a password reset by mail (OWASP Forgot Password Cheat Sheet; Cognito ForgotPassword): the
+ * caller answers the same whether or not the account exists; a link goes only to a verified address, at
+ * most `mailsPerHour` to one account, and one client address may ask `requestsPerIpHour` times an hour.
+ */
+export function createResetRequests(deps: {
+  users: UsersTable;
+  emails: EmailsTable;
+  tokens: AccountTokens;
+  mails: AccountMails;
+  limits: RateLimits;
+  ttlSeconds: number;
+  mailsPerHour: number;
+  requestsPerIpHour: number;
+}) {
+  const { users, emails, tokens, mails, limits } = deps;
+
+  /** The account a request names, if any. A name outside the username rule names none. */
+  async function accountOf(who: ForgotWho): Promise<UserRecord | undefined> {
+    if ('username' in who)
+      return USERNAME_PATTERN.test(who.username) ? users.findUserByUsername(who.username) : undefined;
+    const owner = await emails.ownerOf(who.email);
+    const user = owner && (await users.findUserByUsername(owner.usernameKey));
+    // A claim left behind by an address the account has since given up names no one.
+    return user?.id === owner?.userId && emailKey(user?.email ?? '') === emailKey(who.email)
+      ? user
+      : undefined;
+  }
+
+  return {
+    async request(who: ForgotWho, ip: string): Promise<ForgotOutcome> {
+      const fromIp = await limits.take([
+        { key: `forgot-ip#${ip}`, limit: deps.requestsPerIpHour, windowSeconds: HOUR_SECONDS },
+      ]);
+      if (!fromIp.ok) return 'limited';
+      const user = await accountOf(who);
+      if (!user) return 'no_account';
+      if (!canReset(user)) return 'no_verified_email';
+      const perAccount = await limits.take([
+        { key: `reset-mail#${user.id}`, limit: deps.mailsPerHour, windowSeconds: HOUR_SECONDS },
+      ]);
+      if (!perAccount.ok) return 'limited';
+      const token = await tokens.issue('reset', user, user.email, deps.ttlSeconds);
+      const sent = await mails.send('reset-password', {
+        to: user.email,
+        username: user.username,
+        token,
+        expiresInSeconds: deps.ttlSeconds,
+      });
+      return sent ? 'mailed' : 'suppressed';
+    },
+  };
+}
+
+export type ResetRequests = ReturnType<typeof createResetRequests>;
+
+/**
+ * Using a reset link (Cognito ConfirmForgotPassword): a new password under a new credential version, which
+ * ends every session and makes every device token stale in the same write.
+ */
+export function createPasswordResets(deps: {
+  users: UsersTable;
+  accounts: Pick<Accounts, 'setPassword'>;
+  sessions: Pick<Sessions, 'endAllOf'>;
+  tokens: AccountTokens;
+}) {
+  const { users, accounts, tokens } = deps;
+  return {
+    /**
+     * Sets a new password with a reset link's token. The policy is checked before the token is used, so a
+     * rejected password leaves the link working; the token is used before the password is set, so it works
+     * once however many requests race.
+     */
+    async reset(token: string, newPassword: string): Promise<{ user: UserRecord; sessionsEnded: number }> {
+      const record = await tokens.check('reset', token);
+      if (!record) throw invalidToken();
+      const user = await users.findUserByUsername(record.usernameKey);
+      // The link was for this account at this address: a changed address or a disabled account voids it.
+      if (!canReset(user) || user.id !== record.userId || user.email !== record.email) throw invalidToken();
+      const problem = passwordProblem(newPassword, user.username);
+      if (problem) throw invalid({ newPassword: problem });
+      if (!(await tokens.consume(record))) throw invalidToken();
+      try {
+        // A concurrent change (a login's rehash) can replace the hash between the read and the write: again.
+        let replaced = false;
+        for (let attempt = 0; attempt < 3 && !replaced; attempt++)
+          replaced = await accounts.setPassword(user.username, newPassword);
+        if (!replaced) throw new Error('the password kept changing under the reset');
+      } catch (error) {
+        // Not set (DynamoDB throttled): the link is given back, so the client's retry can still use it.
+        await tokens.restore(record).catch(() => undefined);
+        throw error;
+      }
+      const sessionsEnded = await deps.sessions.endAllOf(user.id).catch(() => 0);
+      return { user, sessionsEnded };
+    },
+  };
+}
+
+export type PasswordResets = ReturnType<typeof createPasswordResets>;

@@ -1,0 +1,135 @@
+import { createAccountMails } from '#shared/auth/account-mails';
+import { createAccountTokens } from '#shared/auth/account-tokens';
+import {
+  createEmailChanges,
+  createEmailVerification,
+  createVerificationLinks,
+  type EmailChanges,
+  type EmailVerification,
+  type VerificationLinks,
+} from '#shared/auth/email-verification';
+import {
+  createPasswordResets,
+  createResetRequests,
+  type PasswordResets,
+  type ResetRequests,
+} from '#shared/auth/password-reset';
+import { createRateLimits } from '#shared/auth/rate-limits';
+import { accountsService } from '#shared/compose/accounts';
+import { documentClient, tableName } from '#shared/compose/dynamodb';
+import { sesMailer } from '#shared/compose/mail';
+import { accountTokensTableAccess } from '#shared/data/account-tokens';
+import { emailsTableAccess } from '#shared/data/emails';
+import { loginAttemptsTableAccess } from '#shared/data/login-attempts';
+import { sessionsTableAccess } from '#shared/data/sessions';
+import { suppressionsTableAccess } from '#shared/data/suppressions';
+import {
+  accountTokensTable,
+  emailsTable,
+  loginAttemptsTable,
+  sessionsTable,
+  suppressionsTable,
+  usersTable,
+} from '#shared/data/tables';
+import { usersTableAccess } from '#shared/data/users';
+import { systemClock } from '#shared/platform/clock';
+import { ConfigError, type Settings } from '#shared/platform/config';
+
+/*
+ * Account recovery, each flow wired from only the tables it uses: a function that merely verifies an
+ * address is given no mailer and no counters, and its role no grant to them.
+ */
+const users = (config: Settings) => usersTableAccess(documentClient(config), tableName(config, usersTable));
+const emails = (config: Settings) =>
+  emailsTableAccess(documentClient(config), tableName(config, emailsTable));
+const tokens = (config: Settings) =>
+  createAccountTokens({
+    table: accountTokensTableAccess(documentClient(config), tableName(config, accountTokensTable)),
+    clock: systemClock,
+  });
+const limits = (config: Settings) =>
+  createRateLimits({
+    table: loginAttemptsTableAccess(documentClient(config), tableName(config, loginAttemptsTable)),
+    clock: systemClock,
+  });
+
+function mails(config: Settings) {
+  if (!config.APP_URL)
+    throw new ConfigError(
+      'Invalid configuration: APP_URL: this function mails links to the client but was not told where it is',
+    );
+  return createAccountMails({
+    mailer: sesMailer(config),
+    appUrl: config.APP_URL,
+    suppressions: suppressionsTableAccess(documentClient(config), tableName(config, suppressionsTable)),
+  });
+}
+
+let links: VerificationLinks | undefined;
+
+/** Mailing an address the link that proves it (signup, and changing the address). */
+export function verificationLinksService(config: Settings): VerificationLinks {
+  links ??= createVerificationLinks({
+    tokens: tokens(config),
+    mails: mails(config),
+    ttlSeconds: config.EMAIL_TOKEN_TTL_SECONDS,
+  });
+  return links;
+}
+
+let changes: EmailChanges | undefined;
+
+export function emailChangesService(config: Settings): EmailChanges {
+  changes ??= createEmailChanges({
+    users: users(config),
+    emails: emails(config),
+    links: verificationLinksService(config),
+    limits: limits(config),
+    mailsPerHour: config.VERIFY_MAILS_PER_HOUR,
+  });
+  return changes;
+}
+
+let verification: EmailVerification | undefined;
+
+export function emailVerificationService(config: Settings): EmailVerification {
+  verification ??= createEmailVerification({
+    users: users(config),
+    emails: emails(config),
+    tokens: tokens(config),
+  });
+  return verification;
+}
+
+let requests: ResetRequests | undefined;
+
+/** Asking for a reset link: no password is hashed here, so no pepper is read. */
+export function resetRequestsService(config: Settings): ResetRequests {
+  requests ??= createResetRequests({
+    users: users(config),
+    emails: emails(config),
+    tokens: tokens(config),
+    mails: mails(config),
+    limits: limits(config),
+    ttlSeconds: config.RESET_TOKEN_TTL_SECONDS,
+    mailsPerHour: config.RESET_MAILS_PER_HOUR,
+    requestsPerIpHour: config.FORGOT_REQUESTS_PER_IP_HOUR,
+  });
+  return requests;
+}
+
+let resets: PasswordResets | undefined;
+
+/** Using a reset link: the new password is hashed; the sessions are ended by their table alone (no keys). */
+export function passwordResetsService(config: Settings): PasswordResets {
+  if (!resets) {
+    const sessions = sessionsTableAccess(documentClient(config), tableName(config, sessionsTable));
+    resets = createPasswordResets({
+      users: users(config),
+      accounts: accountsService(config),
+      sessions: { endAllOf: (userId) => sessions.revokeUserSessions(userId) },
+      tokens: tokens(config),
+    });
+  }
+  return resets;
+}
