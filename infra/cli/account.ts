@@ -4,6 +4,9 @@
  *   create --username NAME [--role user|admin]   password from a hidden prompt, or stdin when not a terminal
  *   import FILE                                  users with their bcrypt hashes (JSON lines or CSV)
  *   disable --username NAME                      refuses its logins and ends every session it has
+ *   set-email --username NAME --email ADDRESS [--verified]
+ *                                                its address; verified at once with --verified, else
+ *                                                unverified until the user asks for the link
  *   list                                         every account: username, role, created, disabled
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { readPassword } from '#infra/cli/read-password';
 import { useDeployedStack } from '#infra/cli/stack-target';
 import { parseImport } from '#shared/auth/account-import';
 import { passwordSchema, usernameSchema } from '#shared/auth/credentials';
+import { emailSchema } from '#shared/auth/email-address';
 import { passwordProblem } from '#shared/auth/password-policy';
 import { USERNAME_RULE } from '#shared/auth/username';
 import { accountAdminService } from '#shared/compose/accounts';
@@ -23,6 +27,7 @@ const usage = `usage: npm run account -- <command> [--stack STACK] [--state FILE
   create --username NAME [--role user|admin]
   import FILE          JSON lines {"username","hash"} or CSV username,hash
   disable --username NAME
+  set-email --username NAME --email ADDRESS [--verified]
   list
   --stack  a deployed stack (e.g. Pistus-dev); default: the running local stack`;
 
@@ -36,6 +41,8 @@ const { values, positionals } = parseFlags(
   {
     username: { type: 'string' },
     role: { type: 'string', default: 'user' },
+    email: { type: 'string' },
+    verified: { type: 'boolean', default: false },
     stack: { type: 'string' },
     state: { type: 'string' },
   },
@@ -57,7 +64,8 @@ async function target() {
 
 /** The domain's answer in the operator's words: a taken name or an unknown user is a message, not a trace. */
 const refusal = (error: unknown, message: string) => {
-  if (error instanceof DomainError && ['username_taken', 'not_found'].includes(error.code)) return message;
+  if (error instanceof DomainError && ['username_taken', 'not_found', 'email_taken'].includes(error.code))
+    return error.code === 'email_taken' ? error.message : message;
   throw error;
 };
 
@@ -114,6 +122,19 @@ const commands: Record<string, () => Promise<void>> = {
     }
   },
 
+  async 'set-email'() {
+    const name = username();
+    const address = emailSchema.safeParse(values.email);
+    if (!address.success) fail(`--email: ${address.error.issues[0]?.message ?? 'invalid'}\n${usage}`);
+    const { admin } = await target();
+    try {
+      const user = await admin.setEmail(name, address.data, values.verified === true);
+      console.log(JSON.stringify({ username: user.username, email: user.email, verified: user.emailVerified }));
+    } catch (error) {
+      fail(refusal(error, `no user named ${name}`));
+    }
+  },
+
   async list() {
     const { admin } = await target();
     for await (const page of admin.listUsers()) {
@@ -124,6 +145,8 @@ const commands: Record<string, () => Promise<void>> = {
             role: user.role,
             createdAt: user.createdAt,
             disabled: !!user.disabled,
+            email: user.email ?? null,
+            emailVerified: !!user.emailVerified,
           }),
         );
       }

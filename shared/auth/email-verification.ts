@@ -12,6 +12,43 @@ export const emailTaken = () =>
 
 export type EmailChange = { kind: 'mailed' } | { kind: 'unchanged' } | { kind: 'suppressed' };
 
+/**
+ * Who holds which verified address: an address proves one account only, so "forgot password" by address
+ * finds exactly one. A claim whose account has since given the address up is stale and may be taken over.
+ */
+export function createAddressClaims(deps: { users: UsersTable; emails: EmailsTable }) {
+  const { users, emails } = deps;
+
+  /** Whether another account holds this address verified (`stale`: the claim of one that no longer does). */
+  async function otherHolder(address: string, userId: string) {
+    const owner = await emails.ownerOf(address);
+    if (!owner || owner.userId === userId) return { held: false as const };
+    const holder = await users.findUserByUsername(owner.usernameKey);
+    const holds =
+      holder?.id === owner.userId &&
+      holder.emailVerified === true &&
+      emailKey(holder.email ?? '') === emailKey(address);
+    return holds ? { held: true as const } : { held: false as const, stale: owner.userId };
+  }
+
+  return {
+    /** Makes the address this account's: `email_taken` when another account holds it verified. */
+    async claim(user: UserRecord, address: string): Promise<void> {
+      const other = await otherHolder(address, user.id);
+      if (other.held) throw emailTaken();
+      const owner = { userId: user.id, usernameKey: usernameKey(user.username) };
+      if (!(await emails.claim(address, owner, other.stale))) throw emailTaken();
+    },
+    /** After an account's address changed: the verified one it gave up is free for others. */
+    async releaseGivenUp(before: UserRecord | undefined, now: string): Promise<void> {
+      if (before?.email && before.emailVerified && emailKey(before.email) !== emailKey(now))
+        await emails.release(before.email, before.id);
+    },
+  };
+}
+
+export type AddressClaims = ReturnType<typeof createAddressClaims>;
+
 /** Mails an address the link that proves it, for an account. */
 export function createVerificationLinks(deps: {
   tokens: AccountTokens;
@@ -58,7 +95,8 @@ export function createEmailChanges(deps: {
   limits: RateLimits;
   mailsPerHour: number;
 }) {
-  const { users, emails, links, limits } = deps;
+  const { users, links, limits } = deps;
+  const claims = createAddressClaims(deps);
   return {
     async change(account: { username: string; userId: string }, email: string): Promise<EmailChange> {
       const user = await users.findUserByUsername(account.username);
@@ -70,9 +108,7 @@ export function createEmailChanges(deps: {
       if (!allowed.ok)
         throw tooManyRequests(allowed.retryAfterSeconds, 'Too many verification mails. Please wait.');
       // The address first, then its link: a link never names an address the account does not have.
-      const before = await users.setEmail(user.username, email);
-      if (before?.email && before.emailVerified && emailKey(before.email) !== emailKey(email))
-        await emails.release(before.email, user.id);
+      await claims.releaseGivenUp(await users.setEmail(user.username, email), email);
       return (await links.mail(user, email)) ? { kind: 'mailed' } : { kind: 'suppressed' };
     },
   };
@@ -82,28 +118,12 @@ export type EmailChanges = ReturnType<typeof createEmailChanges>;
 
 /**
  * Following a verification link: the address becomes the account's verified one, provided no other
- * account verified it first (an address proves one account only, so "forgot password" by address finds
- * exactly one). Signup never says whether an address is in use: only verifying does, to the person who
- * reads that mailbox.
+ * account verified it first. Signup never says whether an address is in use: only verifying does, to the
+ * person who reads that mailbox.
  */
-export function createEmailVerification(deps: {
-  users: UsersTable;
-  emails: EmailsTable;
-  tokens: AccountTokens;
-}) {
-  const { users, emails, tokens } = deps;
-
-  /** Whether another account holds this address verified; a claim whose account gave it up is stale. */
-  async function otherHolder(address: string, userId: string) {
-    const owner = await emails.ownerOf(address);
-    if (!owner || owner.userId === userId) return { held: false as const };
-    const holder = await users.findUserByUsername(owner.usernameKey);
-    const holds =
-      holder?.id === owner.userId &&
-      holder.emailVerified === true &&
-      emailKey(holder.email ?? '') === emailKey(address);
-    return holds ? { held: true as const } : { held: false as const, stale: owner.userId };
-  }
+export function createEmailVerification(deps: { users: UsersTable; emails: EmailsTable; tokens: AccountTokens }) {
+  const { users, tokens } = deps;
+  const claims = createAddressClaims(deps);
 
   return {
     /**
@@ -115,10 +135,7 @@ export function createEmailVerification(deps: {
       if (!record) throw invalidToken();
       const user = await users.findUserByUsername(record.usernameKey);
       if (!user || user.id !== record.userId || user.email !== record.email) throw invalidToken();
-      const other = await otherHolder(record.email, user.id);
-      if (other.held) throw emailTaken();
-      const owner = { userId: user.id, usernameKey: usernameKey(user.username) };
-      if (!(await emails.claim(record.email, owner, other.stale))) throw emailTaken();
+      await claims.claim(user, record.email);
       if (!(await users.markEmailVerified(user.username, record.email))) throw invalidToken();
       if (!(await tokens.consume(record))) throw invalidToken();
       return { ...user, emailVerified: true };

@@ -8,7 +8,8 @@ import { sessionsTableAccess } from '#shared/data/sessions';
 import { usersTableAccess } from '#shared/data/users';
 import { createPasswordHasher } from '#shared/auth/passwords';
 import { pepperSource } from '#shared/aws/secrets';
-import { sessionsTable, usersTable } from '#shared/data/tables';
+import { emailsTable, sessionsTable, usersTable } from '#shared/data/tables';
+import { emailsTableAccess } from '#shared/data/emails';
 
 let accounts: Accounts | undefined;
 
@@ -32,5 +33,6 @@ export function accountAdminService(config: Settings): AccountAdmin {
     accounts: accountsService(config),
     users: usersTableAccess(db, tableName(config, usersTable)),
     sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
+    emails: emailsTableAccess(db, tableName(config, emailsTable)),
   });
 }

@@ -24,6 +24,17 @@ import { suppressionsTableAccess } from '#shared/data/suppressions';
 import { createRegistrations } from '#shared/registrations/registrations';
 import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
 import type { Mailer } from '#shared/platform/mailer';
+import { createAccountMails } from '#shared/auth/account-mails';
+import { createAccountTokens } from '#shared/auth/account-tokens';
+import {
+  createEmailChanges,
+  createEmailVerification,
+  createVerificationLinks,
+} from '#shared/auth/email-verification';
+import { createPasswordResets, createResetRequests } from '#shared/auth/password-reset';
+import { createRateLimits } from '#shared/auth/rate-limits';
+import { accountTokensTableAccess } from '#shared/data/account-tokens';
+import { emailsTableAccess } from '#shared/data/emails';
 
 /** A clock the test moves: the domain's only source of "now". */
 export function movableClock(start = new Date('2030-01-01T00:00:00Z')) {
@@ -77,6 +88,9 @@ export function domainWorld() {
       idleSeconds: options.idleSeconds ?? 1800,
     });
     const suppressions = suppressionsTableAccess(db, name('suppressions'));
+    const emails = emailsTableAccess(db, name('emails'));
+    const tokens = createAccountTokens({ table: accountTokensTableAccess(db, name('account-tokens')), clock });
+    const limits = createRateLimits({ table: loginAttemptsTableAccess(db, name('login-attempts')), clock });
     const logins = createLogins({
       accounts,
       throttle: createLoginThrottle({ table: loginAttemptsTableAccess(db, name('login-attempts')), clock }),
@@ -96,7 +110,31 @@ export function domainWorld() {
       accounts,
       sessions,
       logins,
-      admin: createAccountAdmin({ accounts, users, sessions: sessionsTable }),
+      admin: createAccountAdmin({ accounts, users, sessions: sessionsTable, emails }),
+      users,
+      emails,
+      tokens,
+      /** Account recovery as the functions wire it, mailing links to `https://app.test` through `mailer`. */
+      recovery(mailer: Mailer) {
+        const mails = createAccountMails({ mailer, appUrl: 'https://app.test', suppressions });
+        const links = createVerificationLinks({ tokens, mails, ttlSeconds: 86400 });
+        return {
+          links,
+          changes: createEmailChanges({ users, emails, links, limits, mailsPerHour: 5 }),
+          verification: createEmailVerification({ users, emails, tokens }),
+          requests: createResetRequests({
+            users,
+            emails,
+            tokens,
+            mails,
+            limits,
+            ttlSeconds: 1800,
+            mailsPerHour: 3,
+            requestsPerIpHour: 30,
+          }),
+          resets: createPasswordResets({ users, accounts, sessions, tokens }),
+        };
+      },
       passwordChanges: createPasswordChanges({ accounts, logins, sessions }),
       credentialVersions: createCredentialVersions({ users, sessions }),
       suppressions,
@@ -133,6 +171,12 @@ export function sesWorld() {
   });
   afterAll(() => ses?.stop());
   const endpoint = () => ses?.endpoint ?? '';
+  const received = async (address: string) => {
+    const { emails } = (await (await fetch(`${endpoint()}/store`)).json()) as {
+      emails: { destination: { to: string[] }; subject: string; body: { text: string; html: string } }[];
+    };
+    return emails.filter((email) => email.destination.to.includes(address));
+  };
   return {
     mailer: () =>
       createSesMailer({
@@ -141,10 +185,11 @@ export function sesWorld() {
         maxPerSecond: 100,
       }),
     async mailsTo(address: string): Promise<number> {
-      const { emails } = (await (await fetch(`${endpoint()}/store`)).json()) as {
-        emails: { destination: { to: string[] } }[];
-      };
-      return emails.filter((email) => email.destination.to.includes(address)).length;
+      return (await received(address)).length;
+    },
+    /** The newest mail to the address, as the emulator stored it. */
+    async lastMailTo(address: string) {
+      return (await received(address)).at(-1);
     },
   };
 }

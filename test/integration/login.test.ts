@@ -8,7 +8,14 @@ describe('POST /login', () => {
     const { username, user } = await signUp();
     const response = await call('POST', '/login', { json: { username, password: PASSWORD } });
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ id: user.id, username, role: 'user', createdAt: expect.any(String) });
+    expect(response.json).toEqual({
+      id: user.id,
+      username,
+      role: 'user',
+      createdAt: expect.any(String),
+      email: null,
+      emailVerified: false,
+    });
     const me = await call('GET', '/check_session', { token: sessionToken(response) });
     expect(me.status).toBe(200);
   });

@@ -17,7 +17,14 @@ describe('POST /signup', () => {
       json: { username, password: PASSWORD, password_confirmation: PASSWORD },
     });
     expect(response.status).toBe(201);
-    expect(Object.keys(response.json as object).sort()).toEqual(['createdAt', 'id', 'role', 'username']);
+    expect(Object.keys(response.json as object).sort()).toEqual([
+      'createdAt',
+      'email',
+      'emailVerified',
+      'id',
+      'role',
+      'username',
+    ]);
     expect((response.json as { role: string }).role).toBe('user');
     const user = response.json as { id: string; username: string; createdAt: string };
     expect(user.username).toBe(username);
