@@ -1,5 +1,5 @@
 import { passwordResetSchema } from '#shared/auth/credentials';
-import { passwordResetsService } from '#shared/compose/recovery';
+import { passwordResetsService } from '#shared/compose/password-resets';
 import { httpHandler } from '#shared/http/handler';
 import { recordEvent } from '#shared/platform/events';
 

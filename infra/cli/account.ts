@@ -129,7 +129,9 @@ const commands: Record<string, () => Promise<void>> = {
     const { admin } = await target();
     try {
       const user = await admin.setEmail(name, address.data, values.verified === true);
-      console.log(JSON.stringify({ username: user.username, email: user.email, verified: user.emailVerified }));
+      console.log(
+        JSON.stringify({ username: user.username, email: user.email, verified: user.emailVerified }),
+      );
     } catch (error) {
       fail(refusal(error, `no user named ${name}`));
     }

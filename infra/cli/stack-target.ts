@@ -35,6 +35,7 @@ export async function useDeployedStack(stackName: string) {
     USERS_TABLE: 'usersTableName',
     SESSIONS_TABLE: 'sessionsTableName',
     REGISTRATIONS_TABLE: 'registrationsTableName',
+    EMAILS_TABLE: 'emailsTableName',
     PEPPER_SECRET_ARN: 'PepperSecretArn',
   };
   for (const [env, output] of Object.entries(required)) {

@@ -8,26 +8,18 @@ import {
   type EmailVerification,
   type VerificationLinks,
 } from '#shared/auth/email-verification';
-import {
-  createPasswordResets,
-  createResetRequests,
-  type PasswordResets,
-  type ResetRequests,
-} from '#shared/auth/password-reset';
+import { createResetRequests, type ResetRequests } from '#shared/auth/password-reset';
 import { createRateLimits } from '#shared/auth/rate-limits';
-import { accountsService } from '#shared/compose/accounts';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { sesMailer } from '#shared/compose/mail';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
 import { emailsTableAccess } from '#shared/data/emails';
 import { loginAttemptsTableAccess } from '#shared/data/login-attempts';
-import { sessionsTableAccess } from '#shared/data/sessions';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
 import {
   accountTokensTable,
   emailsTable,
   loginAttemptsTable,
-  sessionsTable,
   suppressionsTable,
   usersTable,
 } from '#shared/data/tables';
@@ -39,10 +31,11 @@ import { ConfigError, type Settings } from '#shared/platform/config';
  * Account recovery, each flow wired from only the tables it uses: a function that merely verifies an
  * address is given no mailer and no counters, and its role no grant to them.
  */
-const users = (config: Settings) => usersTableAccess(documentClient(config), tableName(config, usersTable));
+export const users = (config: Settings) =>
+  usersTableAccess(documentClient(config), tableName(config, usersTable));
 const emails = (config: Settings) =>
   emailsTableAccess(documentClient(config), tableName(config, emailsTable));
-const tokens = (config: Settings) =>
+export const tokens = (config: Settings) =>
   createAccountTokens({
     table: accountTokensTableAccess(documentClient(config), tableName(config, accountTokensTable)),
     clock: systemClock,
@@ -116,20 +109,4 @@ export function resetRequestsService(config: Settings): ResetRequests {
     requestsPerIpHour: config.FORGOT_REQUESTS_PER_IP_HOUR,
   });
   return requests;
-}
-
-let resets: PasswordResets | undefined;
-
-/** Using a reset link: the new password is hashed; the sessions are ended by their table alone (no keys). */
-export function passwordResetsService(config: Settings): PasswordResets {
-  if (!resets) {
-    const sessions = sessionsTableAccess(documentClient(config), tableName(config, sessionsTable));
-    resets = createPasswordResets({
-      users: users(config),
-      accounts: accountsService(config),
-      sessions: { endAllOf: (userId) => sessions.revokeUserSessions(userId) },
-      tokens: tokens(config),
-    });
-  }
-  return resets;
 }

@@ -128,6 +128,45 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
     expect((await client.call('GET', '/home', { token: second })).status).toBe(200);
   });
 
+  it('verifies an address by its mailed link, changes it, and resets a forgotten password by mail', async () => {
+    const mails = async (to: string) => {
+      const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
+        emails: { destination: { to: string[] }; subject: string; body: { text: string } }[];
+      };
+      return emails.filter((email) => email.destination.to.includes(to));
+    };
+    const tokenFor = async (to: string, page: string) => {
+      const text = (await mails(to)).at(-1)?.body.text ?? '';
+      const link = text.split('\n').find((line) => line.includes(`/${page}?token=`)) ?? '';
+      return new URL(link).searchParams.get('token') ?? '';
+    };
+    const username = uniqueUsername('recovery');
+    const first = `first-${stage}-${username}@example.com`;
+    const signup = await client.call('POST', '/signup', {
+      json: { username, password: PASSWORD, email: first },
+    });
+    expect(signup.json).toMatchObject({ email: first, emailVerified: false });
+    const token = sessionToken(signup) as string;
+    // The links point at the client the stage names (appUrl), not at the API.
+    expect((await mails(first)).at(-1)?.body.text).toContain(
+      'https://app.pistus.example/verify-email?token=',
+    );
+    const second = `second-${stage}-${username}@example.com`;
+    expect((await client.call('PUT', '/email', { token, json: { email: second } })).status).toBe(202);
+    const verify = { json: { token: await tokenFor(second, 'verify-email') } };
+    expect((await client.call('POST', '/email/verify', verify)).status).toBe(204);
+    expect((await client.call('GET', '/check_session', { token })).json).toMatchObject({
+      email: second,
+      emailVerified: true,
+    });
+    expect((await client.call('POST', '/password/forgot', { json: { email: second } })).status).toBe(202);
+    const reset = { token: await tokenFor(second, 'reset-password'), newPassword: 'a reset horse battery' };
+    expect((await client.call('POST', '/password/reset', { json: reset })).status).toBe(204);
+    expect((await client.call('GET', '/check_session', { token })).status).toBe(204);
+    const login = { username, password: 'a reset horse battery' };
+    expect((await client.call('POST', '/login', { json: login })).status).toBe(200);
+  });
+
   it('creates, lists, reads, pays for and deletes registrations, each only by whom it may', async () => {
     const owner = await client.signUp();
     const other = await client.signUp();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
 import { db, tableName } from './emulator.ts';
 import { call, PASSWORD, sessionToken, signUp, uniqueUsername } from './http-client.ts';
+import { mailTo } from './mail.ts';
 import { operator } from './operator.ts';
 
 const storedHash = async (username: string) =>
@@ -99,5 +101,48 @@ describe('npm run account -- disable and list', () => {
     const result = operator('account', ['promote']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('usage: npm run account');
+  });
+});
+
+describe('npm run account -- set-email', () => {
+  const address = () => `operator.${randomBytes(5).toString('hex')}@Example.com`;
+
+  it('sets an address verified with --verified: the user can reset the password by mail at once', async () => {
+    const { username, token } = await signUp();
+    const email = address();
+    const result = operator('account', ['set-email', '--username', username, '--email', email, '--verified']);
+    expect(result.status).toBe(0);
+    const stored = email.replace('@Example.com', '@example.com');
+    expect(JSON.parse(result.stdout)).toEqual({ username, email: stored, verified: true });
+    expect((await call('GET', '/check_session', { token })).json).toMatchObject({
+      email: stored,
+      emailVerified: true,
+    });
+    await call('POST', '/password/forgot', { json: { email: stored } });
+    expect((await mailTo([stored])).map((mail) => mail.subject)).toEqual(['Reset your Pistus password']);
+  });
+
+  it('sets it unverified without --verified, and refuses an address another account verified', async () => {
+    const { username, token } = await signUp();
+    const email = address().toLowerCase();
+    expect(operator('account', ['set-email', '--username', username, '--email', email]).status).toBe(0);
+    expect((await call('GET', '/check_session', { token })).json).toMatchObject({
+      email,
+      emailVerified: false,
+    });
+    const other = await signUp();
+    operator('account', ['set-email', '--username', other.username, '--email', email, '--verified']);
+    const taken = operator('account', ['set-email', '--username', username, '--email', email, '--verified']);
+    expect(taken.status).toBe(2);
+    expect(taken.stderr).toContain('already verified on another account');
+  });
+
+  it('names a bad address or an unknown user', () => {
+    const bad = operator('account', ['set-email', '--username', uniqueUsername(), '--email', 'nope']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--email: must be an email address');
+    const unknown = operator('account', ['set-email', '--username', uniqueUsername(), '--email', address()]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('no user named');
   });
 });

@@ -11,13 +11,13 @@ import {
   credentials,
   documentClient,
   dynamoClient,
-  mailTo,
   privateRegistrationsTable,
   privateSuppressions,
   privateSuppressionsTable,
   region,
   registrationDue,
 } from './deadline-fixtures.ts';
+import { mailTo } from './mail.ts';
 
 /**
  * The job against the real emulators, with faults injected into the real AWS SDK clients through their

@@ -55,18 +55,3 @@ export function registrationDue(
     ...overrides,
   };
 }
-
-export interface StoredMail {
-  messageId: string;
-  from: string;
-  destination: { to: string[] };
-  subject: string;
-  body: { text: string; html: string };
-}
-
-/** The mail the SES emulator holds for these addresses. */
-export async function mailTo(addresses: readonly string[]): Promise<StoredMail[]> {
-  const response = await fetch(`${inject('sesEndpoint')}/store`);
-  const { emails } = (await response.json()) as { emails: StoredMail[] };
-  return emails.filter((mail) => mail.destination.to.some((to) => addresses.includes(to)));
-}

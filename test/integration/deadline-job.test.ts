@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { DAY_MS } from '#shared/registrations/deadline-rules';
 import { db, tableName } from './emulator.ts';
-import { mailTo, registrationDue } from './deadline-fixtures.ts';
+import { registrationDue } from './deadline-fixtures.ts';
+import { mailTo } from './mail.ts';
 import { call, errorCode } from './http-client.ts';
 import { operator, signInAdmin } from './operator.ts';
 

@@ -11,5 +11,6 @@ export const db = DynamoDBDocumentClient.from(
   }),
 );
 
-export const tableName = (name: 'users' | 'sessions' | 'registrations' | 'login-attempts') =>
-  `${inject('tablePrefix')}${name}`;
+export const tableName = (
+  name: 'users' | 'sessions' | 'registrations' | 'login-attempts' | 'emails' | 'account-tokens',
+) => `${inject('tablePrefix')}${name}`;
