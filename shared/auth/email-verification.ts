@@ -121,7 +121,11 @@ export type EmailChanges = ReturnType<typeof createEmailChanges>;
  * account verified it first. Signup never says whether an address is in use: only verifying does, to the
  * person who reads that mailbox.
  */
-export function createEmailVerification(deps: { users: UsersTable; emails: EmailsTable; tokens: AccountTokens }) {
+export function createEmailVerification(deps: {
+  users: UsersTable;
+  emails: EmailsTable;
+  tokens: AccountTokens;
+}) {
   const { users, tokens } = deps;
   const claims = createAddressClaims(deps);
 

@@ -89,7 +89,10 @@ export function domainWorld() {
     });
     const suppressions = suppressionsTableAccess(db, name('suppressions'));
     const emails = emailsTableAccess(db, name('emails'));
-    const tokens = createAccountTokens({ table: accountTokensTableAccess(db, name('account-tokens')), clock });
+    const tokens = createAccountTokens({
+      table: accountTokensTableAccess(db, name('account-tokens')),
+      clock,
+    });
     const limits = createRateLimits({ table: loginAttemptsTableAccess(db, name('login-attempts')), clock });
     const logins = createLogins({
       accounts,

@@ -70,7 +70,10 @@ function tableGrants(functionName: string): string[] {
       const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
       const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => {
         const text = JSON.stringify(r);
-        const table = /(users|sessions|registrations|loginattempts|suppressions|emails|accounttokens)table/.exec(text)?.[1];
+        const table =
+          /(users|sessions|registrations|loginattempts|suppressions|emails|accounttokens)table/.exec(
+            text,
+          )?.[1];
         const index = /\/index\/(\w+)/.exec(text)?.[1];
         return index ? `${table}/${index}` : table;
       });
