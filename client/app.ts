@@ -116,7 +116,99 @@ function loginView(notice = '') {
         location.hash = '#/home';
       },
     ),
+    el('p', {}, el('a', { href: '#/forgot', id: 'forgot-link' }, 'Forgot password?')),
     el('p', {}, 'No account yet? ', el('a', { href: '#/signup' }, 'Sign up')),
+  );
+}
+
+/** "Forgot password?": the same answer whatever was typed, as the API gives it. */
+function forgotView() {
+  nav.hidden = true;
+  const done = el('p', { class: 'notice', id: 'notice', hidden: '' });
+  render(
+    el('h2', {}, 'Forgot your password?'),
+    el(
+      'p',
+      {},
+      'Type your email address or your username. If the account has a verified address, a link to reset its password is mailed to it.',
+    ),
+    form(
+      'forgot-form',
+      [field('who', 'Email address or username', 'text', { autocomplete: 'username' })],
+      'Send me a link',
+      async (values, f) => {
+        const who = (values.who ?? '').trim();
+        const { data, error, response } = await api.POST('/password/forgot', {
+          body: who.includes('@') ? { email: who } : { username: who },
+        });
+        const failure = problem(error, response);
+        if (failure) {
+          // The API names the field it read (email or username); this form has one for both.
+          return showErrors(f, {
+            ...failure,
+            fields: failure.fields && { who: Object.values(failure.fields).join('; ') },
+          });
+        }
+        showErrors(f, { code: '', message: '', fields: {} });
+        done.textContent = data?.message ?? '';
+        done.hidden = false;
+      },
+    ),
+    done,
+    el('p', {}, el('a', { href: '#/login' }, 'Back to log in')),
+  );
+}
+
+/** The token a mailed link carries; the address bar keeps it no longer than the page needs it. */
+const linkToken = (): string => new URLSearchParams(location.search).get('token') ?? '';
+
+/** Leaves a link's page for the app itself, dropping the token from the address bar and the history. */
+function leaveLink(hash: string) {
+  history.replaceState(null, '', `/${hash}`);
+  void route();
+}
+
+/** The page a verification link opens: one click confirms (a mail scanner fetching the link does not). */
+function verifyEmailView() {
+  nav.hidden = true;
+  const token = linkToken();
+  const result = el('p', { class: 'notice', id: 'notice', hidden: '' });
+  const confirm = form('verify-form', [], 'Confirm my address', async (_values, f) => {
+    const { error, response } = await api.POST('/email/verify', { body: { token } });
+    const failure = problem(error, response);
+    if (failure) return showErrors(f, failure);
+    f.remove();
+    history.replaceState(null, '', '/verify-email');
+    result.textContent = 'Your email address is confirmed.';
+    result.hidden = false;
+  });
+  render(
+    el('h2', {}, 'Confirm your email address'),
+    confirm,
+    result,
+    el('p', {}, el('a', { href: '/#/home', id: 'continue' }, 'Continue to Pistus')),
+  );
+}
+
+/** The page a reset link opens: a new password, under the signup rules; every session ends. */
+function resetPasswordView() {
+  nav.hidden = true;
+  const token = linkToken();
+  render(
+    el('h2', {}, 'Choose a new password'),
+    form(
+      'reset-form',
+      [field('newPassword', 'New password', 'password', { autocomplete: 'new-password' })],
+      'Set my password',
+      async (values, f) => {
+        const { error, response } = await api.POST('/password/reset', {
+          body: { token, newPassword: values.newPassword ?? '' },
+        });
+        const failure = problem(error, response);
+        if (failure) return showErrors(f, failure);
+        leaveLink('#/password-reset');
+      },
+    ),
   );
 }
 
@@ -130,12 +222,20 @@ function signupView() {
         field('username', 'Username', 'text', { autocomplete: 'username' }),
         field('password', 'Password', 'password', { autocomplete: 'new-password' }),
         field('password_confirmation', 'Password confirmation', 'password', { autocomplete: 'new-password' }),
+        field('email', 'Email (optional, to get back in if you forget your password)', 'email', {
+          autocomplete: 'email',
+        }),
       ],
       'Sign up',
       async (values, f) => {
-        const { username = '', password = '', password_confirmation } = values;
+        const { username = '', password = '', password_confirmation, email } = values;
         const { error, response } = await api.POST('/signup', {
-          body: { username, password, ...(password_confirmation ? { password_confirmation } : {}) },
+          body: {
+            username,
+            password,
+            ...(password_confirmation ? { password_confirmation } : {}),
+            ...(email ? { email } : {}),
+          },
         });
         const failure = problem(error, response);
         if (failure) return showErrors(f, failure);
@@ -269,6 +369,42 @@ async function registrationsView(user: User) {
   await refresh();
 }
 
+/** The account's address: its state, and a form to set or change it (a link is mailed to confirm it). */
+function emailSection(user: User): Node[] {
+  const state = el(
+    'p',
+    { id: 'email-state' },
+    user.email
+      ? `${user.email} (${user.emailVerified ? 'verified' : 'not verified yet: follow the link we mailed you'})`
+      : 'No email address yet: add one so you can reset a forgotten password.',
+  );
+  const sent = el('p', { class: 'notice', id: 'email-notice', hidden: '' });
+  return [
+    el('h3', {}, 'Your email address'),
+    state,
+    form(
+      'email-form',
+      [
+        field('email', user.email ? 'New email address' : 'Email address', 'email', {
+          autocomplete: 'email',
+        }),
+      ],
+      user.email && !user.emailVerified ? 'Save and send the link again' : 'Save',
+      async (values, f) => {
+        const { data, error, response } = await api.PUT('/email', { body: { email: values.email ?? '' } });
+        const failure = problem(error, response);
+        if (failure) return showErrors(f, failure);
+        showErrors(f, { code: '', message: '', fields: {} });
+        state.textContent = `${values.email ?? ''} (not verified yet: follow the link we mailed you)`;
+        sent.textContent = data?.message ?? '';
+        sent.hidden = false;
+        f.reset();
+      },
+    ),
+    sent,
+  ];
+}
+
 /** The account page: where the user is signed in, each session endable but the one in use here. */
 async function accountView(user: User) {
   const list = el('ul', { id: 'sessions', class: 'sessions' });
@@ -308,6 +444,7 @@ async function accountView(user: User) {
   render(
     el('h2', {}, 'Your account'),
     el('p', {}, `Signed in as ${user.username}.`),
+    ...emailSection(user),
     el('h3', {}, 'Your sessions'),
     el('p', {}, 'Everywhere you are signed in. End any session you do not recognise.'),
     message,
@@ -316,11 +453,21 @@ async function accountView(user: User) {
   await refresh();
 }
 
+/** The notices a page can open with, by the view's name. */
+const NOTICES: Record<string, string> = {
+  'logged-out': 'You are logged out.',
+  'password-reset': 'Your password is changed, and every session has ended. Log in with the new one.',
+};
+
 async function route() {
+  // The links in mails open pages of their own (the token in their query); everything else is a hash view.
+  if (location.pathname === '/verify-email') return verifyEmailView();
+  if (location.pathname === '/reset-password') return resetPasswordView();
   const view = location.hash.replace(/^#\//, '') || 'home';
   if (view === 'signup') return signupView();
+  if (view === 'forgot') return forgotView();
   const user = await currentUser();
-  if (!user) return loginView(view === 'logged-out' ? 'You are logged out.' : '');
+  if (!user) return loginView(NOTICES[view] ?? '');
   nav.hidden = false;
   if (view === 'registrations') return registrationsView(user);
   if (view === 'account') return accountView(user);

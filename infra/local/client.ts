@@ -40,7 +40,10 @@ export async function buildClient(options: { apiUrl: string; mailUrl: string }):
       body: readFileSync(new URL('style.css', clientDir), 'utf8'),
     },
   };
-  files['/index.html'] = files['/'] as { type: string; body: string };
+  // The pages the links in account mails open are the same page, which reads its path (a static host needs
+  // the same fallback: docs/deploy.md).
+  for (const page of ['/index.html', '/verify-email', '/reset-password'])
+    files[page] = files['/'] as { type: string; body: string };
   Object.assign(files, apiReference());
   const headers = {
     'cache-control': 'no-store',

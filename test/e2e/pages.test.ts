@@ -63,6 +63,7 @@ describe.skipIf(!hasChromium)('every page of the client, at 375 and 1280 px', ()
       const found = [
         await check(page, 'login', width, '#login-form'),
         await check(page, 'signup', width, '#signup-form'),
+        await check(page, 'forgot', width, '#forgot-form'),
       ];
       expect(found).toEqual(found.map(({ name }) => ({ name, width, overflow: 0, axe: [] })));
       expect(await page.isVisible('#nav')).toBe(false);
