@@ -122,6 +122,19 @@ describe('password reset', () => {
     expect(await ses.mailsTo(unverified)).toBe(0);
   });
 
+  it('mails no address SES reported bouncing, as the reminders do', async () => {
+    const { requests, verifiedUser, suppressions } = await setUp();
+    const { email } = await verifiedUser();
+    await suppressions.suppress({
+      address: email,
+      reason: 'bounce',
+      reportedAt: new Date().toISOString(),
+      feedbackId: 'f1',
+    });
+    expect(await requests.request({ email }, '192.0.2.7')).toBe('suppressed');
+    expect(await ses.mailsTo(email)).toBe(1);
+  });
+
   it('expires after 30 minutes, and a newer link voids the older', async () => {
     const { requests, resets, verifiedUser, clock } = await setUp();
     const { email } = await verifiedUser();
