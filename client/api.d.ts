@@ -409,6 +409,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many signups from this address (20 in 10 minutes) (`too_many_requests`): nothing was done; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on the server (`internal_error`). */
             500: {
                 headers: {
@@ -850,7 +861,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many failed attempts (`too_many_attempts`); see `Retry-After`. */
+            /** @description Too many failed attempts (`too_many_attempts`), or too many changes of this account (`too_many_requests`, 10 an hour); see `Retry-After`. */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again. */
@@ -1227,6 +1238,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many verifications from this address (60 an hour) (`too_many_requests`): nothing was done; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on the server (`internal_error`). */
             500: {
                 headers: {
@@ -1388,6 +1410,17 @@ export interface operations {
             /** @description The body is not `application/json` (`unsupported_media_type`). */
             415: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many resets from this address (20 an hour) (`too_many_requests`): nothing was done; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

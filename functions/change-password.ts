@@ -7,6 +7,8 @@ import { invalidInput } from '#shared/http/errors';
 import { tooManyAttempts } from '#shared/platform/outcomes';
 import { httpHandler } from '#shared/http/handler';
 import { passwordProblem } from '#shared/auth/password-policy';
+import { requestLimitsService } from '#shared/compose/limits';
+import { withinLimit } from '#shared/http/request-limit';
 
 /** POST /password: the current password checked as a login is, replaced, and every other session ended. */
 export const handler = httpHandler(
@@ -16,11 +18,13 @@ export const handler = httpHandler(
     compose: (config) => ({
       passwordChanges: passwordChangesService(config),
       sessions: sessionsService(config),
+      limits: requestLimitsService(config),
     }),
   },
-  async ({ session, body, facts, event, services: { passwordChanges } }) => {
+  async ({ session, body, facts, event, services: { passwordChanges, limits } }) => {
     const problem = passwordProblem(body.newPassword, session.username);
     if (problem) throw invalidInput({ newPassword: problem });
+    await withinLimit(limits, 'passwordChange', { ip: facts.clientIp, account: session.userId }, facts);
     const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
     const outcome = await passwordChanges.change({ session, ...body, ip: facts.clientIp, deviceToken });
     if (outcome.kind === 'throttled') {

@@ -1,15 +1,18 @@
 import { passwordResetSchema } from '#shared/auth/credentials';
 import { passwordResetsService } from '#shared/compose/password-resets';
 import { httpHandler } from '#shared/http/handler';
+import { requestLimitsService } from '#shared/compose/limits';
+import { withinLimit } from '#shared/http/request-limit';
 import { recordEvent } from '#shared/platform/events';
 
 /** POST /password/reset: a reset link's token and a new password; every session ends; 204. */
 export const handler = httpHandler(
   {
     body: (config) => passwordResetSchema(config.PASSWORD_MIN_LENGTH),
-    compose: (config) => ({ resets: passwordResetsService(config) }),
+    compose: (config) => ({ resets: passwordResetsService(config), limits: requestLimitsService(config) }),
   },
-  async ({ body, facts, services: { resets } }) => {
+  async ({ body, facts, services: { resets, limits } }) => {
+    await withinLimit(limits, 'passwordReset', { ip: facts.clientIp }, facts);
     const { user, sessionsEnded } = await resets.reset(body.token, body.newPassword);
     recordEvent('passwordReset', { userId: user.id, username: user.username, sessionsEnded, ...facts });
     return { status: 204 };

@@ -7,6 +7,8 @@ import { recordEvent } from '#shared/platform/events';
 import { httpHandler } from '#shared/http/handler';
 import { deviceLabel } from '#shared/auth/device-label';
 import { verificationLinksService } from '#shared/compose/recovery';
+import { requestLimitsService } from '#shared/compose/limits';
+import { withinLimit } from '#shared/http/request-limit';
 
 /** POST /signup: creates a `user` and signs them in. */
 export const handler = httpHandler(
@@ -17,9 +19,11 @@ export const handler = httpHandler(
       sessions: sessionsService(config),
       cookie: cookieOptions(config),
       verification: verificationLinksService(config),
+      limits: requestLimitsService(config),
     }),
   },
-  async ({ body, facts, event, services: { accounts, sessions, cookie, verification } }) => {
+  async ({ body, facts, event, services: { accounts, sessions, cookie, verification, limits } }) => {
+    await withinLimit(limits, 'signup', { ip: facts.clientIp }, facts);
     const user = await accounts.signUp(body);
     const [{ token }, verificationMail] = await Promise.all([
       sessions.start(user, { device: deviceLabel(event.headers['user-agent']), ip: facts.clientIp }),

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Tags } from
 import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { OperatorAlarms } from '#infra/constructs/alarms';
+import { createOriginSecret, Edge } from '#infra/constructs/edge';
 import { API_TIMEOUT_SECONDS, apiFunctions, jobs, subscribers } from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
 import { createApi, routeTo } from '#infra/stack/api';
@@ -41,6 +42,7 @@ export class PistusStack extends Stack {
       identity: Identity.email(settings.senderEmail),
     });
     const mailFeedback = createMailFeedback(this, removalPolicy);
+    const originSecret = settings.edge ? createOriginSecret(this, removalPolicy) : undefined;
     const declareFunction = functionFactory(this, {
       settings,
       removalPolicy,
@@ -48,6 +50,7 @@ export class PistusStack extends Stack {
       secrets,
       sender,
       configurationSet: mailFeedback.configurationSet,
+      originSecret,
     });
 
     const api = createApi(this, settings, removalPolicy);
@@ -64,6 +67,14 @@ export class PistusStack extends Stack {
       alarms.watchFunction(subscriber.name, fn, fn.timeout ?? Duration.seconds(API_TIMEOUT_SECONDS));
       mailFeedback.subscribe(fn);
     }
+
+    if (originSecret)
+      new Edge(this, 'Edge', {
+        api,
+        originSecret,
+        stage: settings.stage,
+        ratePerFiveMinutes: settings.edgeRateLimit,
+      });
 
     new CfnOutput(this, 'ApiUrl', { value: api.apiEndpoint });
     for (const [name, table] of tables.entries())

@@ -123,6 +123,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: sessionsTable, actions: ['PutItem'] },
       // An address given at signup is mailed its verification link.
       ...mailLink,
+      // Signups per client address.
+      countRequests,
     ),
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
@@ -223,6 +225,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       // GetItem: who holds the address; PutItem: the conditional claim that makes it this account's only.
       { table: emailsTable, actions: ['GetItem', 'PutItem'] },
+      countRequests,
     ),
     secrets: [],
     memoryMb: DEFAULT_MEMORY_MB,
@@ -246,6 +249,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     tables: merged(
       // PutItem: a token used for a password that could not then be set is given back.
       useToken,
+      countRequests,
       { table: accountTokensTable, actions: ['PutItem'] },
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       // The new credential version ends every session; their rows are then deleted.

@@ -39,6 +39,25 @@ const stackSettingsSchema = z.object({
   alarmEmail: z.optional(z.email()),
   sessionIdleSeconds: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 1800),
   bcryptCost: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(15)), 12),
+  /**
+   * CloudFront with an AWS WAF web ACL in front of the API (docs/deploy.md, "The edge"): off by default.
+   * `-c edge=true`; the stack must then be in us-east-1, where CloudFront's web ACLs live.
+   */
+  edge: z._default(
+    z.pipe(
+      z.union([z.boolean(), z.enum(['true', 'false'])]),
+      z.transform((value) => value === true || value === 'true'),
+    ),
+    false,
+  ),
+  /** The edge's rate-based rule: requests one viewer address may make in 5 minutes before it is blocked. */
+  edgeRateLimit: z._default(z.coerce.number().check(z.int(), z.minimum(10), z.maximum(2_000_000_000)), 2000),
+  /** The per-client limits of the functions (README, "Settings"). */
+  signupLimitPerIp: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 20),
+  passwordChangeLimitPerAccount: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 10),
+  resetLimitPerIp: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 20),
+  verifyLimitPerIp: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 60),
+  forgotLimitPerIp: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 30),
 });
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;

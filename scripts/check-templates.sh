@@ -2,13 +2,21 @@
 # The synthesized templates of both stages, checked as CloudFormation will take them:
 #   - two synths of the unchanged app give byte-identical templates (cdk diff stays clean, and a deploy
 #     re-runs the deadline job only when the job changed);
-#   - cfn-lint reports no error (ignored warnings and their reasons: .cfnlintrc.yaml).
+#   - cfn-lint reports no error (ignored warnings and their reasons: .cfnlintrc.yaml), also on prod with the
+#     optional edge (CloudFront and WAF) on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CDK_DISABLE_CLI_TELEMETRY=true
 command -v cfn-lint >/dev/null || { echo "cfn-lint not found: it comes with the machine image (pip install cfn-lint elsewhere)"; exit 1; }
 
-synth() { ./node_modules/.bin/cdk synth --quiet -c "stage=$1" -c senderEmail=payments@pistus.example -c appUrl=https://app.pistus.example -o "$2" >"$2.log" 2>&1 || { cat "$2.log"; return 1; }; }
+synth() { ./node_modules/.bin/cdk synth --quiet -c "stage=$1" -c senderEmail=payments@pistus.example -c appUrl=https://app.pistus.example -o "$2" "${@:3}" >"$2.log" 2>&1 || { cat "$2.log"; return 1; }; }
+lint() {
+  if cfn-lint "$2"; then echo "$1: cfn-lint clean"; else
+    code=$?
+    # cfn-lint's exit code is a bit field: 2 errors, 4 warnings, 8 informational. Only errors fail.
+    if (( code & 2 )); then status=1; else echo "$1: cfn-lint warnings only (exit $code)"; fi
+  fi
+}
 status=0
 for stage in dev prod; do
   first=.local/templates/$stage-1 second=.local/templates/$stage-2
@@ -20,10 +28,10 @@ for stage in dev prod; do
     echo "$stage: two synths differ:"; diff "$first/Pistus-$stage.template.json" "$second/Pistus-$stage.template.json" | head -20
     status=1
   fi
-  if cfn-lint "$first/Pistus-$stage.template.json"; then echo "$stage: cfn-lint clean"; else
-    code=$?
-    # cfn-lint's exit code is a bit field: 2 errors, 4 warnings, 8 informational. Only errors fail.
-    if (( code & 2 )); then status=1; else echo "$stage: cfn-lint warnings only (exit $code)"; fi
-  fi
+  lint "$stage" "$first/Pistus-$stage.template.json"
 done
+edge=.local/templates/prod-edge
+rm -rf "$edge"
+synth prod "$edge" -c edge=true
+lint "prod with the edge" "$edge/Pistus-prod.template.json"
 exit $status

@@ -39,6 +39,9 @@ export interface OperationDoc {
 const MIN_PASSWORD = 8;
 const error = (description: string): ResponseDoc => ({ description, body: 'error' });
 const unauthorized = error('No valid session (`unauthorized`).');
+/** A per-client limit (README, "Security"): nothing was created, hashed or mailed. */
+const limited = (what: string) =>
+  error(`Too many ${what} (\`too_many_requests\`): nothing was done; see \`Retry-After\`.`);
 const notFound = error('No such resource, or not yours (`not_found`): its existence is not revealed.');
 
 /**
@@ -56,6 +59,7 @@ export const operations: Record<string, OperationDoc> = {
       201: { description: 'The new user; the session cookie is set.', body: user },
       400: error('Invalid input (`invalid_input`, with `fields`).'),
       409: error('The username is taken, in any case (`username_taken`).'),
+      429: limited('signups from this address (20 in 10 minutes)'),
     },
   },
   'POST /login': {
@@ -112,7 +116,9 @@ export const operations: Record<string, OperationDoc> = {
       204: { description: 'Changed; every other session of the user has ended.' },
       400: error('`currentPassword` is incorrect, or `newPassword` breaks the policy (`invalid_input`).'),
       401: unauthorized,
-      429: error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
+      429: error(
+        'Too many failed attempts (`too_many_attempts`), or too many changes of this account (`too_many_requests`, 10 an hour); see `Retry-After`.',
+      ),
     },
   },
   'PUT /email': {
@@ -140,6 +146,7 @@ export const operations: Record<string, OperationDoc> = {
       204: { description: 'The address is verified on its account.' },
       400: error('The token is invalid, expired or used (`invalid_token`).'),
       409: error('Another account verified that address first (`email_taken`).'),
+      429: limited('verifications from this address (60 an hour)'),
     },
   },
   'POST /password/forgot': {
@@ -166,6 +173,7 @@ export const operations: Record<string, OperationDoc> = {
       400: error(
         'The token is invalid, expired or used (`invalid_token`), or `newPassword` breaks the policy (`invalid_input`).',
       ),
+      429: limited('resets from this address (20 an hour)'),
     },
   },
   'DELETE /sessions': {

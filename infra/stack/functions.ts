@@ -33,6 +33,8 @@ export function functionFactory(
     secrets: Record<SecretName, Secret>;
     sender: EmailIdentity;
     configurationSet: ConfigurationSet;
+    /** With the edge on: the secret CloudFront adds to every request. */
+    originSecret?: Secret;
   },
 ): DeclareFunction {
   const { settings, tables, secrets, sender, configurationSet } = resources;
@@ -48,7 +50,17 @@ export function functionFactory(
     SESSION_TTL_SECONDS: String(settings.sessionTtlSeconds),
     SESSION_IDLE_SECONDS: String(settings.sessionIdleSeconds),
     BCRYPT_COST: String(settings.bcryptCost),
+    SIGNUP_LIMIT_PER_IP: String(settings.signupLimitPerIp),
+    PASSWORD_CHANGE_LIMIT_PER_ACCOUNT: String(settings.passwordChangeLimitPerAccount),
+    RESET_LIMIT_PER_IP: String(settings.resetLimitPerIp),
+    VERIFY_LIMIT_PER_IP: String(settings.verifyLimitPerIp),
+    FORGOT_REQUESTS_PER_IP_HOUR: String(settings.forgotLimitPerIp),
   };
+  // The API's functions only, resolved by CloudFormation at deploy time from the edge's secret.
+  const edge = (declaration: FunctionDeclaration): Record<string, string> =>
+    resources.originSecret && 'routes' in declaration
+      ? { ORIGIN_VERIFY_SECRET: resources.originSecret.secretValue.unsafeUnwrap() }
+      : {};
   const resourceArns = (statement: GrantStatement): string[] => {
     switch (statement.kind) {
       case 'table':
@@ -69,17 +81,20 @@ export function functionFactory(
       removalPolicy: resources.removalPolicy,
       timeout: extra.timeout,
       deadLetterQueue: extra.deadLetterQueue,
-      environment: functionEnvironment(declaration, {
-        common,
-        tableName: (table) => tables.get(table).tableName,
-        secret: (name) => [SECRET_SETTINGS[name].aws, secrets[name].secretArn],
-        mail: {
-          SES_SENDER: settings.senderEmail,
-          SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
-          SES_CONFIGURATION_SET: configurationSet.configurationSetName,
-          APP_URL: appUrl(settings),
-        },
-      }),
+      environment: {
+        ...functionEnvironment(declaration, {
+          common,
+          tableName: (table) => tables.get(table).tableName,
+          secret: (name) => [SECRET_SETTINGS[name].aws, secrets[name].secretArn],
+          mail: {
+            SES_SENDER: settings.senderEmail,
+            SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
+            SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+            APP_URL: appUrl(settings),
+          },
+        }),
+        ...edge(declaration),
+      },
     });
     for (const statement of grantStatements(declaration))
       fn.addToRolePolicy(

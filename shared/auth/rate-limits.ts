@@ -8,7 +8,15 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
-export type TakeOutcome = { ok: true } | { ok: false; retryAfterSeconds: number };
+export type TakeOutcome =
+  | { ok: true }
+  | {
+      ok: false;
+      retryAfterSeconds: number;
+      /** The limit that refused, and whether this is its first refusal in the window (report it once). */
+      refusedBy: string;
+      firstRefusal: boolean;
+    };
 
 /**
  * Per-account and per-address limits on what costs mail, on the attempt counters the logins use: one
@@ -25,8 +33,16 @@ export function createRateLimits(deps: { table: LoginAttemptsTable; clock: Clock
       for (const { key, limit, windowSeconds } of limits) {
         const result = await table.reserve(key, now, limit, windowSeconds);
         if (!result.reserved) {
-          await Promise.all(taken.map((done) => table.release(done)));
-          return { ok: false, retryAfterSeconds: Math.max(1, (result.counter?.expiresAt ?? now) - now) };
+          const [firstRefusal] = await Promise.all([
+            table.noteRefusal(key),
+            ...taken.map((done) => table.release(done)),
+          ]);
+          return {
+            ok: false,
+            retryAfterSeconds: Math.max(1, (result.counter?.expiresAt ?? now) - now),
+            refusedBy: key,
+            firstRefusal: firstRefusal === true,
+          };
         }
         taken.push(key);
       }

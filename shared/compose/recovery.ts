@@ -9,20 +9,13 @@ import {
   type VerificationLinks,
 } from '#shared/auth/email-verification';
 import { createResetRequests, type ResetRequests } from '#shared/auth/password-reset';
-import { createRateLimits } from '#shared/auth/rate-limits';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
+import { rateLimits } from '#shared/compose/limits';
 import { sesMailer } from '#shared/compose/mail';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
 import { emailsTableAccess } from '#shared/data/emails';
-import { loginAttemptsTableAccess } from '#shared/data/login-attempts';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
-import {
-  accountTokensTable,
-  emailsTable,
-  loginAttemptsTable,
-  suppressionsTable,
-  usersTable,
-} from '#shared/data/tables';
+import { accountTokensTable, emailsTable, suppressionsTable, usersTable } from '#shared/data/tables';
 import { usersTableAccess } from '#shared/data/users';
 import { systemClock } from '#shared/platform/clock';
 import { ConfigError, type Settings } from '#shared/platform/config';
@@ -40,12 +33,6 @@ export const tokens = (config: Settings) =>
     table: accountTokensTableAccess(documentClient(config), tableName(config, accountTokensTable)),
     clock: systemClock,
   });
-const limits = (config: Settings) =>
-  createRateLimits({
-    table: loginAttemptsTableAccess(documentClient(config), tableName(config, loginAttemptsTable)),
-    clock: systemClock,
-  });
-
 function mails(config: Settings) {
   if (!config.APP_URL)
     throw new ConfigError(
@@ -77,7 +64,7 @@ export function emailChangesService(config: Settings): EmailChanges {
     users: users(config),
     emails: emails(config),
     links: verificationLinksService(config),
-    limits: limits(config),
+    limits: rateLimits(config),
     mailsPerHour: config.VERIFY_MAILS_PER_HOUR,
   });
   return changes;
@@ -103,7 +90,7 @@ export function resetRequestsService(config: Settings): ResetRequests {
     emails: emails(config),
     tokens: tokens(config),
     mails: mails(config),
-    limits: limits(config),
+    limits: rateLimits(config),
     ttlSeconds: config.RESET_TOKEN_TTL_SECONDS,
     mailsPerHour: config.RESET_MAILS_PER_HOUR,
     requestsPerIpHour: config.FORGOT_REQUESTS_PER_IP_HOUR,

@@ -30,6 +30,11 @@ export interface LoginAttemptsTable {
   /** Gives back a reservation whose attempt was not a failure (the IP counter only counts failures). */
   release(key: string): Promise<void>;
   reset(key: string): Promise<void>;
+  /**
+   * Marks the counter's window as having refused a request: true for the first refusal of the window only,
+   * so a flood of refused requests is reported once, not once per request.
+   */
+  noteRefusal(key: string): Promise<boolean>;
 }
 
 export function loginAttemptsTableAccess(db: DynamoDBDocumentClient, tableName: string): LoginAttemptsTable {
@@ -72,7 +77,8 @@ export function loginAttemptsTableAccess(db: DynamoDBDocumentClient, tableName: 
           new UpdateCommand({
             TableName: tableName,
             Key: keyOf(key),
-            UpdateExpression: 'SET failures = :one, expiresAt = :expires REMOVE lockedUntil, lockedFailures',
+            UpdateExpression:
+              'SET failures = :one, expiresAt = :expires REMOVE lockedUntil, lockedFailures, refusalNoted',
             ConditionExpression: 'expiresAt <= :now',
             ExpressionAttributeValues: { ':one': 1, ':expires': now + windowSeconds, ':now': now },
             ReturnValues: 'ALL_NEW',
@@ -110,6 +116,21 @@ export function loginAttemptsTableAccess(db: DynamoDBDocumentClient, tableName: 
     },
     async reset(key) {
       await db.send(new DeleteCommand({ TableName: tableName, Key: keyOf(key) }));
+    },
+    async noteRefusal(key) {
+      const noted = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(key),
+            UpdateExpression: 'SET refusalNoted = :true',
+            ConditionExpression: 'attribute_exists(#key) AND attribute_not_exists(refusalNoted)',
+            ExpressionAttributeNames: { '#key': loginAttemptsTable.partitionKey },
+            ExpressionAttributeValues: { ':true': true },
+          }),
+        ),
+      );
+      return noted !== undefined;
     },
   };
 }

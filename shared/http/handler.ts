@@ -10,6 +10,7 @@ import { errorHandler } from '#shared/http/error-handler';
 import { unauthorized } from '#shared/http/errors';
 import { jsonBody, type ParsedEvent } from '#shared/http/json-body';
 import { originCheck } from '#shared/http/origin-check';
+import { edgeOnly } from '#shared/http/edge';
 import { type PartsEvent, type RequestFacts, requestParts } from '#shared/http/request-parts';
 import { type HttpResult, toApiGatewayResult } from '#shared/http/response';
 import { responseHeaders } from '#shared/http/response-headers';
@@ -101,8 +102,15 @@ export function httpHandler<
     .use(flushMetrics())
     .use(httpHeaderNormalizer())
     .use(responseHeaders())
+    .use(edgeOnly(config.ORIGIN_VERIFY_SECRET))
     .use(originCheck(config.ALLOWED_ORIGINS))
-    .use(requestParts({ path: options.path, query: options.query }) as MiddlewareObj);
+    .use(
+      requestParts({
+        path: options.path,
+        query: options.query,
+        originSecret: config.ORIGIN_VERIFY_SECRET,
+      }) as MiddlewareObj,
+    );
   if (options.body) stack.use(jsonBody(options.body(config)) as MiddlewareObj);
 
   return stack.use(errorHandler()).handler(async (event) => {

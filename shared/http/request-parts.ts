@@ -3,10 +3,11 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { invalidInput } from '#shared/http/errors';
 import { fieldProblems } from '#shared/http/validation';
+import { clientAddress } from '#shared/http/edge';
 
 /** Who asked and from where: what every audit line carries. */
 export interface RequestFacts {
-  /** The address API Gateway saw the request come from (never a client-supplied header). */
+  /** The address API Gateway saw the request come from, or CloudFront's viewer (never a client's header). */
   clientIp: string;
   requestId: string;
 }
@@ -24,6 +25,8 @@ export type PartsEvent<Path, Query> = APIGatewayProxyEventV2 & {
 export function requestParts<Path, Query>(schemas: {
   path?: z.ZodMiniType<Path>;
   query?: z.ZodMiniType<Query>;
+  /** The edge's origin secret, when CloudFront is in front (the viewer's address is then its header's). */
+  originSecret?: string;
 }): MiddlewareObj<PartsEvent<Path, Query>> {
   const parse = <T>(schema: z.ZodMiniType<T> | undefined, value: Record<string, string | undefined>) => {
     if (!schema) return undefined as T;
@@ -34,7 +37,7 @@ export function requestParts<Path, Query>(schemas: {
   return {
     before: async ({ event }) => {
       event.facts = {
-        clientIp: event.requestContext.http.sourceIp,
+        clientIp: clientAddress(event, schemas.originSecret),
         requestId: event.requestContext.requestId,
       };
       event.parsedPath = parse(schemas.path, event.pathParameters ?? {});

@@ -80,6 +80,20 @@ const settingsSchema = z
     FORGOT_REQUESTS_PER_IP_HOUR: integer(1, 10_000, 30),
     /** Verification mails one account may ask for in an hour. */
     VERIFY_MAILS_PER_HOUR: integer(1, 100, 5),
+    /** Signups one client address may make in 10 minutes (a classroom behind one NAT shares one). */
+    SIGNUP_LIMIT_PER_IP: integer(1, 100_000, 20),
+    /** Password changes one account may make in an hour. */
+    PASSWORD_CHANGE_LIMIT_PER_ACCOUNT: integer(1, 10_000, 10),
+    /** Password resets (`POST /password/reset`) one client address may attempt in an hour. */
+    RESET_LIMIT_PER_IP: integer(1, 100_000, 20),
+    /** Email verifications (`POST /email/verify`) one client address may attempt in an hour. */
+    VERIFY_LIMIT_PER_IP: integer(1, 100_000, 60),
+    /**
+     * With the edge (CloudFront and WAF) in front: the value of the `x-origin-verify` header CloudFront adds.
+     * Requests without it are refused, and the viewer's address is read from CloudFront's header only when
+     * it is there.
+     */
+    ORIGIN_VERIFY_SECRET: optionalText,
     LOG_LEVEL: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO'),
   })
   .check(

@@ -15,6 +15,7 @@ export const EVENTS = {
   sessionEnded: 'sessionsEnded',
   lockout: 'lockouts',
   loginThrottled: 'loginsThrottled',
+  requestsLimited: 'requestsLimited',
   emailChanged: 'emailsChanged',
   emailVerified: 'emailsVerified',
   verificationMailed: 'verificationMailsSent',

@@ -19,9 +19,10 @@ import { packagesIn, WATCHED_PACKAGES } from '../support/bundle-contents.ts';
 /**
  * The budget per bundle. The DynamoDB and Secrets Manager clients, jose, bcryptjs, zod/mini, middy and
  * Powertools come to about 350 KB; the X-Ray SDK behind the Tracer (AWS calls as trace subsegments) adds
- * about 120 KB; signup and change-password add the compressed common-password list (about 50 KB).
+ * about 120 KB; signup and change-password add the compressed common-password list (about 50 KB); signup
+ * also mails an address's verification link, so it carries the SES client (about 50 KB more): 605 KB.
  */
-export const BUNDLE_BUDGET_BYTES = 560 * 1024;
+export const BUNDLE_BUDGET_BYTES = 620 * 1024;
 const RUNS = 10;
 
 const { values } = parseArgs({ options: { from: { type: 'string' }, json: { type: 'string' } } });
@@ -59,6 +60,8 @@ const env = {
   ...Object.fromEntries(tables.map((table) => [table.envVar, table.name])),
   SIGNING_KEYS: JSON.stringify({ kid: 'bench', secret: 'b'.repeat(43) }),
   PASSWORD_PEPPER: 'p'.repeat(43),
+  // The functions that mail links are told where the client is.
+  APP_URL: 'https://app.pistus.example',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalStackProcess } from '../support/local-stack.ts';
+import { LIFTED_LIMITS, startLocalStackProcess } from '../support/local-stack.ts';
 import { hasChromium } from './browser.ts';
 
 declare module 'vitest' {
@@ -40,6 +40,7 @@ export default async function setup(project: TestProject) {
     LOCAL_SECRETS_FILE: join(dir, 'secrets.json'),
     LOCAL_STATE_FILE: join(dir, 'stack.json'),
     BCRYPT_COST: '4',
+    ...LIFTED_LIMITS,
     LOG_LEVEL: 'WARN',
   });
   const appUrl = stack.urls.app;

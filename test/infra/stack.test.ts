@@ -2,26 +2,11 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { apiFunctions, jobs, routeKeys } from '#infra/routes';
 import { checkWithCdkNag } from '#infra/nag';
 import { PistusStack } from '#infra/pistus-stack';
-import { apiFunctions, jobs, routeKeys } from '#infra/routes';
-import { appUrl, parseStackSettings, type StackSettings } from '#infra/stack-settings';
-
-/**
- * Synthesizes without bundling (no esbuild run per function), which is all these assertions need, with
- * cdk-nag's AwsSolutions pack on, as every real synth has it: an unacknowledged finding throws here.
- */
-function synth(context: Record<string, string> = {}): Template {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  checkWithCdkNag(app);
-  // prod refuses the placeholder sender: its tests name one, as a prod deploy must.
-  const sender =
-    context.stage === 'prod'
-      ? { senderEmail: 'payments@pistus.example', appUrl: 'https://app.pistus.example' }
-      : {};
-  const settings: StackSettings = parseStackSettings({ ...sender, ...context });
-  return Template.fromStack(new PistusStack(app, 'Test', { settings }));
-}
+import { appUrl, parseStackSettings } from '#infra/stack-settings';
+import { synth } from './synth.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown };
 const logicalPrefix = (name: string) => name.replace(/[^A-Za-z0-9]/g, '');
@@ -252,6 +237,8 @@ describe("each function's table permissions, pinned", () => {
       'GetItem users',
       'PutItem accounttokens',
       'BatchGetItem suppressions',
+      'UpdateItem loginattempts',
+      'GetItem loginattempts',
     ],
     login: [
       'GetItem loginattempts',
@@ -296,6 +283,8 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem users',
       'GetItem emails',
       'PutItem emails',
+      'UpdateItem loginattempts',
+      'GetItem loginattempts',
     ],
     // Reads only: who the request names, and whether the limits allow a mail.
     'forgot-password': [
@@ -314,6 +303,8 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem users',
       'Query sessions/byUser',
       'DeleteItem sessions',
+      'UpdateItem loginattempts',
+      'GetItem loginattempts',
     ],
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],

@@ -6,6 +6,7 @@ export {
   type CallOptions,
   COOKIE_NAME,
   errorCode,
+  loopbackAddress,
   PASSWORD,
   sessionToken,
   uniqueUsername,

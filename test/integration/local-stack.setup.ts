@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalStackProcess } from '../support/local-stack.ts';
+import { LIFTED_LIMITS, startLocalStackProcess } from '../support/local-stack.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -35,6 +35,7 @@ export default async function setup(project: TestProject) {
       BCRYPT_COST: '4',
       // A second origin, as the deployed shape has (static site and API on different origins).
       ALLOWED_ORIGINS: 'http://app.allowed.test',
+      ...LIFTED_LIMITS,
     },
     logFile,
   );

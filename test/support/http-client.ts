@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { undocumented } from './openapi-check.ts';
 
@@ -114,6 +114,9 @@ export function sessionToken(response: ApiResponse): string | undefined {
   return cookie?.slice(COOKIE_NAME.length + 1).split(';')[0];
 }
 
+/** A random address of 127.0.0.0/8, all of which is this machine's loopback. */
+export const loopbackAddress = () => `127.${randomInt(1, 255)}.${randomInt(0, 255)}.${randomInt(1, 255)}`;
+
 export const uniqueUsername = (prefix = 'user') => `${prefix}_${randomBytes(5).toString('hex')}`;
 
 export const PASSWORD = 'correct horse battery staple';
@@ -127,9 +130,14 @@ export function httpClient(apiUrl: string) {
     call,
     callFrom: (ip: string, method: string, path: string, options: CallOptions = {}) =>
       callFromAt(apiUrl, ip, method, path, options),
-    /** Signs up a fresh user and returns its session token. */
+    /**
+     * Signs up a fresh user and returns its session token, from a loopback address of its own: many users
+     * from one address would meet the per-address signup limit, as a script creating accounts does.
+     */
     async signUp(username = uniqueUsername(), password = PASSWORD) {
-      const response = await call('POST', '/signup', { json: { username, password } });
+      const response = await callFromAt(apiUrl, loopbackAddress(), 'POST', '/signup', {
+        json: { username, password },
+      });
       if (response.status !== 201) throw new Error(`signup failed: ${response.status} ${response.text}`);
       return {
         username,
