@@ -17,7 +17,7 @@ import {
  */
 export type DynamoAction =
   'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
-export type Secret = 'signing-keys' | 'password-pepper';
+export type Secret = 'signing-keys' | 'password-pepper' | 'mfa-key';
 
 export interface TableGrant {
   table: TableDeclaration;
@@ -99,6 +99,28 @@ const mailLink: TableGrant[] = [
 const countRequests: TableGrant = { table: loginAttemptsTable, actions: ['UpdateItem', 'GetItem'] };
 // Using a link's token: read, then a conditional delete (single use).
 const useToken: TableGrant = { table: accountTokensTable, actions: ['GetItem', 'DeleteItem'] };
+
+// Every code or password checked counts on the brute-force counters (reserved, then settled or locked).
+const bruteForceCounters: TableGrant = {
+  table: loginAttemptsTable,
+  actions: ['GetItem', 'UpdateItem', 'DeleteItem'],
+};
+
+/**
+ * A signed-in user's TOTP route: the user's item written (offer, enable, disable, codes), the MFA key that
+ * seals the secret, and, where a current code is checked, the brute-force counters.
+ */
+const totpRoute = (name: string, route: string, checksCode: boolean): ApiFunctionDeclaration => ({
+  name,
+  routes: [route],
+  tables: merged(
+    ...readSession,
+    { table: usersTable, actions: ['UpdateItem'] },
+    ...(checksCode ? [bruteForceCounters] : []),
+  ),
+  secrets: ['signing-keys', 'mfa-key'],
+  memoryMb: DEFAULT_MEMORY_MB,
+});
 
 /** A route that needs a signed-in user: it reads the session and verifies its token. */
 const authenticated = (
@@ -258,6 +280,22 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     secrets: ['password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
   },
+  {
+    name: 'login-mfa',
+    routes: ['POST /login/mfa'],
+    tables: merged(
+      // UpdateItem: the code's time step, or the recovery code, used up in one conditional write.
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
+      bruteForceCounters,
+      { table: sessionsTable, actions: ['PutItem', 'DeleteItem'] },
+    ),
+    secrets: ['signing-keys', 'mfa-key'],
+    memoryMb: DEFAULT_MEMORY_MB,
+  },
+  totpRoute('totp-offer', 'POST /mfa/totp', false),
+  totpRoute('totp-confirm', 'POST /mfa/totp/confirm', false),
+  totpRoute('totp-disable', 'DELETE /mfa/totp', true),
+  totpRoute('recovery-codes', 'POST /mfa/recovery-codes', true),
   // GetItem: a retried put, or a replayed Idempotency-Key, reads back the registration it met.
   authenticated('create-registration', ['POST /registrations'], { actions: ['PutItem', 'GetItem'] }),
   authenticated('list-registrations', ['GET /registrations'], {

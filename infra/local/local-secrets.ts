@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 export interface LocalSecrets {
   SIGNING_KEYS: string;
   PASSWORD_PEPPER: string;
+  MFA_KEY: string;
 }
 
 /**
@@ -12,11 +13,15 @@ export interface LocalSecrets {
  * a git-ignored file, so sessions and password hashes survive a restart when the data is persisted.
  */
 export function localSecrets(file: string): LocalSecrets {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalSecrets;
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalSecrets>) : {};
+  // A secret added since the file was made (the MFA key) is added to it; the others are kept as they are.
   const secrets: LocalSecrets = {
     SIGNING_KEYS: JSON.stringify({ kid: 'local-1', secret: randomBytes(32).toString('base64url') }),
     PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
+    MFA_KEY: randomBytes(32).toString('base64url'),
+    ...kept,
   };
+  if (Object.keys(kept).length === Object.keys(secrets).length) return secrets;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

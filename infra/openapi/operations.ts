@@ -1,9 +1,11 @@
-import type * as z from 'zod/mini';
+import * as z from 'zod/mini';
 import {
   emailChangeSchema,
   emailVerifySchema,
   forgotPasswordSchema,
   loginBodySchema,
+  mfaProofSchema,
+  totpCodeSchema,
   passwordChangeSchema,
   passwordResetSchema,
   signupBodySchema,
@@ -12,6 +14,9 @@ import { createRegistrationSchema } from '#shared/registrations/registrations';
 import {
   accepted,
   errorBody,
+  mfaChallenge,
+  recoveryCodes,
+  totpOffer,
   greeting,
   registration,
   registrationPage,
@@ -68,10 +73,86 @@ export const operations: Record<string, OperationDoc> = {
     auth: 'none',
     body: loginBodySchema,
     responses: {
-      200: { description: 'The user; a new session cookie with a fresh session id.', body: user },
+      200: {
+        description:
+          'The user, with a new session cookie with a fresh session id; or, for an account with a second factor, `{mfaRequired: true, methods}` with a 5-minute `__Host-mfa` cookie and no session (finish at `POST /login/mfa`).',
+        body: z.union([user, mfaChallenge]),
+      },
       400: error('Invalid input (`invalid_input`).'),
       401: error('Unknown user or wrong password, the same answer (`invalid_credentials`).'),
       429: error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
+    },
+  },
+  'POST /login/mfa': {
+    summary: 'Finish a login with its second factor',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    body: mfaProofSchema,
+    responses: {
+      200: {
+        description: 'The user; the session cookie is set and the `__Host-mfa` cookie expired.',
+        body: user,
+      },
+      400: error(
+        'Not a current code, or an unknown or used recovery code (`invalid_code`); or neither or both given (`invalid_input`).',
+      ),
+      401: error(
+        'No login waits for a second factor: the `__Host-mfa` cookie is missing or expired, or the account changed (`mfa_expired`).',
+      ),
+      429: error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
+    },
+  },
+  'POST /mfa/totp': {
+    summary: 'Offer a TOTP secret (not enforced until confirmed)',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: {
+      200: { description: 'The base32 secret (160 bits) and its `otpauth://` URI.', body: totpOffer },
+      401: unauthorized,
+      409: error('TOTP is already on (`mfa_already_enabled`).'),
+    },
+  },
+  'POST /mfa/totp/confirm': {
+    summary: 'Turn TOTP on with a code of the offered secret',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    body: totpCodeSchema,
+    responses: {
+      200: {
+        description: '10 recovery codes, shown once; every other session of the user has ended.',
+        body: recoveryCodes,
+      },
+      400: error(
+        'Not a current code of the offered secret (`invalid_code`), or not 6 digits (`invalid_input`).',
+      ),
+      401: unauthorized,
+      409: error('TOTP is already on (`mfa_already_enabled`), or no secret was offered (`mfa_not_enabled`).'),
+    },
+  },
+  'DELETE /mfa/totp': {
+    summary: 'Turn TOTP off with a current code',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    body: totpCodeSchema,
+    responses: {
+      204: { description: 'TOTP is off, and its recovery codes void.' },
+      400: error('Not a current code (`invalid_code`), or not 6 digits (`invalid_input`).'),
+      401: unauthorized,
+      409: error('TOTP is not on (`mfa_not_enabled`).'),
+      429: error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
+    },
+  },
+  'POST /mfa/recovery-codes': {
+    summary: 'New recovery codes for a current code; the old ones stop working',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    body: totpCodeSchema,
+    responses: {
+      200: { description: '10 new recovery codes, shown once.', body: recoveryCodes },
+      400: error('Not a current code (`invalid_code`), or not 6 digits (`invalid_input`).'),
+      401: unauthorized,
+      409: error('TOTP is not on (`mfa_not_enabled`).'),
+      429: error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
     },
   },
   'POST /logout': {

@@ -25,7 +25,20 @@ export const user = z.strictObject({
   createdAt: isoDateTime(),
   email: z.nullable(z.string()),
   emailVerified: z.boolean(),
+  mfaEnabled: z.boolean(),
 });
+
+/** A login whose password was right, owing its second factor (`POST /login/mfa`). */
+export const mfaChallenge = z.strictObject({
+  mfaRequired: z.literal(true),
+  methods: z.array(z.enum(['totp', 'recovery_code'])),
+});
+
+/** A TOTP secret offered: base32 for typing, the otpauth URI for a QR code. */
+export const totpOffer = z.strictObject({ secret: z.string(), otpauthUri: z.string() });
+
+/** Recovery codes, shown this once. */
+export const recoveryCodes = z.strictObject({ recoveryCodes: z.array(z.string()) });
 
 /** An accepted request whose result arrives by mail. */
 export const accepted = z.strictObject({ message: z.string() });

@@ -2,7 +2,7 @@ import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Secret as SecretName } from '#infra/routes';
 
-/** The two generated secrets: the JWT signing keys and the password pepper. */
+/** The generated secrets: the JWT signing keys, the password pepper and the MFA key. */
 export function createSecrets(stack: Stack, removalPolicy: RemovalPolicy): Record<SecretName, Secret> {
   const secrets: Record<SecretName, Secret> = {
     'signing-keys': new Secret(stack, 'SigningKeys', {
@@ -21,6 +21,12 @@ export function createSecrets(stack: Stack, removalPolicy: RemovalPolicy): Recor
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     }),
+    'mfa-key': new Secret(stack, 'MfaKey', {
+      description:
+        'Pistus MFA key (AES-256-GCM, base64url) that encrypts TOTP secrets. Changing it turns every TOTP off.',
+      generateSecretString: { passwordLength: 43, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    }),
   };
   Validations.of(secrets['signing-keys']).acknowledge({
     id: 'AwsSolutions::AwsSolutions-SMG4',
@@ -32,6 +38,10 @@ export function createSecrets(stack: Stack, removalPolicy: RemovalPolicy): Recor
   Validations.of(secrets['password-pepper']).acknowledge({
     id: 'AwsSolutions::AwsSolutions-SMG4',
     reason: 'The pepper keys every stored password hash: rotating it would make every password unverifiable.',
+  });
+  Validations.of(secrets['mfa-key']).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-SMG4',
+    reason: 'The key encrypts every stored TOTP secret: rotating it would make every second factor unreadable.',
   });
   return secrets;
 }

@@ -16,6 +16,8 @@ export interface PublicUser {
   email: string | null;
   /** Whether the address was proved by its link: a reset mail goes only to a verified address. */
   emailVerified: boolean;
+  /** Whether a login also asks for a second factor (TOTP). */
+  mfaEnabled: boolean;
 }
 
 export const publicUser = (user: {
@@ -25,6 +27,8 @@ export const publicUser = (user: {
   createdAt: string;
   email?: string;
   emailVerified?: boolean;
+  totpSecret?: string;
+  mfaEnabled?: boolean;
 }): PublicUser => ({
   id: user.id,
   username: user.username,
@@ -32,6 +36,7 @@ export const publicUser = (user: {
   createdAt: user.createdAt,
   email: user.email ?? null,
   emailVerified: !!user.email && user.emailVerified === true,
+  mfaEnabled: user.mfaEnabled ?? !!user.totpSecret,
 });
 
 export const ADMIN_PASSWORD_MIN_LENGTH = 15;

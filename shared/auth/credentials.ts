@@ -98,5 +98,27 @@ export const forgotPasswordSchema = jsonObject({
 export const passwordResetSchema = (minLength: number) =>
   jsonObject({ token: tokenSchema, newPassword: passwordSchema(minLength) });
 
+const code = aString().check(z.regex(/^\d{6}$/, 'must be the 6 digits your authenticator shows'));
+const recoveryCode = aString().check(z.minLength(1, 'is required'), z.maxLength(64, 'is too long'));
+
+/** A current TOTP code: enabling, disabling, renewing recovery codes. */
+export const totpCodeSchema = jsonObject({ code });
+
+/** The second half of a login: a TOTP code or a recovery code, exactly one. */
+export const mfaProofSchema = jsonObject({
+  code: z.optional(code),
+  recoveryCode: z.optional(recoveryCode),
+}).check(
+  z.superRefine((body, ctx) => {
+    if ((body.code === undefined) === (body.recoveryCode === undefined))
+      ctx.issues.push({
+        code: 'custom',
+        input: body,
+        path: [body.code === undefined ? 'code' : 'recoveryCode'],
+        message: 'give either code or recoveryCode, not both',
+      });
+  }),
+);
+
 export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;
 export type LoginBody = z.infer<typeof loginBodySchema>;

@@ -19,6 +19,7 @@ export const sessionUser = (session: SessionRecord): PublicUser =>
     createdAt: session.userCreatedAt,
     email: session.email,
     emailVerified: session.emailVerified,
+    mfaEnabled: session.mfaEnabled === true,
   });
 
 /** The viewer the registration rules ask about. */
@@ -164,9 +165,11 @@ export function createSessions(deps: {
       if (!stillHeld(session, user)) return null;
       if (now - session.lastSeenAt >= idleSeconds) return null;
       if (now - session.lastSeenAt >= touchInterval) await table.touchSession(session.sid, now);
-      return user?.email
-        ? { ...session, email: user.email, emailVerified: user.emailVerified === true }
-        : session;
+      return {
+        ...session,
+        ...(user?.email ? { email: user.email, emailVerified: user.emailVerified === true } : {}),
+        mfaEnabled: !!user?.totpSecret,
+      };
     },
     endAllOf: (userId, keepSid) => table.revokeUserSessions(userId, keepSid),
     async listOf(current) {

@@ -40,6 +40,16 @@ export function pepperSource(config: Settings): () => Promise<string> {
   };
 }
 
+/** The key that encrypts TOTP secrets, for the functions that check second factors. */
+export function mfaKeySource(config: Settings): () => Promise<string> {
+  const { MFA_KEY: value, MFA_KEY_SECRET_ARN: arn } = config;
+  if (!value && !arn)
+    throw new ConfigError(
+      'Invalid configuration: MFA_KEY_SECRET_ARN: this function checks second factors: set MFA_KEY_SECRET_ARN (AWS) or MFA_KEY (local)',
+    );
+  return async () => value ?? (await readSecret(arn as string));
+}
+
 /** Reads once: on AWS from Secrets Manager, locally from the environment. */
 export const loadSigningKeys = (config: Settings): Promise<SigningKeys> => signingKeysSource(config)();
 export const loadPepper = (config: Settings): Promise<string> => pepperSource(config)();

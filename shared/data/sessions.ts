@@ -40,6 +40,8 @@ export interface SessionRecord {
    */
   email?: string;
   emailVerified?: boolean;
+  /** Likewise: whether the user's logins ask for a second factor. */
+  mfaEnabled?: boolean;
 }
 
 export interface SessionsTable {

@@ -29,6 +29,22 @@ export interface UserRecord {
   email?: string;
   /** True once the address in `email` was proved by its verification link (or by an operator). */
   emailVerified?: boolean;
+  /** The TOTP secret, sealed (AES-256-GCM): a second factor is required at login while it is set. */
+  totpSecret?: string;
+  /** A TOTP secret offered and not yet confirmed with a code: nothing is enforced for it. */
+  totpPending?: string;
+  /** The time step of the last TOTP code accepted: a code is accepted once (RFC 6238 §5.2). */
+  totpLastStep?: number;
+  /** SHA-256 digests of the unused recovery codes. */
+  recoveryCodes?: string[];
+}
+
+/** What turning TOTP on writes: the secret confirmed, its first step, the recovery codes' digests. */
+export interface TotpEnrolment {
+  pending: string;
+  step: number;
+  recoveryCodes: string[];
+  keepSid: string;
 }
 
 /** What a credential change does to the sessions: all end, or all but the one that made it. */
@@ -61,6 +77,20 @@ export interface UsersTable {
   setEmail(username: string, email: string, verified?: boolean): Promise<UserRecord | undefined>;
   /** Marks the address verified, provided it is still the account's: false otherwise. */
   markEmailVerified(username: string, email: string): Promise<boolean>;
+  /** Offers a TOTP secret (sealed), replacing any offer not yet confirmed. */
+  offerTotp(username: string, sealed: string): Promise<void>;
+  /**
+   * Turns TOTP on with the offered secret, if it is still the one offered: a new credential version, so
+   * every other session ends in the same write. False when another offer replaced it.
+   */
+  enableTotp(username: string, enrolment: TotpEnrolment): Promise<boolean>;
+  /** Records a TOTP step as used; false when it, or a later one, already was (a replayed code). */
+  useTotpStep(username: string, step: number): Promise<boolean>;
+  /** Uses a recovery code by its digest; false when it is not (or no longer) one of the account's. */
+  useRecoveryCode(username: string, digest: string): Promise<boolean>;
+  replaceRecoveryCodes(username: string, digests: string[]): Promise<void>;
+  /** Turns TOTP off: secret, offer, step and recovery codes removed. */
+  disableTotp(username: string): Promise<void>;
   /** Marks the account disabled; undefined when there is no such user. */
   disableUser(username: string): Promise<UserRecord | undefined>;
 }
@@ -78,6 +108,11 @@ export const toUser = (item: Record<string, unknown>): UserRecord => {
     ...(credentialVersion ? { credentialVersion: Number(credentialVersion) } : {}),
     ...(keptSid ? { keptSid } : {}),
     ...(email ? { email, emailVerified: item.emailVerified === true } : {}),
+    ...(typeof item.totpSecret === 'string' ? { totpSecret: item.totpSecret } : {}),
+    ...(typeof item.totpPending === 'string' ? { totpPending: item.totpPending } : {}),
+    ...(item.totpLastStep !== undefined ? { totpLastStep: Number(item.totpLastStep) } : {}),
+    // A String Set reads as a Set; an empty one is absent (DynamoDB stores no empty sets).
+    ...(item.recoveryCodes instanceof Set ? { recoveryCodes: [...(item.recoveryCodes as Set<string>)] } : {}),
   };
 };
 
@@ -191,6 +226,92 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
         ),
       );
       return marked !== undefined;
+    },
+    async offerTotp(username, sealed) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(username),
+          UpdateExpression: 'SET totpPending = :sealed',
+          ...itemExists(usersTable),
+          ExpressionAttributeValues: { ':sealed': sealed },
+        }),
+      );
+    },
+    async enableTotp(username, { pending, step, recoveryCodes, keepSid }) {
+      const update = withNewVersion({ keepSid }, [
+        'totpSecret = :pending',
+        'totpLastStep = :step',
+        'recoveryCodes = :codes',
+      ]);
+      const enabled = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            // keepSid is always given here, so the expression has no REMOVE clause of its own.
+            UpdateExpression: `${update.expression} REMOVE totpPending`,
+            ConditionExpression: 'totpPending = :pending',
+            ExpressionAttributeValues: {
+              ':pending': pending,
+              ':step': step,
+              ':codes': new Set(recoveryCodes),
+              ...update.values,
+            },
+          }),
+        ),
+      );
+      return enabled !== undefined;
+    },
+    async useTotpStep(username, step) {
+      const used = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'SET totpLastStep = :step',
+            ConditionExpression:
+              'attribute_exists(totpSecret) AND (attribute_not_exists(totpLastStep) OR totpLastStep < :step)',
+            ExpressionAttributeValues: { ':step': step },
+          }),
+        ),
+      );
+      return used !== undefined;
+    },
+    async useRecoveryCode(username, digest) {
+      const used = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'DELETE recoveryCodes :code',
+            ConditionExpression: 'contains(recoveryCodes, :digest)',
+            ExpressionAttributeValues: { ':code': new Set([digest]), ':digest': digest },
+          }),
+        ),
+      );
+      return used !== undefined;
+    },
+    async replaceRecoveryCodes(username, digests) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(username),
+          UpdateExpression: 'SET recoveryCodes = :codes',
+          ConditionExpression: 'attribute_exists(totpSecret)',
+          ExpressionAttributeValues: { ':codes': new Set(digests) },
+        }),
+      );
+    },
+    async disableTotp(username) {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(username),
+          UpdateExpression: 'REMOVE totpSecret, totpPending, totpLastStep, recoveryCodes',
+          ...itemExists(usersTable),
+        }),
+      );
     },
     async disableUser(username) {
       const result = await whenConditionHolds(

@@ -43,3 +43,12 @@ export const DEVICE_COOKIE_NAME = '__Host-device';
 export function deviceCookie(token: string, maxAgeSeconds: number): string {
   return `${DEVICE_COOKIE_NAME}=${token}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=Strict`;
 }
+
+/**
+ * The login that still owes its second factor: a short-lived token of its own audience, never a session.
+ * Strict and HttpOnly like the device cookie; it only matters to `POST /login/mfa`.
+ */
+export const MFA_COOKIE_NAME = '__Host-mfa';
+
+export const mfaCookie = (token: string, maxAgeSeconds: number): string =>
+  `${MFA_COOKIE_NAME}=${token}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=Strict`;

@@ -57,6 +57,10 @@ const settingsSchema = z
     PEPPER_SECRET_ARN: optionalText,
     /** Locally: the pepper itself. */
     PASSWORD_PEPPER: optionalText,
+    /** On AWS: the Secrets Manager secret holding the key that encrypts TOTP secrets (AES-256-GCM). */
+    MFA_KEY_SECRET_ARN: optionalText,
+    /** Locally: that key itself (32 bytes, base64url). */
+    MFA_KEY: optionalText,
     PAYMENT_PERIOD_DAYS: integer(1, 365, 5),
     REMINDER_WINDOW_DAYS: integer(0, 364, 2),
     /** The From address of reminder emails; an SES verified identity on AWS. */
@@ -118,7 +122,15 @@ const settingsSchema = z
       }
       // A secret in the environment is readable by anyone who can read the function's configuration: on
       // AWS the functions get ARNs and read Secrets Manager; the values themselves are for the local stack.
-      for (const raw of ['SIGNING_KEYS', 'PASSWORD_PEPPER'] as const) {
+      if (settings.MFA_KEY_SECRET_ARN && settings.MFA_KEY) {
+        ctx.issues.push({
+          input: settings,
+          code: 'custom',
+          path: ['MFA_KEY_SECRET_ARN'],
+          message: 'set only one of MFA_KEY_SECRET_ARN (AWS) or MFA_KEY (local)',
+        });
+      }
+      for (const raw of ['SIGNING_KEYS', 'PASSWORD_PEPPER', 'MFA_KEY'] as const) {
         if (settings.STAGE !== 'local' && settings[raw]) {
           ctx.issues.push({
             input: settings,

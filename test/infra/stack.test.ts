@@ -33,6 +33,7 @@ function permissions(functionName: string) {
     sessions: on('sessionstable'),
     registrations: on('registrationstable'),
     pepper: on('PasswordPepper'),
+    mfaKey: on('MfaKey'),
     signing: on('SigningKeys'),
     statements,
   };
@@ -198,9 +199,11 @@ describe('least privilege', () => {
     expect(sessions.has('dynamodb:GetItem')).toBe(false);
   });
 
-  it('gives the pepper only to the functions that hash passwords, and the signing keys to all that need them', () => {
+  it('gives the pepper only to the functions that hash passwords, the MFA key only to those that check codes, and the signing keys to all that need them', () => {
+    const mfa = ['login-mfa', 'totp-offer', 'totp-confirm', 'totp-disable', 'recovery-codes'];
     for (const declaration of apiFunctions) {
-      const { pepper, signing } = permissions(declaration.name);
+      const { pepper, signing, mfaKey } = permissions(declaration.name);
+      expect(mfaKey.has('secretsmanager:GetSecretValue'), declaration.name).toBe(mfa.includes(declaration.name));
       expect(pepper.has('secretsmanager:GetSecretValue'), declaration.name).toBe(
         declaration.secrets.includes('password-pepper'),
       );
@@ -305,6 +308,32 @@ describe("each function's table permissions, pinned", () => {
       'DeleteItem sessions',
       'UpdateItem loginattempts',
       'GetItem loginattempts',
+    ],
+    // The second half of a login: the code's step or recovery code used up, its counters, the new session.
+    'login-mfa': [
+      'GetItem users',
+      'UpdateItem users',
+      'GetItem loginattempts',
+      'UpdateItem loginattempts',
+      'DeleteItem loginattempts',
+      'PutItem sessions',
+      'DeleteItem sessions',
+    ],
+    'totp-offer': [...session, 'UpdateItem users'],
+    'totp-confirm': [...session, 'UpdateItem users'],
+    'totp-disable': [
+      ...session,
+      'UpdateItem users',
+      'GetItem loginattempts',
+      'UpdateItem loginattempts',
+      'DeleteItem loginattempts',
+    ],
+    'recovery-codes': [
+      ...session,
+      'UpdateItem users',
+      'GetItem loginattempts',
+      'UpdateItem loginattempts',
+      'DeleteItem loginattempts',
     ],
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],
