@@ -3,7 +3,9 @@
  * `credentials: 'include'`, and never sees the session token: the cookie is HttpOnly, and nothing here keeps
  * a token in storage or memory. The API's base URL comes from the page (empty: the same origin).
  */
+import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import createClient from 'openapi-fetch';
+import { encode } from 'uqr';
 import type { components, paths } from './api';
 
 type ApiError = components['schemas']['Error'];
@@ -110,14 +112,72 @@ function loginView(notice = '') {
       'Log in',
       async (values, f) => {
         const { username = '', password = '' } = values;
-        const { error, response } = await api.POST('/login', { body: { username, password } });
+        const { data, error, response } = await api.POST('/login', { body: { username, password } });
         const failure = problem(error, response);
         if (failure) return showErrors(f, failure);
+        // The password was right; the account asks for its second factor before any session.
+        if (data && 'mfaRequired' in data) return secondFactorView();
         location.hash = '#/home';
       },
     ),
+    passkeyButton('passkey-login', 'Sign in with a passkey', async () => {
+      const options = await api.POST('/passkeys/login/options');
+      if (!options.data) return problem(options.error, options.response)?.message;
+      const answer = await startAuthentication({ optionsJSON: options.data as never });
+      const signedIn = await api.POST('/passkeys/login', { body: { response: answer as never } });
+      if (!signedIn.response.ok) return problem(signedIn.error, signedIn.response)?.message;
+      location.hash = '#/home';
+      return undefined;
+    }),
     el('p', {}, el('a', { href: '#/forgot', id: 'forgot-link' }, 'Forgot password?')),
     el('p', {}, 'No account yet? ', el('a', { href: '#/signup' }, 'Sign up')),
+  );
+}
+
+/**
+ * A button that runs a WebAuthn ceremony, and shows why it did not finish (the browser's own refusal, or
+ * the API's), in its own alert line.
+ */
+function passkeyButton(id: string, label: string, ceremony: () => Promise<string | undefined>) {
+  const message = el('p', { class: 'form-error', id: `${id}-error`, role: 'alert' });
+  const button = el('button', { type: 'button', class: 'secondary', id }, label);
+  button.addEventListener('click', async () => {
+    message.textContent = '';
+    try {
+      message.textContent = (await ceremony()) ?? '';
+    } catch (error) {
+      message.textContent = error instanceof Error ? error.message : 'The passkey could not be used.';
+    }
+  });
+  return el('div', { class: 'passkey' }, button, message);
+}
+
+/** The second half of a login: a code of the authenticator app, or one recovery code. */
+function secondFactorView() {
+  nav.hidden = true;
+  render(
+    el('h2', {}, 'Two-factor authentication'),
+    el('p', {}, 'Type the 6-digit code your authenticator app shows, or one of your recovery codes.'),
+    form(
+      'mfa-form',
+      [field('code', 'Code or recovery code', 'text', { autocomplete: 'one-time-code', inputmode: 'text' })],
+      'Verify',
+      async (values, f) => {
+        const typed = (values.code ?? '').trim();
+        const body = /^\d{6}$/.test(typed) ? { code: typed } : { recoveryCode: typed };
+        const { error, response } = await api.POST('/login/mfa', { body });
+        const failure = problem(error, response);
+        if (failure) {
+          if (failure.code === 'mfa_expired') return loginView(failure.message);
+          return showErrors(f, {
+            ...failure,
+            fields: failure.fields && { code: Object.values(failure.fields).join('; ') },
+          });
+        }
+        location.hash = '#/home';
+        void route();
+      },
+    ),
   );
 }
 
@@ -405,6 +465,165 @@ function emailSection(user: User): Node[] {
   ];
 }
 
+/** A QR code as SVG squares built in the DOM: no image data URL, so the page's CSP stays as strict. */
+function qrCode(text: string, label: string) {
+  const { data, size } = encode(text, { border: 2 });
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', `0 0 ${size} ${size}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', label);
+  svg.setAttribute('class', 'qr');
+  const background = document.createElementNS(ns, 'rect');
+  for (const [name, value] of Object.entries({ width: size, height: size, fill: '#fff' }))
+    background.setAttribute(name, String(value));
+  svg.append(background);
+  data.forEach((row, y) =>
+    row.forEach((dark, x) => {
+      if (!dark) return;
+      const square = document.createElementNS(ns, 'rect');
+      for (const [name, value] of Object.entries({ x, y, width: 1, height: 1, fill: '#000' }))
+        square.setAttribute(name, String(value));
+      svg.append(square);
+    }),
+  );
+  return svg;
+}
+
+/** Recovery codes, shown this once, with what they are for. */
+const recoveryList = (codes: string[]) =>
+  el(
+    'div',
+    { id: 'recovery-codes' },
+    el(
+      'p',
+      {},
+      'Your recovery codes. Keep them somewhere safe: each signs you in once without your app, and they are not shown again.',
+    ),
+    el('ul', { class: 'codes' }, ...codes.map((code) => el('li', {}, el('code', {}, code)))),
+  );
+
+/** Two-factor authentication: on with a scanned secret and a code; off, or new recovery codes, with a code. */
+function totpSection(user: User): Node[] {
+  const area = el('div', { id: 'totp' });
+  const codeForm = (
+    id: string,
+    submit: string,
+    act: (code: string) => Promise<{ error?: ApiError; response: Response; data?: unknown }>,
+    done: (data: unknown) => void,
+  ) =>
+    form(
+      id,
+      [
+        field(`${id}-code`, 'Code from your app', 'text', {
+          autocomplete: 'one-time-code',
+          inputmode: 'numeric',
+        }),
+      ],
+      submit,
+      async (values, f) => {
+        const answer = await act(values[`${id}-code`] ?? '');
+        const failure = problem(answer.error, answer.response);
+        if (failure)
+          return showErrors(f, {
+            ...failure,
+            fields: failure.fields && { [`${id}-code`]: Object.values(failure.fields).join('; ') },
+          });
+        done(answer.data);
+      },
+    );
+  const showOff = () => {
+    const begin = el('button', { type: 'button', id: 'totp-begin' }, 'Set up an authenticator app');
+    begin.addEventListener('click', async () => {
+      const offer = await api.POST('/mfa/totp');
+      if (!offer.data) return;
+      area.replaceChildren(
+        el(
+          'p',
+          {},
+          'Scan this code with your authenticator app, or type the key below, then enter the code it shows.',
+        ),
+        qrCode(offer.data.otpauthUri, 'QR code of your authenticator key'),
+        el('p', {}, 'Key: ', el('code', { id: 'totp-secret' }, offer.data.secret)),
+        codeForm(
+          'totp-confirm',
+          'Turn on',
+          (code) => api.POST('/mfa/totp/confirm', { body: { code } }),
+          (data) => {
+            area.replaceChildren(
+              el('p', { id: 'totp-state' }, 'Two-factor authentication is on.'),
+              recoveryList((data as { recoveryCodes: string[] }).recoveryCodes),
+            );
+          },
+        ),
+      );
+    });
+    area.replaceChildren(el('p', { id: 'totp-state' }, 'Two-factor authentication is off.'), begin);
+  };
+  const showOn = () =>
+    area.replaceChildren(
+      el('p', { id: 'totp-state' }, 'Two-factor authentication is on.'),
+      codeForm('totp-disable', 'Turn off', (code) => api.DELETE('/mfa/totp', { body: { code } }), showOff),
+      codeForm(
+        'totp-renew',
+        'New recovery codes',
+        (code) => api.POST('/mfa/recovery-codes', { body: { code } }),
+        (data) => area.append(recoveryList((data as { recoveryCodes: string[] }).recoveryCodes)),
+      ),
+    );
+  if (user.mfaEnabled) showOn();
+  else showOff();
+  return [el('h3', {}, 'Two-factor authentication'), area];
+}
+
+/** Passkeys: the ones you have, and a button to add one on this device. */
+function passkeysSection(): Node[] {
+  const list = el('ul', { id: 'passkeys', class: 'sessions' });
+  const refresh = async () => {
+    const { data } = await api.GET('/passkeys');
+    list.replaceChildren(
+      ...(data?.items ?? []).map((passkey) => {
+        const remove = el(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            'data-action': 'remove-passkey',
+            'aria-label': `Remove the passkey ${passkey.name}`,
+          },
+          'Remove',
+        );
+        remove.addEventListener('click', async () => {
+          await api.DELETE('/passkeys/{id}', { params: { path: { id: passkey.id } } });
+          await refresh();
+        });
+        return el(
+          'li',
+          { 'data-id': passkey.id },
+          el('strong', {}, passkey.name),
+          ` added ${date(passkey.createdAt)} `,
+          remove,
+        );
+      }),
+    );
+  };
+  void refresh();
+  return [
+    el('h3', {}, 'Passkeys'),
+    el('p', {}, 'Sign in with your fingerprint, face or device PIN instead of a password and a code.'),
+    list,
+    passkeyButton('passkey-add', 'Add a passkey', async () => {
+      const options = await api.POST('/passkeys/register/options');
+      if (!options.data) return problem(options.error, options.response)?.message;
+      const answer = await startRegistration({ optionsJSON: options.data as never });
+      const added = await api.POST('/passkeys/register', { body: { response: answer as never } });
+      if (!added.response.ok) return problem(added.error, added.response)?.message;
+      await refresh();
+      return undefined;
+    }),
+  ];
+}
+
 /** The account page: where the user is signed in, each session endable but the one in use here. */
 async function accountView(user: User) {
   const list = el('ul', { id: 'sessions', class: 'sessions' });
@@ -445,6 +664,8 @@ async function accountView(user: User) {
     el('h2', {}, 'Your account'),
     el('p', {}, `Signed in as ${user.username}.`),
     ...emailSection(user),
+    ...totpSection(user),
+    ...passkeysSection(),
     el('h3', {}, 'Your sessions'),
     el('p', {}, 'Everywhere you are signed in. End any session you do not recognise.'),
     message,

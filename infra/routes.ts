@@ -4,6 +4,7 @@ import {
   accountTokensTable,
   emailsTable,
   loginAttemptsTable,
+  passkeysTable,
   registrationsTable,
   sessionsTable,
   suppressionsTable,
@@ -119,6 +120,15 @@ const totpRoute = (name: string, route: string, checksCode: boolean): ApiFunctio
     ...(checksCode ? [bruteForceCounters] : []),
   ),
   secrets: ['signing-keys', 'mfa-key'],
+  memoryMb: DEFAULT_MEMORY_MB,
+});
+
+/** A signed-in user's passkey route: the session, and what the route does to passkeys and challenges. */
+const passkeyRoute = (name: string, route: string, grants: TableGrant[]): ApiFunctionDeclaration => ({
+  name,
+  routes: [route],
+  tables: merged(...readSession, ...grants),
+  secrets: ['signing-keys'],
   memoryMb: DEFAULT_MEMORY_MB,
 });
 
@@ -290,6 +300,43 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: sessionsTable, actions: ['PutItem', 'DeleteItem'] },
     ),
     secrets: ['signing-keys', 'mfa-key'],
+    memoryMb: DEFAULT_MEMORY_MB,
+  },
+  passkeyRoute('passkey-register-options', 'POST /passkeys/register/options', [
+    // Query: the user's passkeys, excluded from the new one (one authenticator, one passkey).
+    { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
+    { table: accountTokensTable, actions: ['PutItem'] },
+  ]),
+  passkeyRoute('passkey-register', 'POST /passkeys/register', [
+    // DeleteItem: the challenge is taken once.
+    { table: accountTokensTable, actions: ['DeleteItem'] },
+    { table: passkeysTable, actions: ['PutItem'] },
+  ]),
+  passkeyRoute('list-passkeys', 'GET /passkeys', [
+    { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
+  ]),
+  // DeleteItem is conditional on the owner in the code.
+  passkeyRoute('delete-passkey', 'DELETE /passkeys/{id}', [
+    { table: passkeysTable, actions: ['DeleteItem'] },
+  ]),
+  {
+    name: 'passkey-login-options',
+    routes: ['POST /passkeys/login/options'],
+    tables: [{ table: accountTokensTable, actions: ['PutItem'] }],
+    secrets: [],
+    memoryMb: DEFAULT_MEMORY_MB,
+  },
+  {
+    name: 'passkey-login',
+    routes: ['POST /passkeys/login'],
+    tables: merged(
+      { table: accountTokensTable, actions: ['DeleteItem'] },
+      // UpdateItem: the signature counter, moved only from the value read.
+      { table: passkeysTable, actions: ['GetItem', 'UpdateItem'] },
+      { table: usersTable, actions: ['GetItem'] },
+      { table: sessionsTable, actions: ['PutItem', 'DeleteItem'] },
+    ),
+    secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
   totpRoute('totp-offer', 'POST /mfa/totp', false),

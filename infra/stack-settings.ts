@@ -23,6 +23,9 @@ const stackSettingsSchema = z.object({
    * default the first allowed origin, else a placeholder that prod refuses.
    */
   appUrl: z.optional(httpUrl()),
+  /** The passkeys' relying party: by default the client's host name and origin (from appUrl). */
+  rpId: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+$/, 'must be a host name'))),
+  rpOrigin: z.optional(httpUrl()),
   /**
    * Forces the run-on-deploy jobs to run once more when changed. By default they run when their code or
    * configuration changes, so two synths of an unchanged app are identical.
@@ -87,6 +90,12 @@ export function deployProblems(settings: StackSettings): string[] {
       : []),
   ];
 }
+
+/** Where passkeys are bound: the settings, else the client's host name and origin. */
+export const relyingParty = (settings: StackSettings) => {
+  const client = new URL(appUrl(settings));
+  return { id: settings.rpId ?? client.hostname, origin: settings.rpOrigin ?? client.origin };
+};
 
 /** The client's URL the account mails link to: the setting, else the first allowed origin, else a placeholder. */
 export const appUrl = (settings: StackSettings): string =>

@@ -37,6 +37,11 @@ export function localSources(options: {
   sesEndpoint: string;
   /** Where the local stack serves the browser client (APP_URL in the shell wins). */
   appUrl: string;
+  /**
+   * The origin passkeys are bound to: the same client at http://localhost:<port>, since WebAuthn takes a
+   * domain name, never an IP address (RP_ID and RP_ORIGIN in the shell win).
+   */
+  passkeyOrigin: string;
   tableName(table: { name: string }): string;
 }): LocalSources {
   const fromShell = (names: readonly string[]) =>
@@ -51,6 +56,8 @@ export function localSources(options: {
       DYNAMODB_ENDPOINT: options.dynamodbEndpoint,
       // CloudWatch metrics (EMF lines) mean nothing locally; the audit log lines stay.
       POWERTOOLS_METRICS_DISABLED: 'true',
+      RP_ID: new URL(options.passkeyOrigin).hostname,
+      RP_ORIGIN: options.passkeyOrigin,
       ...fromShell(SETTING_NAMES.filter((name) => !PER_FUNCTION.has(name) && name !== 'STAGE')),
       ...fromShell(['POWERTOOLS_METRICS_DISABLED', 'NODE_OPTIONS']),
     },

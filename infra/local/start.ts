@@ -91,6 +91,7 @@ const sources = localSources({
   dynamodbEndpoint,
   sesEndpoint: ses.endpoint,
   appUrl: apiUrl,
+  passkeyOrigin: apiUrl.replace('127.0.0.1', 'localhost'),
   tableName,
 });
 const functions = startLocalFunctions(sources, secrets);
@@ -126,6 +127,7 @@ console.log(
     ...(clientUrl
       ? [`  App       ${clientUrl}/   (the same client on another origin; add it to ALLOWED_ORIGINS)`]
       : []),
+    `  Passkeys  ${apiUrl.replace('127.0.0.1', 'localhost')}/   (the same client where passkeys work: WebAuthn takes no IP address)`,
     `  API       ${apiUrl}`,
     `  API docs  ${apiUrl}/docs   (the reference, from ${apiUrl}/openapi.json)`,
     `  Mail      ${ses.endpoint}   (every mail sent: reminders, verification and reset links)`,

@@ -5,6 +5,7 @@ import {
   forgotPasswordSchema,
   loginBodySchema,
   mfaProofSchema,
+  passkeyResponseSchema,
   totpCodeSchema,
   passwordChangeSchema,
   passwordResetSchema,
@@ -14,7 +15,11 @@ import { createRegistrationSchema } from '#shared/registrations/registrations';
 import {
   accepted,
   errorBody,
+  creationOptions,
   mfaChallenge,
+  passkey,
+  passkeyList,
+  requestOptions,
   recoveryCodes,
   totpOffer,
   greeting,
@@ -153,6 +158,75 @@ export const operations: Record<string, OperationDoc> = {
       401: unauthorized,
       409: error('TOTP is not on (`mfa_not_enabled`).'),
       429: error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
+    },
+  },
+  'POST /passkeys/register/options': {
+    summary: 'Options to add a passkey',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: {
+      200: {
+        description: 'Creation options; their challenge is good for 5 minutes, once.',
+        body: creationOptions,
+      },
+      401: unauthorized,
+    },
+  },
+  'POST /passkeys/register': {
+    summary: "Add a passkey with the authenticator's answer",
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    body: passkeyResponseSchema,
+    responses: {
+      201: { description: 'The passkey, named after the browser that made it.', body: passkey },
+      400: error(
+        'Not a valid answer to the current challenge, or without user verification (`invalid_passkey`).',
+      ),
+      401: unauthorized,
+    },
+  },
+  'GET /passkeys': {
+    summary: 'Your passkeys',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: {
+      200: { description: 'Your passkeys, never their keys.', body: passkeyList },
+      401: unauthorized,
+    },
+  },
+  'DELETE /passkeys/{id}': {
+    summary: 'Remove one of your passkeys',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    responses: {
+      204: { description: 'Removed.' },
+      401: unauthorized,
+      404: error('Not one of your passkeys (`not_found`).'),
+    },
+  },
+  'POST /passkeys/login/options': {
+    summary: 'Options to sign in with a passkey',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    responses: {
+      200: {
+        description:
+          'Request options for any passkey of this site; the challenge is bound to a 5-minute HttpOnly `__Host-webauthn` cookie.',
+        body: requestOptions,
+      },
+    },
+  },
+  'POST /passkeys/login': {
+    summary: 'Sign in with a passkey (both factors at once)',
+    tag: 'Accounts and sessions',
+    auth: 'none',
+    body: passkeyResponseSchema,
+    responses: {
+      200: { description: 'The user; the session cookie is set.', body: user },
+      400: error('Not an answer of the WebAuthn shape (`invalid_input`).'),
+      401: error(
+        "Not a valid answer to this browser's current challenge, an unknown passkey, or a replayed counter (`invalid_passkey`).",
+      ),
     },
   },
   'POST /logout': {

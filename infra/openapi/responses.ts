@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { PublicUser } from '#shared/auth/accounts';
+import type { PasskeyView } from '#shared/auth/passkeys';
 import type { SessionView } from '#shared/auth/sessions';
 import type { PublicRegistration } from '#shared/registrations/registrations';
 
@@ -40,6 +41,26 @@ export const totpOffer = z.strictObject({ secret: z.string(), otpauthUri: z.stri
 /** Recovery codes, shown this once. */
 export const recoveryCodes = z.strictObject({ recoveryCodes: z.array(z.string()) });
 
+/** WebAuthn creation options (PublicKeyCredentialCreationOptionsJSON), for the browser's `navigator.credentials.create`. */
+export const creationOptions = z.looseObject({
+  challenge: z.string(),
+  rp: z.looseObject({ id: z.optional(z.string()), name: z.string() }),
+  user: z.looseObject({ id: z.string(), name: z.string(), displayName: z.string() }),
+  pubKeyCredParams: z.array(z.looseObject({ type: z.string(), alg: z.number() })),
+});
+
+/** WebAuthn request options (PublicKeyCredentialRequestOptionsJSON), for `navigator.credentials.get`. */
+export const requestOptions = z.looseObject({ challenge: z.string(), rpId: z.optional(z.string()) });
+
+export const passkey = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  createdAt: isoDateTime(),
+  lastUsedAt: z.optional(isoDateTime()),
+});
+
+export const passkeyList = z.strictObject({ items: z.array(passkey) });
+
 /** An accepted request whose result arrives by mail. */
 export const accepted = z.strictObject({ message: z.string() });
 
@@ -78,5 +99,6 @@ export const sessionList = z.strictObject({
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agree = <T extends true>(_: T) => undefined;
 agree<Same<z.infer<typeof user>, PublicUser>>(true);
+agree<Same<z.infer<typeof passkey>, PasskeyView>>(true);
 agree<Same<z.infer<typeof registration>, PublicRegistration>>(true);
 agree<Same<z.infer<typeof sessionList>['items'][number], SessionView>>(true);

@@ -12,7 +12,7 @@ import {
   SECRET_SETTINGS,
 } from '#infra/function-environment';
 import type { FunctionDeclaration, Secret as SecretName } from '#infra/routes';
-import { appUrl, type StackSettings } from '#infra/stack-settings';
+import { appUrl, relyingParty, type StackSettings } from '#infra/stack-settings';
 import type { StackTables } from '#infra/stack/tables';
 
 export type DeclareFunction = (
@@ -55,6 +55,8 @@ export function functionFactory(
     RESET_LIMIT_PER_IP: String(settings.resetLimitPerIp),
     VERIFY_LIMIT_PER_IP: String(settings.verifyLimitPerIp),
     FORGOT_REQUESTS_PER_IP_HOUR: String(settings.forgotLimitPerIp),
+    RP_ID: relyingParty(settings).id,
+    RP_ORIGIN: relyingParty(settings).origin,
   };
   // The API's functions only, resolved by CloudFormation at deploy time from the edge's secret.
   const edge = (declaration: FunctionDeclaration): Record<string, string> =>

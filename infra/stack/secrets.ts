@@ -41,7 +41,8 @@ export function createSecrets(stack: Stack, removalPolicy: RemovalPolicy): Recor
   });
   Validations.of(secrets['mfa-key']).acknowledge({
     id: 'AwsSolutions::AwsSolutions-SMG4',
-    reason: 'The key encrypts every stored TOTP secret: rotating it would make every second factor unreadable.',
+    reason:
+      'The key encrypts every stored TOTP secret: rotating it would make every second factor unreadable.',
   });
   return secrets;
 }

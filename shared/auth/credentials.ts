@@ -120,5 +120,17 @@ export const mfaProofSchema = jsonObject({
   }),
 );
 
+/** A WebAuthn answer as the browser library serializes it; the verifier checks everything inside. */
+const webauthnResponse = z.looseObject({
+  id: aString().check(z.minLength(1, 'is required'), z.maxLength(1024, 'is too long')),
+  rawId: aString(),
+  type: z.literal('public-key', { error: 'must be "public-key"' }),
+  response: z.looseObject({ clientDataJSON: aString() }),
+  clientExtensionResults: z.optional(z.record(z.string(), z.unknown())),
+});
+
+/** POST /passkeys/register and POST /passkeys/login: the authenticator's answer. */
+export const passkeyResponseSchema = jsonObject({ response: webauthnResponse });
+
 export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;
 export type LoginBody = z.infer<typeof loginBodySchema>;

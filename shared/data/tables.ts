@@ -13,7 +13,8 @@ export interface TableDeclaration {
     | 'LOGIN_ATTEMPTS_TABLE'
     | 'SUPPRESSIONS_TABLE'
     | 'EMAILS_TABLE'
-    | 'ACCOUNT_TOKENS_TABLE';
+    | 'ACCOUNT_TOKENS_TABLE'
+    | 'PASSKEYS_TABLE';
   partitionKey: string;
   /** The attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes lazily. */
   timeToLiveAttribute?: string;
@@ -97,7 +98,8 @@ export const emailsTable = {
 /**
  * The single-use tokens that mails carry (email verification, password reset): one item per account and
  * kind (`reset#<userId>`), so a new token replaces the older one; only the token's SHA-256 is stored, and
- * it expires by TTL (and is checked on read, as TTL deletes lazily).
+ * it expires by TTL (and is checked on read, as TTL deletes lazily). WebAuthn challenges live here too
+ * (`webauthn#...` items, 5 minutes, taken once).
  */
 export const accountTokensTable = {
   name: 'account-tokens',
@@ -105,6 +107,17 @@ export const accountTokensTable = {
   partitionKey: 'id',
   timeToLiveAttribute: 'expiresAt',
   indexes: [],
+} as const satisfies TableDeclaration;
+
+/**
+ * Passkeys (WebAuthn credentials): one item per credential id, which is what a passkey login names; the
+ * public key, the signature counter, and the account. The byUser index lists an account's passkeys.
+ */
+export const passkeysTable = {
+  name: 'passkeys',
+  envVar: 'PASSKEYS_TABLE',
+  partitionKey: 'credentialId',
+  indexes: [{ name: 'byUser', partitionKey: 'userId', sortKey: 'createdAt' }],
 } as const satisfies TableDeclaration;
 
 export const tables: readonly TableDeclaration[] = [
@@ -115,4 +128,5 @@ export const tables: readonly TableDeclaration[] = [
   suppressionsTable,
   emailsTable,
   accountTokensTable,
+  passkeysTable,
 ];

@@ -52,3 +52,9 @@ export const MFA_COOKIE_NAME = '__Host-mfa';
 
 export const mfaCookie = (token: string, maxAgeSeconds: number): string =>
   `${MFA_COOKIE_NAME}=${token}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=Strict`;
+
+/** A passkey login's challenge id, between its options and its answer: 5 minutes, taken once. */
+export const WEBAUTHN_COOKIE_NAME = '__Host-webauthn';
+
+export const webauthnCookie = (id: string, maxAgeSeconds: number): string =>
+  `${WEBAUTHN_COOKIE_NAME}=${id}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=Strict`;

@@ -38,6 +38,7 @@ const settingsSchema = z
     LOGIN_ATTEMPTS_TABLE: optionalText,
     SUPPRESSIONS_TABLE: optionalText,
     EMAILS_TABLE: optionalText,
+    PASSKEYS_TABLE: optionalText,
     ACCOUNT_TOKENS_TABLE: optionalText,
     DYNAMODB_ENDPOINT: z.optional(httpUrl()),
     TOKEN_ISSUER: text('pistus'),
@@ -98,6 +99,10 @@ const settingsSchema = z
      * it is there.
      */
     ORIGIN_VERIFY_SECRET: optionalText,
+    /** WebAuthn relying party: the domain passkeys are bound to (the client's host name). */
+    RP_ID: optionalText,
+    /** The exact origin the client runs at, which the browser puts in every WebAuthn response. */
+    RP_ORIGIN: z.optional(httpUrl()),
     LOG_LEVEL: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO'),
   })
   .check(

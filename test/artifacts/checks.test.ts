@@ -103,6 +103,7 @@ describe('a function missing a setting', () => {
       shell: {},
       dynamodbEndpoint: 'http://127.0.0.1:9',
       appUrl: 'http://127.0.0.1:9',
+      passkeyOrigin: 'http://localhost:9',
       sesEndpoint: 'http://127.0.0.1:9',
       tableName: (table) => `local-${table.name}`,
     });

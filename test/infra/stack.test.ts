@@ -57,7 +57,7 @@ function tableGrants(functionName: string): string[] {
       const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => {
         const text = JSON.stringify(r);
         const table =
-          /(users|sessions|registrations|loginattempts|suppressions|emails|accounttokens)table/.exec(
+          /(users|sessions|registrations|loginattempts|suppressions|emails|accounttokens|passkeys)table/.exec(
             text,
           )?.[1];
         const index = /\/index\/(\w+)/.exec(text)?.[1];
@@ -132,7 +132,7 @@ describe('the API', () => {
 describe('the tables', () => {
   it('are on-demand with point-in-time recovery', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-    expect(tables).toHaveLength(7);
+    expect(tables).toHaveLength(8);
     for (const table of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
@@ -320,6 +320,20 @@ describe("each function's table permissions, pinned", () => {
       'DeleteItem sessions',
     ],
     'totp-offer': [...session, 'UpdateItem users'],
+    'passkey-register-options': [...session, 'Query passkeys/byUser', 'PutItem accounttokens'],
+    'passkey-register': [...session, 'DeleteItem accounttokens', 'PutItem passkeys'],
+    'list-passkeys': [...session, 'Query passkeys/byUser'],
+    'delete-passkey': [...session, 'DeleteItem passkeys'],
+    // No session, no secret: a random challenge stored for 5 minutes.
+    'passkey-login-options': ['PutItem accounttokens'],
+    'passkey-login': [
+      'DeleteItem accounttokens',
+      'GetItem passkeys',
+      'UpdateItem passkeys',
+      'GetItem users',
+      'PutItem sessions',
+      'DeleteItem sessions',
+    ],
     'totp-confirm': [...session, 'UpdateItem users'],
     'totp-disable': [
       ...session,

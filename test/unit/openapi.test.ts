@@ -41,6 +41,7 @@ describe('the response check every test client applies', () => {
     createdAt: '2026-12-03T10:00:00.000Z',
     email: null,
     emailVerified: false,
+    mfaEnabled: false,
   };
 
   it('accepts a documented status with a body that matches', () => {
