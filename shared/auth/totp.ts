@@ -27,6 +27,8 @@ export const invalidCode = () =>
 export const mfaAlreadyOn = () => conflict('mfa_already_enabled', 'Two-factor authentication is already on.');
 export const mfaOff = () => conflict('mfa_not_enabled', 'Two-factor authentication is not on.');
 
+const hasTotp = (user: UserRecord): user is UserRecord & { totpSecret: string } => !!user.totpSecret;
+
 /** A recovery code as people read it: 12 characters of an unambiguous alphabet, in groups of four. */
 function newRecoveryCode(random: (size: number) => Buffer): string {
   const alphabet = '23456789abcdefghjkmnpqrstuvwxyz';
@@ -67,22 +69,25 @@ export function createTotp(deps: {
     return delta === null ? undefined : totp.counter({ timestamp }) + delta;
   }
 
+  /** A code of the account's secret whose step was not used yet, now used. */
+  async function useCode(user: UserRecord & { totpSecret: string }, code: string): Promise<boolean> {
+    const step = matchingStep((await deps.box()).open(user.totpSecret), user.username, code);
+    return step !== undefined && users.useTotpStep(user.username, step);
+  }
+
   /** Checks a proof against the account's factor: counted as a login attempt is, and each usable once. */
   async function prove(user: UserRecord, proof: FactorProof, ip: string): Promise<ProofOutcome> {
-    if (!user.totpSecret) return { kind: 'invalid' };
+    if (!hasTotp(user)) return { kind: 'invalid' };
     const throttle = deps.throttle();
     const reservation = await throttle.reserve([
       { kind: 'account', key: `mfa#${usernameKey(user.username)}` },
       { kind: 'ip', key: `ip#${ip}` },
     ]);
     if (!reservation.ok) return { kind: 'throttled', retryAfterSeconds: reservation.retryAfterSeconds };
-    let ok = false;
-    if ('code' in proof) {
-      const step = matchingStep((await deps.box()).open(user.totpSecret), user.username, proof.code);
-      ok = step !== undefined && (await users.useTotpStep(user.username, step));
-    } else {
-      ok = await users.useRecoveryCode(user.username, digestOf(proof.recoveryCode));
-    }
+    const ok =
+      'code' in proof
+        ? await useCode(user, proof.code)
+        : await users.useRecoveryCode(user.username, digestOf(proof.recoveryCode));
     if (!ok) {
       await throttle.failed(reservation.reserved);
       return { kind: 'invalid' };
