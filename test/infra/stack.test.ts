@@ -203,7 +203,9 @@ describe('least privilege', () => {
     const mfa = ['login-mfa', 'totp-offer', 'totp-confirm', 'totp-disable', 'recovery-codes'];
     for (const declaration of apiFunctions) {
       const { pepper, signing, mfaKey } = permissions(declaration.name);
-      expect(mfaKey.has('secretsmanager:GetSecretValue'), declaration.name).toBe(mfa.includes(declaration.name));
+      expect(mfaKey.has('secretsmanager:GetSecretValue'), declaration.name).toBe(
+        mfa.includes(declaration.name),
+      );
       expect(pepper.has('secretsmanager:GetSecretValue'), declaration.name).toBe(
         declaration.secrets.includes('password-pepper'),
       );
