@@ -2,6 +2,8 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorCode, httpClient, PASSWORD, sessionToken, uniqueUsername } from '../support/http-client.ts';
 import { feedbackEvent } from '../support/ses-feedback.ts';
+import { authenticator, awayFromStepEdge } from '../support/totp.ts';
+import { softwareAuthenticator } from '../support/webauthn.ts';
 import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
 import { STAGES } from './synth.setup.ts';
 
@@ -165,6 +167,50 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
     expect((await client.call('GET', '/check_session', { token })).status).toBe(204);
     const login = { username, password: 'a reset horse battery' };
     expect((await client.call('POST', '/login', { json: login })).status).toBe(200);
+  });
+
+  it('turns TOTP on, logs in with a code in two steps, and adds and signs in with a passkey', async () => {
+    const { username, token } = await client.signUp();
+    const { secret } = (await client.call('POST', '/mfa/totp', { token })).json as { secret: string };
+    const app = authenticator(secret);
+    await awayFromStepEdge();
+    const confirmed = await client.call('POST', '/mfa/totp/confirm', { token, json: { code: app.code(-1) } });
+    expect(confirmed.status).toBe(200);
+    const login = await client.call('POST', '/login', { json: { username, password: PASSWORD } });
+    expect(login.json).toEqual({ mfaRequired: true, methods: ['totp', 'recovery_code'] });
+    const challenge = login.setCookies.find((c) => c.startsWith('__Host-mfa='))?.split(';')[0] ?? '';
+    const finished = await client.call('POST', '/login/mfa', {
+      json: { code: app.code() },
+      headers: { cookie: challenge },
+    });
+    expect(finished.status).toBe(200);
+    const session = sessionToken(finished) as string;
+    const renewed = await client.call('POST', '/mfa/recovery-codes', {
+      token: session,
+      json: { code: app.code(1) },
+    });
+    expect(renewed.status).toBe(200);
+
+    // The stage's relying party is its client (appUrl): a software authenticator answers for that origin.
+    const device = softwareAuthenticator({ origin: 'https://app.pistus.example' });
+    const options = await client.call('POST', '/passkeys/register/options', { token: session });
+    const registered = await client.call('POST', '/passkeys/register', {
+      token: session,
+      json: { response: device.create(options.json as never) },
+    });
+    expect(registered.status).toBe(201);
+    expect(
+      ((await client.call('GET', '/passkeys', { token: session })).json as { items: unknown[] }).items,
+    ).toHaveLength(1);
+    const loginOptions = await client.call('POST', '/passkeys/login/options');
+    const cookie = loginOptions.setCookies.find((c) => c.startsWith('__Host-webauthn='))?.split(';')[0] ?? '';
+    const passkeyLogin = await client.call('POST', '/passkeys/login', {
+      json: { response: device.get(loginOptions.json as never) },
+      headers: { cookie },
+    });
+    expect(passkeyLogin.json).toMatchObject({ username, mfaEnabled: true });
+    const { id } = registered.json as { id: string };
+    expect((await client.call('DELETE', `/passkeys/${id}`, { token: session })).status).toBe(204);
   });
 
   it('creates, lists, reads, pays for and deletes registrations, each only by whom it may', async () => {

@@ -15,6 +15,7 @@ describe('POST /login', () => {
       createdAt: expect.any(String),
       email: null,
       emailVerified: false,
+      mfaEnabled: false,
     });
     const me = await call('GET', '/check_session', { token: sessionToken(response) });
     expect(me.status).toBe(200);

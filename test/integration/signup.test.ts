@@ -22,6 +22,7 @@ describe('POST /signup', () => {
       'email',
       'emailVerified',
       'id',
+      'mfaEnabled',
       'role',
       'username',
     ]);
