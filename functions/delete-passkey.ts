@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { passkeyListService } from '#shared/compose/passkeys';
+import { passkeyListService } from '#shared/compose/passkey-list';
 import { sessionsService } from '#shared/compose/sessions';
 import { httpHandler } from '#shared/http/handler';
 import { recordEvent } from '#shared/platform/events';

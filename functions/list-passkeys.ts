@@ -1,4 +1,4 @@
-import { passkeyListService } from '#shared/compose/passkeys';
+import { passkeyListService } from '#shared/compose/passkey-list';
 import { sessionsService } from '#shared/compose/sessions';
 import { httpHandler } from '#shared/http/handler';
 

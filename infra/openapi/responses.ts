@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import type { PublicUser } from '#shared/auth/accounts';
-import type { PasskeyView } from '#shared/auth/passkeys';
+import type { PasskeyView } from '#shared/auth/passkey-list';
 import type { SessionView } from '#shared/auth/sessions';
 import type { PublicRegistration } from '#shared/registrations/registrations';
 

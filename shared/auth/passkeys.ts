@@ -12,25 +12,11 @@ import type { ChallengesTable } from '#shared/data/challenges';
 import type { PasskeyRecord, PasskeysTable } from '#shared/data/passkeys';
 import type { UserRecord, UsersTable } from '#shared/data/users';
 import { type Clock, epochSeconds } from '#shared/platform/clock';
-import { invalid, notFound } from '#shared/platform/outcomes';
+import { invalid } from '#shared/platform/outcomes';
+import { passkeyView, type PasskeyView } from '#shared/auth/passkey-list';
 
 /** How long a WebAuthn ceremony may take, from options to answer. */
 export const CHALLENGE_SECONDS = 300;
-
-/** What the user sees of a passkey: never its key. */
-export interface PasskeyView {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastUsedAt?: string;
-}
-
-export const passkeyView = ({ credentialId, name, createdAt, lastUsedAt }: PasskeyRecord): PasskeyView => ({
-  id: credentialId,
-  name,
-  createdAt,
-  ...(lastUsedAt ? { lastUsedAt } : {}),
-});
 
 const invalidPasskey = () =>
   invalid({ response: 'is not a valid answer to the current challenge' }, 'invalid_passkey');
@@ -119,18 +105,6 @@ export function createPasskeyRegistration(deps: {
 }
 
 export type PasskeyRegistration = ReturnType<typeof createPasskeyRegistration>;
-
-/** The user's passkeys: listed without their keys, removed one at a time. */
-export function createPasskeyList(deps: { passkeys: PasskeysTable }) {
-  return {
-    list: async (userId: string) => (await deps.passkeys.listPasskeys(userId)).map(passkeyView),
-    async remove(userId: string, id: string): Promise<void> {
-      if (!(await deps.passkeys.deletePasskey(id, userId))) throw notFound();
-    },
-  };
-}
-
-export type PasskeyList = ReturnType<typeof createPasskeyList>;
 
 /** The first half of a passkey login: a challenge for any passkey of this site, its id for a cookie. */
 export function createPasskeyChallenges(deps: {

@@ -1,10 +1,8 @@
 import {
   createPasskeyChallenges,
-  createPasskeyList,
   createPasskeyLogins,
   createPasskeyRegistration,
   type PasskeyChallenges,
-  type PasskeyList,
   type PasskeyLogins,
   type PasskeyRegistration,
   type RelyingParty,
@@ -39,13 +37,6 @@ export function passkeyRegistrationService(config: Settings): PasskeyRegistratio
     rp: relyingParty(config),
   });
   return registration;
-}
-
-let list: PasskeyList | undefined;
-
-export function passkeyListService(config: Settings): PasskeyList {
-  list ??= createPasskeyList({ passkeys: passkeys(config) });
-  return list;
 }
 
 let loginChallenges: PasskeyChallenges | undefined;
