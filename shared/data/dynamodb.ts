@@ -1,5 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { TableDeclaration } from '#shared/data/tables';
 import { backoffMs, sleep as realSleep } from '#shared/platform/concurrency';
 
@@ -111,3 +117,29 @@ export const itemExists = (table: TableDeclaration) => ({
   ConditionExpression: 'attribute_exists(#pk)',
   ExpressionAttributeNames: { '#pk': table.partitionKey },
 });
+
+/**
+ * Every item under one partition key of an index, a page at a time (`projection`: only those attributes).
+ * A Query answers at most 1 MB a page; the next starts where `LastEvaluatedKey` says.
+ */
+export async function* indexPages(
+  db: DynamoDBDocumentClient,
+  query: { tableName: string; indexName: string; attribute: string; value: string; projection?: string },
+): AsyncGenerator<Record<string, unknown>[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: query.tableName,
+        IndexName: query.indexName,
+        KeyConditionExpression: '#key = :value',
+        ExpressionAttributeNames: { '#key': query.attribute },
+        ExpressionAttributeValues: { ':value': query.value },
+        ...(query.projection ? { ProjectionExpression: query.projection } : {}),
+        ExclusiveStartKey: start,
+      }),
+    );
+    start = page.LastEvaluatedKey;
+    yield page.Items ?? [];
+  } while (start);
+}

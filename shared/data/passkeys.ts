@@ -3,10 +3,9 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { indexOf, whenConditionHolds } from '#shared/data/dynamodb';
+import { indexOf, indexPages, whenConditionHolds } from '#shared/data/dynamodb';
 import { passkeysTable } from '#shared/data/tables';
 
 export interface PasskeyRecord {
@@ -51,20 +50,8 @@ export function passkeysTableAccess(db: DynamoDBDocumentClient, tableName: strin
     },
     async listPasskeys(userId) {
       const items: PasskeyRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: byUser.name,
-            KeyConditionExpression: 'userId = :user',
-            ExpressionAttributeValues: { ':user': userId },
-            ExclusiveStartKey: start,
-          }),
-        );
-        items.push(...((page.Items ?? []) as PasskeyRecord[]));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const pages = indexPages(db, { tableName, indexName: byUser.name, attribute: 'userId', value: userId });
+      for await (const page of pages) items.push(...(page as unknown as PasskeyRecord[]));
       return items;
     },
     async recordUse(credentialId, from, to, at) {

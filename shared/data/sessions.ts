@@ -3,10 +3,9 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { indexOf, itemExists, whenConditionHolds } from '#shared/data/dynamodb';
+import { indexOf, indexPages, itemExists, whenConditionHolds } from '#shared/data/dynamodb';
 import type { Role } from '#shared/data/users';
 import { sessionsTable } from '#shared/data/tables';
 
@@ -65,23 +64,8 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
     await db.send(new DeleteCommand({ TableName: tableName, Key: key(sid) }));
   };
   /** A user's session rows from the byUser index, a page at a time (`projection`: only those attributes). */
-  async function* pagesOfUser(userId: string, projection?: string) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: byUser.name,
-          KeyConditionExpression: 'userId = :user',
-          ExpressionAttributeValues: { ':user': userId },
-          ...(projection ? { ProjectionExpression: projection } : {}),
-          ExclusiveStartKey: start,
-        }),
-      );
-      start = page.LastEvaluatedKey;
-      yield page.Items ?? [];
-    } while (start);
-  }
+  const pagesOfUser = (userId: string, projection?: string) =>
+    indexPages(db, { tableName, indexName: byUser.name, attribute: 'userId', value: userId, projection });
   return {
     revokeSession,
     async putSession(session) {
@@ -121,7 +105,7 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
     },
     async listUserSessions(userId) {
       const sessions: SessionRecord[] = [];
-      for await (const page of pagesOfUser(userId)) sessions.push(...(page as SessionRecord[]));
+      for await (const page of pagesOfUser(userId)) sessions.push(...(page as unknown as SessionRecord[]));
       return sessions;
     },
     async revokeUserSessions(userId, keepSid) {

@@ -78,3 +78,11 @@ export async function signUpIn(
   await page.waitForSelector('#welcome');
   return username;
 }
+
+/** Logs in through the client's login form (it then shows the welcome, or a second-factor prompt). */
+export async function logIn(page: Page, base: string, username: string, password = PASSWORD) {
+  await page.goto(`${base}/#/login`);
+  await page.fill('#field-username', username);
+  await page.fill('#field-password', password);
+  await page.click('#login-form button[type=submit]');
+}

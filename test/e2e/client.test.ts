@@ -9,6 +9,7 @@ import {
   launch,
   PASSWORD,
   SCREENSHOTS,
+  logIn as logInAt,
   signUpIn as signUpInAt,
 } from './browser.ts';
 
@@ -26,12 +27,8 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
 
   const signUpIn = (page: Page, base = appUrl, username?: string) => signUpInAt(page, base, username);
 
-  async function logIn(page: Page, username: string, password = PASSWORD) {
-    await page.goto(`${appUrl}/#/login`);
-    await page.fill('#field-username', username);
-    await page.fill('#field-password', password);
-    await page.click('#login-form button[type=submit]');
-  }
+  const logIn = (page: Page, username: string, password = PASSWORD) =>
+    logInAt(page, appUrl, username, password);
 
   it('signs up, welcomes the user, keeps the session on reload, logs out, and the old cookie stops working', async () => {
     const context = await browser.newContext();

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
-import { accessibilityViolations, hasChromium, launch, PASSWORD, SCREENSHOTS, signUpIn } from './browser.ts';
+import { accessibilityViolations, hasChromium, launch, logIn, SCREENSHOTS, signUpIn } from './browser.ts';
 
 /**
  * The second factor as a person sets it up and uses it: an authenticator app (its codes computed here, as
@@ -17,13 +17,6 @@ describe.skipIf(!hasChromium)('the second factor in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
   });
-
-  async function logIn(page: Page, base: string, username: string) {
-    await page.goto(`${base}/#/login`);
-    await page.fill('#field-username', username);
-    await page.fill('#field-password', PASSWORD);
-    await page.click('#login-form button[type=submit]');
-  }
 
   it('turns TOTP on from a QR code and key, shows the recovery codes once, and asks for a code at the next login', async () => {
     const context = await browser.newContext();
