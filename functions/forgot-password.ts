@@ -19,10 +19,15 @@ export const handler = httpHandler(
   async ({ body, facts, services: { requests } }) => {
     const who = body.email === undefined ? { username: body.username ?? '' } : { email: body.email };
     const [outcome] = await Promise.all([requests.request(who, facts.clientIp), sleep(ANSWER_FLOOR_MS)]);
-    // The outcome is for the audit log only; the address typed never goes there.
-    recordEvent('passwordResetRequested', { outcome, by: 'email' in who ? 'email' : 'username', ...facts });
-    if (outcome === 'mailed') recordEvent('passwordResetMailed', { ...facts });
-    if (outcome === 'limited') recordEvent('passwordResetLimited', { ...facts });
+    // The outcome is for the audit log only; the address typed never goes there. Requests a limit refused
+    // are reported once per window, not once each: a flood of them is one line.
+    if (outcome === 'limited_first') recordEvent('passwordResetLimited', { ...facts });
+    else if (outcome !== 'limited')
+      recordEvent(outcome === 'mailed' ? 'passwordResetMailed' : 'passwordResetRequested', {
+        outcome,
+        by: 'email' in who ? 'email' : 'username',
+        ...facts,
+      });
     return {
       status: 202,
       body: {

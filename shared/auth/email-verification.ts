@@ -1,11 +1,10 @@
 import type { AccountMails } from '#shared/auth/account-mails';
 import { type AccountTokens, invalidToken } from '#shared/auth/account-tokens';
-import { HOUR_SECONDS, type RateLimits } from '#shared/auth/rate-limits';
 import { usernameKey } from '#shared/auth/username';
 import type { EmailsTable } from '#shared/data/emails';
 import { emailKey } from '#shared/auth/email-address';
 import type { UserRecord, UsersTable } from '#shared/data/users';
-import { conflict, notFound, tooManyRequests } from '#shared/platform/outcomes';
+import { conflict, notFound } from '#shared/platform/outcomes';
 
 export const emailTaken = () =>
   conflict('email_taken', 'That email address is already verified on another account.');
@@ -92,21 +91,14 @@ export function createEmailChanges(deps: {
   users: UsersTable;
   emails: EmailsTable;
   links: VerificationLinks;
-  limits: RateLimits;
-  mailsPerHour: number;
 }) {
-  const { users, links, limits } = deps;
+  const { users, links } = deps;
   const claims = createAddressClaims(deps);
   return {
     async change(account: { username: string; userId: string }, email: string): Promise<EmailChange> {
       const user = await users.findUserByUsername(account.username);
       if (!user || user.id !== account.userId) throw notFound();
       if (user.email === email && user.emailVerified) return { kind: 'unchanged' };
-      const allowed = await limits.take([
-        { key: `verify-mail#${user.id}`, limit: deps.mailsPerHour, windowSeconds: HOUR_SECONDS },
-      ]);
-      if (!allowed.ok)
-        throw tooManyRequests(allowed.retryAfterSeconds, 'Too many verification mails. Please wait.');
       // The address first, then its link: a link never names an address the account does not have.
       await claims.releaseGivenUp(await users.setEmail(user.username, email), email);
       return (await links.mail(user, email)) ? { kind: 'mailed' } : { kind: 'suppressed' };

@@ -13,8 +13,12 @@ import { invalid } from '#shared/platform/outcomes';
 /** Who forgot: by the verified address, or by the username. */
 export type ForgotWho = { email: string } | { username: string };
 
-/** What a request did. The caller answers the same whatever it is: it is for the audit log only. */
-export type ForgotOutcome = 'mailed' | 'no_account' | 'no_verified_email' | 'suppressed' | 'limited';
+/**
+ * What a request did. The caller answers the same whatever it is: it is for the audit log only.
+ * `limited_first` is the first request a limit refused in its window (report it); `limited` the rest.
+ */
+export type ForgotOutcome =
+  'mailed' | 'no_account' | 'no_verified_email' | 'suppressed' | 'limited' | 'limited_first';
 
 /** An account a reset link may be mailed to, and used for: enabled, with a verified address. */
 const canReset = (user: UserRecord | undefined): user is UserRecord & { email: string } =>
@@ -54,14 +58,14 @@ export function createResetRequests(deps: {
       const fromIp = await limits.take([
         { key: `forgot-ip#${ip}`, limit: deps.requestsPerIpHour, windowSeconds: HOUR_SECONDS },
       ]);
-      if (!fromIp.ok) return 'limited';
+      if (!fromIp.ok) return fromIp.firstRefusal ? 'limited_first' : 'limited';
       const user = await accountOf(who);
       if (!user) return 'no_account';
       if (!canReset(user)) return 'no_verified_email';
       const perAccount = await limits.take([
         { key: `reset-mail#${user.id}`, limit: deps.mailsPerHour, windowSeconds: HOUR_SECONDS },
       ]);
-      if (!perAccount.ok) return 'limited';
+      if (!perAccount.ok) return perAccount.firstRefusal ? 'limited_first' : 'limited';
       const token = await tokens.issue('reset', user, user.email, deps.ttlSeconds);
       const sent = await mails.send('reset-password', {
         to: user.email,

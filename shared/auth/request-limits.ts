@@ -6,13 +6,15 @@ import { HOUR_SECONDS, type RateLimits, type TakeOutcome } from '#shared/auth/ra
  * is one. Failed logins have their own counters (login-throttle-policy.ts); "forgot password" its own
  * limits, which answer the same 202 so that they tell nothing (password-reset.ts).
  */
-export type LimitedAction = 'signup' | 'passwordChange' | 'passwordReset' | 'emailVerify';
+export type LimitedAction =
+  'signup' | 'passwordChange' | 'passwordReset' | 'emailVerify' | 'verificationMail';
 
 export interface RequestLimitSettings {
   SIGNUP_LIMIT_PER_IP: number;
   PASSWORD_CHANGE_LIMIT_PER_ACCOUNT: number;
   RESET_LIMIT_PER_IP: number;
   VERIFY_LIMIT_PER_IP: number;
+  VERIFY_MAILS_PER_HOUR: number;
 }
 
 interface Policy {
@@ -33,6 +35,8 @@ export const requestLimitPolicies = (settings: RequestLimitSettings): Record<Lim
   ],
   passwordReset: [{ per: 'ip', limit: settings.RESET_LIMIT_PER_IP, windowSeconds: HOUR_SECONDS }],
   emailVerify: [{ per: 'ip', limit: settings.VERIFY_LIMIT_PER_IP, windowSeconds: HOUR_SECONDS }],
+  // Each one a mail to an address the account names: a stolen session must not make it a mail cannon.
+  verificationMail: [{ per: 'account', limit: settings.VERIFY_MAILS_PER_HOUR, windowSeconds: HOUR_SECONDS }],
 });
 
 export const LIMIT_MESSAGES: Record<LimitedAction, string> = {
@@ -40,6 +44,7 @@ export const LIMIT_MESSAGES: Record<LimitedAction, string> = {
   passwordChange: 'Too many password changes. Please wait before trying again.',
   passwordReset: 'Too many password resets from this address. Please wait before trying again.',
   emailVerify: 'Too many verification attempts from this address. Please wait before trying again.',
+  verificationMail: 'Too many verification mails. Please wait before asking for another.',
 };
 
 export function createRequestLimits(deps: { limits: RateLimits; settings: RequestLimitSettings }) {

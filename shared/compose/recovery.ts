@@ -64,8 +64,6 @@ export function emailChangesService(config: Settings): EmailChanges {
     users: users(config),
     emails: emails(config),
     links: verificationLinksService(config),
-    limits: rateLimits(config),
-    mailsPerHour: config.VERIFY_MAILS_PER_HOUR,
   });
   return changes;
 }

@@ -123,7 +123,7 @@ export function domainWorld() {
         const links = createVerificationLinks({ tokens, mails, ttlSeconds: 86400 });
         return {
           links,
-          changes: createEmailChanges({ users, emails, links, limits, mailsPerHour: 5 }),
+          changes: createEmailChanges({ users, emails, links }),
           verification: createEmailVerification({ users, emails, tokens }),
           requests: createResetRequests({
             users,

@@ -159,6 +159,24 @@ describe('per-client limits, as shipped', () => {
     limited(await client.callFrom(ip, 'POST', '/email/verify', { json: { token } }));
   });
 
+  it('"forgot password": past 30 an hour from one address, the same 202, nothing mailed, and one audit line', async () => {
+    const ip = loopbackAddress();
+    const answers = await Promise.all(
+      Array.from({ length: 35 }, () =>
+        client.callFrom(ip, 'POST', '/password/forgot', { json: { username: uniqueUsername('nobody') } }),
+      ),
+    );
+    expect(new Set(answers.map((response) => `${response.status} ${response.text}`)).size).toBe(1);
+    expect(answers[0]?.status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter(
+        (line) => line.includes('"event":"passwordResetLimited"') && line.includes(`"clientIp":"${ip}"`),
+      );
+    expect(lines).toHaveLength(1);
+  });
+
   it('verification mails: 5 an hour per account, then 429 and nothing is mailed or changed', async () => {
     const { token } = await client.signUp();
     for (let i = 0; i < 5; i++) {
