@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 /** Debian's Chromium; Playwright's own browser download cannot reach its servers from these machines. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -81,8 +82,30 @@ export async function signUpIn(
 
 /** Logs in through the client's login form (it then shows the welcome, or a second-factor prompt). */
 export async function logIn(page: Page, base: string, username: string, password = PASSWORD) {
+  // A fresh document: going to #/login from another hash only re-renders the page, after a session check,
+  // and a form filled before that re-render would be replaced under the test.
+  await page.goto('about:blank');
   await page.goto(`${base}/#/login`);
+  await page.waitForSelector('#login-form');
   await page.fill('#field-username', username);
   await page.fill('#field-password', password);
   await page.click('#login-form button[type=submit]');
+}
+
+/** Chromium for the suite it is called in (launched before its tests, closed after), and the app's URL. */
+export function suiteBrowser() {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error('Chromium is launched before the suite runs');
+      return browser;
+    },
+    appUrl: hasChromium ? inject('appUrl') : '',
+  };
 }

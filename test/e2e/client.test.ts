@@ -1,29 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { buildClient, startClientServer } from '#infra/local/client';
 import { operator } from '../integration/operator.ts';
 import {
   accessibilityViolations,
   hasChromium,
-  launch,
   PASSWORD,
   SCREENSHOTS,
   logIn as logInAt,
   signUpIn as signUpInAt,
+  suiteBrowser,
 } from './browser.ts';
 
 const name = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
 describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
-  let browser: Browser;
-  const appUrl = hasChromium ? inject('appUrl') : '';
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = suiteBrowser();
+  const { appUrl } = suite;
 
   const signUpIn = (page: Page, base = appUrl, username?: string) => signUpInAt(page, base, username);
 
@@ -31,7 +25,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
     logInAt(page, appUrl, username, password);
 
   it('signs up, welcomes the user, keeps the session on reload, logs out, and the old cookie stops working', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${appUrl}/#/signup`);
     await page.screenshot({ path: `${SCREENSHOTS}signup.png` });
@@ -56,7 +50,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
   });
 
   it('keeps the session cookie out of reach of scripts: HttpOnly, Secure, SameSite=Lax', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     await signUpIn(page);
     const session = (await context.cookies()).find((c) => c.name === '__Host-session');
@@ -67,7 +61,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
   });
 
   it('shows a wrong password as an error, and validation errors next to their fields', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const username = await signUpIn(page);
     await page.click('#logout');
@@ -89,7 +83,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
   });
 
   it('creates, lists and deletes a registration', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     await signUpIn(page);
     await page.goto(`${appUrl}/#/registrations`);
@@ -112,7 +106,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
   });
 
   it('lets an admin record a payment', async () => {
-    const userContext = await browser.newContext();
+    const userContext = await suite.browser.newContext();
     const userPage = await userContext.newPage();
     await signUpIn(userPage);
     await userPage.goto(`${appUrl}/#/registrations`);
@@ -132,7 +126,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
       inject('e2eStateFile'),
     );
     expect(created.status, created.stderr).toBe(0);
-    const adminContext = await browser.newContext();
+    const adminContext = await suite.browser.newContext();
     const adminPage = await adminContext.newPage();
     await adminPage.goto(`${appUrl}/#/login`);
     await adminPage.fill('#field-username', admin);
@@ -157,7 +151,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
   });
 
   it('works from another origin that ALLOWED_ORIGINS names: the deployed shape', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const username = await signUpIn(page, inject('otherOriginUrl'));
     expect(await page.textContent('#welcome')).toBe(`Welcome, ${username}!`);
@@ -169,7 +163,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
   it('is refused from an origin that is not allowed: CORS hides the answers and the CSRF check refuses writes', async () => {
     const evil = await startClientServer(0, await buildClient({ apiUrl: appUrl, mailUrl: '' }));
     const evilUrl = `http://127.0.0.1:${(evil.address() as { port: number }).port}`;
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     await page.goto(`${evilUrl}/#/signup`);
     const username = name('evil');
@@ -204,8 +198,8 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
     evil.close();
   });
   it('shows your sessions on the account page at 375 px, and ends another one from there', async () => {
-    const phone = await browser.newContext({ viewport: { width: 375, height: 740 } });
-    const laptop = await browser.newContext({
+    const phone = await suite.browser.newContext({ viewport: { width: 375, height: 740 } });
+    const laptop = await suite.browser.newContext({
       userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
     });
     const here = await phone.newPage();
@@ -233,7 +227,7 @@ describe.skipIf(!hasChromium)('the browser client in Chromium', () => {
   });
 
   it('serves the API reference at /docs from the generated document, listing every operation', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));

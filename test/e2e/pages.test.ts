@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { operator } from '../integration/operator.ts';
 import {
   accessibilityViolations,
   hasChromium,
   horizontalOverflow,
-  launch,
   SCREENSHOTS,
   signUpIn,
+  suiteBrowser,
 } from './browser.ts';
 
 /**
@@ -20,17 +20,11 @@ const WIDTHS = [375, 1280] as const;
 const DAY = 24 * 3600 * 1000;
 
 describe.skipIf(!hasChromium)('every page of the client, at 375 and 1280 px', () => {
-  let browser: Browser;
-  const appUrl = hasChromium ? inject('appUrl') : '';
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = suiteBrowser();
+  const { appUrl } = suite;
 
   const at = (width: number, options: Parameters<Browser['newContext']>[0] = {}) =>
-    browser.newContext({ viewport: { width, height: 800 }, ...options });
+    suite.browser.newContext({ viewport: { width, height: 800 }, ...options });
 
   const signUp = (page: Page) => signUpIn(page, appUrl);
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   accessibilityViolations,
   hasChromium,
   horizontalOverflow,
-  launch,
   PASSWORD,
   SCREENSHOTS,
+  suiteBrowser,
 } from './browser.ts';
 
 /**
@@ -15,14 +15,8 @@ import {
  * viewer, "Forgot password?" on the login form, and the reset link followed from the mail viewer too.
  */
 describe.skipIf(!hasChromium)('account recovery in Chromium, through the mail viewer', () => {
-  let browser: Browser;
-  const appUrl = hasChromium ? inject('appUrl') : '';
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = suiteBrowser();
+  const { appUrl } = suite;
 
   /**
    * Opens the mail viewer as the nav links it, finds the newest mail with this subject to this address,
@@ -55,7 +49,7 @@ describe.skipIf(!hasChromium)('account recovery in Chromium, through the mail vi
   }
 
   it('verifies the address from the mail, then resets a forgotten password from the mail and logs in with it', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const username = `reader_${randomBytes(4).toString('hex')}`;
     const email = `${username}@example.com`;
@@ -110,7 +104,7 @@ describe.skipIf(!hasChromium)('account recovery in Chromium, through the mail vi
   });
 
   it('adds an address from the account page, and says it waits for its link', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const username = `later_${randomBytes(4).toString('hex')}`;
     await page.goto(`${appUrl}/#/signup`);

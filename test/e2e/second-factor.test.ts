@@ -1,7 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
-import { accessibilityViolations, hasChromium, launch, logIn, SCREENSHOTS, signUpIn } from './browser.ts';
+import {
+  accessibilityViolations,
+  hasChromium,
+  logIn,
+  SCREENSHOTS,
+  signUpIn,
+  suiteBrowser,
+} from './browser.ts';
 
 /**
  * The second factor as a person sets it up and uses it: an authenticator app (its codes computed here, as
@@ -9,17 +15,11 @@ import { accessibilityViolations, hasChromium, launch, logIn, SCREENSHOTS, signU
  * stands in for a platform authenticator with user verification.
  */
 describe.skipIf(!hasChromium)('the second factor in Chromium', () => {
-  let browser: Browser;
-  const appUrl = hasChromium ? inject('appUrl') : '';
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const suite = suiteBrowser();
+  const { appUrl } = suite;
 
   it('turns TOTP on from a QR code and key, shows the recovery codes once, and asks for a code at the next login', async () => {
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const username = await signUpIn(page, appUrl);
     await page.goto(`${appUrl}/#/account`);
@@ -54,7 +54,7 @@ describe.skipIf(!hasChromium)('the second factor in Chromium', () => {
   it('adds a passkey on a virtual authenticator, then signs in with it alone', async () => {
     // WebAuthn binds passkeys to a domain name: the local stack's client at localhost, not 127.0.0.1.
     const base = appUrl.replace('127.0.0.1', 'localhost');
-    const context = await browser.newContext();
+    const context = await suite.browser.newContext();
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
