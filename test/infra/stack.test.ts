@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiFunctions, jobs, routeKeys } from '#infra/routes';
 import { checkWithCdkNag } from '#infra/nag';
 import { PistusStack } from '#infra/pistus-stack';
-import { appUrl, parseStackSettings } from '#infra/stack-settings';
+import { appUrl, parseStackSettings, relyingParty } from '#infra/stack-settings';
 import { synth } from './synth.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -467,6 +467,25 @@ describe('the stage settings', () => {
     expect(parseStackSettings({ stage: 'dev' }).senderEmail).toBe('no-reply@example.com');
     const prod = { stage: 'prod', senderEmail: 'payments@school.org', appUrl: 'https://school.org' };
     expect(parseStackSettings(prod).senderEmail).toBe('payments@school.org');
+  });
+
+  it('bind passkeys to the client: its host name and origin, unless rpId and rpOrigin say otherwise', () => {
+    const rp = (context: Record<string, string>) =>
+      relyingParty(parseStackSettings({ stage: 'dev', ...context }));
+    expect(rp({ appUrl: 'https://app.school.org' })).toEqual({
+      id: 'app.school.org',
+      origin: 'https://app.school.org',
+    });
+    expect(
+      rp({ appUrl: 'https://app.school.org', rpId: 'school.org', rpOrigin: 'https://app.school.org' }),
+    ).toEqual({
+      id: 'school.org',
+      origin: 'https://app.school.org',
+    });
+    const env = Object.entries(
+      synth({ appUrl: 'https://app.school.org' }).findResources('AWS::Lambda::Function'),
+    ).find(([id]) => id.startsWith('passkeyloginFunction'))?.[1].Properties.Environment.Variables;
+    expect(env).toMatchObject({ RP_ID: 'app.school.org', RP_ORIGIN: 'https://app.school.org' });
   });
 
   it("send the account mails' links to the client: appUrl, else the first allowed origin; prod refuses neither", () => {

@@ -61,14 +61,20 @@ describe('TOTP enrolment', () => {
     expect(sessionToken(login)).toBeDefined();
   });
 
-  it('stores the secret sealed (AES-256-GCM), never in plain text', async () => {
-    const { username, secret } = await userWithTotp();
+  it('stores the secret sealed (AES-256-GCM) and the recovery codes hashed, never in plain text', async () => {
+    const { username, secret, recoveryCodes } = await userWithTotp();
     const { Item } = await db.send(
       new GetCommand({ TableName: tableName('users'), Key: { usernameKey: username.toLowerCase() } }),
     );
     expect(Item?.totpSecret).toMatch(/^v1\./);
     expect(JSON.stringify(Item)).not.toContain(secret);
     expect(JSON.stringify(Item)).not.toContain(secret.toLowerCase());
+    const stored = [...(Item?.recoveryCodes as Set<string>)];
+    expect(stored).toHaveLength(10);
+    for (const code of recoveryCodes) {
+      expect(JSON.stringify(Item)).not.toContain(code);
+      expect(JSON.stringify(Item)).not.toContain(code.replace(/-/g, ''));
+    }
   });
 
   it('refuses a wrong code, then turns TOTP on with 10 single-use recovery codes and ends the other sessions', async () => {
