@@ -23,6 +23,31 @@ const freePort = () =>
   });
 
 /**
+ * The stack with its client also on a port of its own, which must be named before it starts (it is an
+ * allowed origin). A port found free can be taken before the stack binds it (by any process's next
+ * outgoing connection): then the start is tried again on another.
+ */
+async function startWithClientPort(dir: string, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    const otherOrigin = `http://127.0.0.1:${await freePort()}`;
+    try {
+      const stack = await startLocalStackProcess({
+        CLIENT_PORT: new URL(otherOrigin).port,
+        ALLOWED_ORIGINS: otherOrigin,
+        LOCAL_SECRETS_FILE: join(dir, 'secrets.json'),
+        LOCAL_STATE_FILE: join(dir, 'stack.json'),
+        BCRYPT_COST: '4',
+        ...LIFTED_LIMITS,
+        LOG_LEVEL: 'WARN',
+      });
+      return { stack, otherOrigin };
+    } catch (error) {
+      if (attempt >= attempts || !String(error).includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+/**
  * The stack as `npm start` runs it, with the client on two origins: the API's own, and another one that is
  * in ALLOWED_ORIGINS (the deployed shape). Skipped, with one line saying so, where Chromium is missing.
  */
@@ -32,17 +57,7 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'pistus-e2e-'));
-  const clientPort = await freePort();
-  const otherOrigin = `http://127.0.0.1:${clientPort}`;
-  const stack = await startLocalStackProcess({
-    CLIENT_PORT: String(clientPort),
-    ALLOWED_ORIGINS: otherOrigin,
-    LOCAL_SECRETS_FILE: join(dir, 'secrets.json'),
-    LOCAL_STATE_FILE: join(dir, 'stack.json'),
-    BCRYPT_COST: '4',
-    ...LIFTED_LIMITS,
-    LOG_LEVEL: 'WARN',
-  });
+  const { stack, otherOrigin } = await startWithClientPort(dir);
   const appUrl = stack.urls.app;
   project.provide('appUrl', appUrl);
   project.provide('otherOriginUrl', otherOrigin);
