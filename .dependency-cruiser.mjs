@@ -17,12 +17,13 @@ export default {
     },
     {
       name: 'domain-knows-no-http',
-      comment: 'The domain raises outcomes (shared/platform/outcomes.ts); shared/http maps them to statuses.',
+      comment: 'The domain raises outcomes (shared/platform/outcomes.ts); shared/http maps them to statuses, shared/queue reads and answers SQS.',
       severity: 'error',
       from: { path: domain },
       to: {
         path: [
           '^shared/http/',
+          '^shared/queue/',
           '^shared/compose/',
           '^node_modules/@middy/',
           '^node_modules/@types/aws-lambda/',

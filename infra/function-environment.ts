@@ -1,5 +1,6 @@
 import type { DynamoAction, FunctionDeclaration, Secret } from '#infra/routes';
 import type { TableDeclaration } from '#shared/data/tables';
+import type { QueueDeclaration } from '#shared/aws/queues';
 
 /**
  * What each function is given, computed in one place from its declaration (infra/routes.ts): the CDK stack
@@ -15,6 +16,8 @@ export interface EnvironmentSources {
   secret(name: Secret): [setting: string, value: string];
   /** Settings of the functions that send email (sender, rate; the SES endpoint locally). */
   mail: Record<string, string>;
+  /** A queue's URL: the stack's `Ref`, the SQS emulator's locally. */
+  queueUrl(queue: QueueDeclaration): string;
 }
 
 /** The setting through which a function learns each secret: ARN on AWS, the value locally. */
@@ -31,6 +34,8 @@ export const MAIL_SETTINGS = [
   'SES_CONCURRENCY',
   'SES_ENDPOINT',
   'SES_CONFIGURATION_SET',
+  // How many reminder senders share the SES rate.
+  'REMINDER_SENDERS',
   // The client's address, for the links account mails carry.
   'APP_URL',
 ] as const;
@@ -44,6 +49,7 @@ export function functionEnvironment(
     ...Object.fromEntries(fn.tables.map(({ table }) => [table.envVar, sources.tableName(table)])),
     ...Object.fromEntries(fn.secrets.map((name) => sources.secret(name))),
     ...(fn.sendsEmail ? sources.mail : {}),
+    ...Object.fromEntries((fn.sendsTo ?? []).map((queue) => [queue.envVar, sources.queueUrl(queue)])),
   };
 }
 
@@ -52,7 +58,8 @@ export type GrantStatement =
   | { kind: 'table'; table: TableDeclaration; actions: string[] }
   | { kind: 'indexes'; table: TableDeclaration; indexes: readonly string[]; actions: string[] }
   | { kind: 'secret'; secret: Secret; actions: string[] }
-  | { kind: 'sender'; actions: string[] };
+  | { kind: 'sender'; actions: string[] }
+  | { kind: 'queue'; queue: QueueDeclaration; actions: string[] };
 
 export function grantStatements(fn: FunctionDeclaration): GrantStatement[] {
   const statements: GrantStatement[] = [];
@@ -80,5 +87,9 @@ export function grantStatements(fn: FunctionDeclaration): GrantStatement[] {
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
     });
   if (fn.sendsEmail) statements.push({ kind: 'sender', actions: ['ses:SendEmail', 'ses:SendRawEmail'] });
+  // SendMessageBatch is authorized as sqs:SendMessage. Receiving is the event source mapping's (its grant is
+  // added where the mapping is made), never the code's.
+  for (const queue of fn.sendsTo ?? [])
+    statements.push({ kind: 'queue', queue, actions: ['sqs:SendMessage'] });
   return statements;
 }

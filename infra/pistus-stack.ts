@@ -3,12 +3,13 @@ import { EmailIdentity, Identity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { OperatorAlarms } from '#infra/constructs/alarms';
 import { createOriginSecret, Edge } from '#infra/constructs/edge';
-import { API_TIMEOUT_SECONDS, apiFunctions, jobs, subscribers } from '#infra/routes';
+import { API_TIMEOUT_SECONDS, apiFunctions, consumers, jobs, subscribers } from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
 import { createApi, routeTo } from '#infra/stack/api';
 import { functionFactory } from '#infra/stack/functions';
 import { createJob } from '#infra/stack/jobs';
 import { createMailFeedback } from '#infra/stack/mail-feedback';
+import { consumeQueue, createQueues } from '#infra/stack/queues';
 import { createSecrets } from '#infra/stack/secrets';
 import { createTables } from '#infra/stack/tables';
 
@@ -42,6 +43,7 @@ export class PistusStack extends Stack {
       identity: Identity.email(settings.senderEmail),
     });
     const mailFeedback = createMailFeedback(this, removalPolicy);
+    const queues = createQueues(this, { removalPolicy, alarms });
     const originSecret = settings.edge ? createOriginSecret(this, removalPolicy) : undefined;
     const declareFunction = functionFactory(this, {
       settings,
@@ -50,6 +52,7 @@ export class PistusStack extends Stack {
       secrets,
       sender,
       configurationSet: mailFeedback.configurationSet,
+      queues,
       originSecret,
     });
 
@@ -60,8 +63,21 @@ export class PistusStack extends Stack {
       alarms.watchFunction(declaration.name, fn, fn.timeout ?? Duration.seconds(API_TIMEOUT_SECONDS));
       routeTo(api, declaration, fn);
     }
-    for (const job of jobs)
-      createJob(this, job, { declareFunction, alarms, deployId: settings.deployId, removalPolicy });
+    const consume = { queues, stageConcurrency: settings.reminderSenders };
+    for (const job of jobs) {
+      const fn = createJob(this, job, {
+        declareFunction,
+        alarms,
+        deployId: settings.deployId,
+        removalPolicy,
+      });
+      consumeQueue(fn, job, consume);
+    }
+    for (const consumer of consumers) {
+      const fn = declareFunction(consumer, { timeout: Duration.seconds(consumer.timeoutSeconds) });
+      alarms.watchFunction(consumer.name, fn, Duration.seconds(consumer.timeoutSeconds));
+      consumeQueue(fn, consumer, consume);
+    }
     for (const subscriber of subscribers) {
       const fn = declareFunction(subscriber);
       alarms.watchFunction(subscriber.name, fn, fn.timeout ?? Duration.seconds(API_TIMEOUT_SECONDS));

@@ -1,5 +1,6 @@
 import type { CorsConfiguration } from '#infra/local/cors';
 import type { TableDeclaration } from '#shared/data/tables';
+import { deadlineContinuationsQueue, type QueueDeclaration, remindersQueue } from '#shared/aws/queues';
 import {
   accountTokensTable,
   emailsTable,
@@ -36,6 +37,27 @@ export interface FunctionDeclaration {
   memoryMb: number;
   /** Sends email through SES as the configured sender. */
   sendsEmail?: boolean;
+  /** Queues it sends messages to: it is given their URLs and `sqs:SendMessage` on them. */
+  sendsTo?: readonly QueueDeclaration[];
+  /** A queue that invokes it through an event source mapping (Lambda's poller receives and deletes). */
+  consumes?: QueueConsumption;
+}
+
+export interface QueueConsumption {
+  queue: QueueDeclaration;
+  /** Messages per invocation. */
+  batchSize: number;
+  /**
+   * The mapping's maximum concurrency (at least 2): a number, or `stage` for the stage's REMINDER_SENDERS
+   * setting, which the function is given too, so that each instance paces itself at its share of the rate.
+   */
+  maximumConcurrency: number | 'stage';
+}
+
+/** A function that a queue invokes, with its time limit (the queue's visibility timeout is six times it). */
+export interface ConsumerDeclaration extends FunctionDeclaration {
+  consumes: QueueConsumption;
+  timeoutSeconds: number;
 }
 
 export interface ApiFunctionDeclaration extends FunctionDeclaration {
@@ -368,21 +390,40 @@ export const jobs: readonly JobDeclaration[] = [
   {
     name: 'deadline',
     schedule: 'rate(1 day)',
+    // The planner: it deletes the expired and queues the late; the sender below mails them.
     tables: [
       {
         table: registrationsTable,
-        // GetItem: a reminder claim retried after a lost answer reads back whether it is this run's.
-        actions: ['Query', 'BatchWriteItem', 'DeleteItem', 'UpdateItem', 'GetItem'],
+        actions: ['Query', 'BatchWriteItem', 'DeleteItem'],
         indexes: ['unpaidByDeadline'],
       },
-      // The addresses SES reported bouncing or complaining are never mailed.
+      // The addresses SES reported bouncing or complaining are never queued.
       { table: suppressionsTable, actions: ['BatchGetItem'] },
     ],
     secrets: [],
     memoryMb: DEFAULT_MEMORY_MB,
     timeoutSeconds: 900,
-    sendsEmail: true,
+    sendsTo: [remindersQueue, deadlineContinuationsQueue],
+    // Out of time, it leaves its cursor here, and the next invocation goes on from it: one at a time.
+    consumes: { queue: deadlineContinuationsQueue, batchSize: 1, maximumConcurrency: 2 },
     runOnDeploy: true,
+  },
+];
+
+export const consumers: readonly ConsumerDeclaration[] = [
+  {
+    name: 'reminder-sender',
+    tables: [
+      // UpdateItem: claim (reading the registration in the same write), record, release. GetItem: why a
+      // claim was refused, and whether a claim retried after a lost answer is this delivery's own.
+      { table: registrationsTable, actions: ['UpdateItem', 'GetItem'] },
+    ],
+    secrets: [],
+    memoryMb: 256,
+    // Ten mails at the sandbox's share (0.5/s with two senders) take 20 s; the claim lease is 5 minutes.
+    timeoutSeconds: 60,
+    sendsEmail: true,
+    consumes: { queue: remindersQueue, batchSize: 10, maximumConcurrency: 'stage' },
   },
 ];
 
@@ -396,8 +437,43 @@ export const subscribers: readonly SubscriberDeclaration[] = [
   },
 ];
 
-/** Every function, routes, jobs and subscribers alike. */
-export const allFunctions = (): FunctionDeclaration[] => [...apiFunctions, ...jobs, ...subscribers];
+/** Every function, routes, jobs, queue consumers and subscribers alike. */
+export const allFunctions = (): FunctionDeclaration[] => [
+  ...apiFunctions,
+  ...jobs,
+  ...consumers,
+  ...subscribers,
+];
+
+/** AWS's advice for a queue that feeds Lambda: a visibility timeout of six times the function's timeout. */
+const VISIBILITY_PER_TIMEOUT = 6;
+
+/** A function's time limit as the stack gives it. */
+export const timeoutOf = (fn: FunctionDeclaration): number =>
+  'timeoutSeconds' in fn && typeof fn.timeoutSeconds === 'number' ? fn.timeoutSeconds : API_TIMEOUT_SECONDS;
+
+/** The one function that consumes a queue (a declaration error when none or two do). */
+export function consumerOf(queue: QueueDeclaration): FunctionDeclaration & { consumes: QueueConsumption } {
+  const found = allFunctions().filter((fn) => fn.consumes?.queue.name === queue.name);
+  const [only] = found;
+  if (found.length !== 1 || !only?.consumes)
+    throw new Error(`queue ${queue.name} has ${found.length} consumers; it needs exactly one`);
+  return { ...only, consumes: only.consumes };
+}
+
+/** A queue's visibility timeout: long enough that its consumer has finished or timed out by then. */
+export const visibilityTimeoutOf = (queue: QueueDeclaration): number =>
+  VISIBILITY_PER_TIMEOUT * timeoutOf(consumerOf(queue));
+
+/** The stack outputs naming a queue and its dead letters, for the operator's tools (`RemindersQueueUrl`…). */
+export function queueOutputKeys(queue: QueueDeclaration) {
+  const base = queue.name.replace(/(^|-)(\w)/g, (_match, _dash, letter: string) => letter.toUpperCase());
+  return {
+    url: `${base}QueueUrl`,
+    deadLettersUrl: `${base}DeadLettersUrl`,
+    deadLettersArn: `${base}DeadLettersArn`,
+  };
+}
 
 /** Every route key the API serves. */
 export const routeKeys = (): string[] => apiFunctions.flatMap((fn) => fn.routes);

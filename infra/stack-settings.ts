@@ -19,6 +19,11 @@ const stackSettingsSchema = z.object({
   senderEmail: z._default(z.email(), PLACEHOLDER_SENDER),
   sesMaxSendRate: z._default(z.coerce.number().check(z.positive()), 1),
   /**
+   * How many reminder senders may run at once (the reminders queue's event source mapping, at least 2, as
+   * Lambda requires): each sends at sesMaxSendRate / reminderSenders.
+   */
+  reminderSenders: z._default(z.coerce.number().check(z.int(), z.minimum(2), z.maximum(1000)), 2),
+  /**
    * Where the browser client is served: the links in verification and reset mails open its pages. By
    * default the first allowed origin, else a placeholder that prod refuses.
    */

@@ -1,12 +1,8 @@
 import { functionEnvironment, MAIL_SETTINGS, SECRET_SETTINGS } from '#infra/function-environment';
 import { createFunctionRuntime, type FunctionRuntime } from '#infra/local/function-runtime';
 import type { LocalSecrets } from '#infra/local/local-secrets';
-import {
-  API_TIMEOUT_SECONDS,
-  allFunctions,
-  type FunctionDeclaration,
-  type JobDeclaration,
-} from '#infra/routes';
+import { allFunctions, type FunctionDeclaration, timeoutOf } from '#infra/routes';
+import type { LocalQueue } from '#infra/local/sqs';
 import { SETTING_NAMES } from '#shared/platform/config';
 import { tables } from '#shared/data/tables';
 
@@ -18,6 +14,8 @@ export interface LocalSources {
   tables: Record<string, string>;
   /** Settings of the functions that send email. */
   mail: Record<string, string>;
+  /** The SQS emulator's queues, by the queue's logical name. */
+  queues: Record<string, LocalQueue>;
 }
 
 /** Settings that only some functions get: never passed to all from the developer's shell. */
@@ -43,6 +41,7 @@ export function localSources(options: {
    */
   passkeyOrigin: string;
   tableName(table: { name: string }): string;
+  queues: Record<string, LocalQueue>;
 }): LocalSources {
   const fromShell = (names: readonly string[]) =>
     Object.fromEntries(
@@ -63,6 +62,7 @@ export function localSources(options: {
     },
     tables: Object.fromEntries(tables.map((table) => [table.name, options.tableName(table)])),
     mail: { APP_URL: options.appUrl, ...fromShell(MAIL_SETTINGS), SES_ENDPOINT: options.sesEndpoint },
+    queues: options.queues,
   };
 }
 
@@ -83,10 +83,13 @@ export function localEnvironment(
       return [setting, secrets[setting]];
     },
     mail: sources.mail,
+    queueUrl: (queue) => {
+      const local = sources.queues[queue.name];
+      if (!local) throw new Error(`no local queue for ${queue.name}`);
+      return local.url;
+    },
   });
 }
-
-const isJob = (fn: FunctionDeclaration): fn is JobDeclaration => 'schedule' in fn;
 
 /** One declared function as its own local Lambda: its handler file, its environment, its time limit. */
 export function localFunctionRuntime(
@@ -99,7 +102,7 @@ export function localFunctionRuntime(
     functionName: fn.name,
     moduleUrl: new URL(`../../functions/${fn.name}.ts`, import.meta.url).href,
     environment: { ...localEnvironment(fn, sources, secrets), ...overrides },
-    timeoutSeconds: isJob(fn) ? fn.timeoutSeconds : API_TIMEOUT_SECONDS,
+    timeoutSeconds: timeoutOf(fn),
     memoryMb: fn.memoryMb,
   });
 }

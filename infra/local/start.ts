@@ -16,8 +16,11 @@ import { localSources, startLocalFunctions } from '#infra/local/functions';
 import { invokeJob } from '#infra/local/job-runner';
 import { localSecrets } from '#infra/local/local-secrets';
 import { startSesEmulator } from '#infra/local/ses';
+import { ensureQueues, localSqsClient, startSqsEmulator } from '#infra/local/sqs';
+import { startLocalConsumers } from '#infra/local/consumers';
 import { DEFAULT_STATE_FILE, writeLocalState } from '#infra/local/state';
-import { corsConfiguration, jobs, scheduleIntervalMs } from '#infra/routes';
+import { corsConfiguration, jobs, scheduleIntervalMs, visibilityTimeoutOf } from '#infra/routes';
+import { queues } from '#shared/aws/queues';
 import { tables } from '#shared/data/tables';
 
 const port = (fallback: number) =>
@@ -42,6 +45,12 @@ const parsed = z
     PORT: port(3000),
     DYNAMODB_PORT: port(8000),
     SES_PORT: port(8005),
+    SQS_PORT: port(8006),
+    /**
+     * The queues' visibility timeout, in place of six times their consumer's timeout (as on AWS): how soon
+     * a message a consumer failed comes back. Tests shorten it.
+     */
+    QUEUE_VISIBILITY_SECONDS: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(43200))),
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     DYNAMODB_PATH: z.optional(z.string().check(z.minLength(1))),
     TABLE_PREFIX: z._default(z.string().check(z.regex(/^[A-Za-z0-9_.-]*$/)), 'pistus-local-'),
@@ -74,6 +83,12 @@ const dynamodb = local.DYNAMODB_ENDPOINT
 if (dynamodb) emulators.push(dynamodb);
 const ses = await startSesEmulator(local.SES_PORT);
 emulators.push(ses);
+const sqs = await startSqsEmulator(local.SQS_PORT);
+emulators.push(sqs);
+const localQueues = await ensureQueues(sqs.endpoint, queues, {
+  queueName: (queue) => `${local.TABLE_PREFIX}${queue.name}`,
+  visibilityTimeoutSeconds: (queue) => local.QUEUE_VISIBILITY_SECONDS ?? visibilityTimeoutOf(queue),
+});
 const dynamodbEndpoint = local.DYNAMODB_ENDPOINT ?? (dynamodb as RunningEmulator).endpoint;
 
 const tableName = (table: { name: string }) => `${local.TABLE_PREFIX}${table.name}`;
@@ -93,8 +108,15 @@ const sources = localSources({
   appUrl: apiUrl,
   passkeyOrigin: apiUrl.replace('127.0.0.1', 'localhost'),
   tableName,
+  queues: localQueues,
 });
 const functions = startLocalFunctions(sources, secrets);
+// The queues' consumers, polled as Lambda's event source mappings poll them.
+const sqsClient = localSqsClient(sqs.endpoint);
+const consumers = startLocalConsumers(sqsClient, sources, secrets, {
+  onError: (name, error) =>
+    console.log(`[${name}] poller: ${error instanceof Error ? error.message : String(error)}`),
+});
 
 const allowedOrigins = (process.env.ALLOWED_ORIGINS ?? '')
   .split(',')
@@ -116,7 +138,7 @@ const clientUrl = clientServer && `http://127.0.0.1:${(clientServer.address() as
 
 // What the operator commands need to act as the functions do; secrets stay in their own file.
 const stateFile = resolve(local.LOCAL_STATE_FILE);
-writeLocalState(stateFile, { pid: process.pid, apiUrl, sesUrl: ses.endpoint, sources });
+writeLocalState(stateFile, { pid: process.pid, apiUrl, sesUrl: ses.endpoint, sqsUrl: sqs.endpoint, sources });
 
 const dynamodbNote = dynamodb ? ` (dynalite, ${local.DYNAMODB_PATH ?? 'in memory'})` : '';
 console.log(
@@ -132,6 +154,7 @@ console.log(
     `  API docs  ${apiUrl}/docs   (the reference, from ${apiUrl}/openapi.json)`,
     `  Mail      ${ses.endpoint}   (every mail sent: reminders, verification and reset links)`,
     `  DynamoDB  ${dynamodbEndpoint}${dynamodbNote}`,
+    `  SQS       ${sqs.endpoint}   (fauxqs: the reminders queue and its dead letters, polled as Lambda polls them)`,
     `  Try       curl -i ${apiUrl}/check_session`,
     '           npm run deadline -- --now 2030-01-01T00:00:00Z',
     '',
@@ -164,6 +187,8 @@ async function stop(signal: string) {
   await new Promise((done) => api.close(done));
   clientServer?.closeAllConnections();
   await new Promise((done) => (clientServer ? clientServer.close(done) : done(undefined)));
+  await consumers.stop();
+  sqsClient.destroy();
   await Promise.all([...functions.values()].map((fn) => fn.stop()));
   await Promise.all(emulators.map((emulator) => emulator.stop()));
   process.exit(0);

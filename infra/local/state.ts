@@ -10,6 +10,8 @@ export interface LocalStackState {
   pid: number;
   apiUrl: string;
   sesUrl: string;
+  /** The SQS emulator: the deadline queues and their dead letters. */
+  sqsUrl: string;
   /** What each function's environment is made from (the secrets are in the local secrets file). */
   sources: LocalSources;
 }

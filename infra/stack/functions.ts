@@ -14,6 +14,7 @@ import {
 import type { FunctionDeclaration, Secret as SecretName } from '#infra/routes';
 import { appUrl, relyingParty, type StackSettings } from '#infra/stack-settings';
 import type { StackTables } from '#infra/stack/tables';
+import type { StackQueues } from '#infra/stack/queues';
 
 export type DeclareFunction = (
   declaration: FunctionDeclaration,
@@ -33,6 +34,7 @@ export function functionFactory(
     secrets: Record<SecretName, Secret>;
     sender: EmailIdentity;
     configurationSet: ConfigurationSet;
+    queues: StackQueues;
     /** With the edge on: the secret CloudFront adds to every request. */
     originSecret?: Secret;
   },
@@ -74,6 +76,8 @@ export function functionFactory(
       case 'sender':
         // Sending as the identity, through the configuration set that reports bounces and complaints.
         return [sender.emailIdentityArn, configurationSetArn];
+      case 'queue':
+        return [resources.queues.get(statement.queue).queue.queueArn];
     }
   };
   return (declaration, extra = {}) => {
@@ -88,9 +92,11 @@ export function functionFactory(
           common,
           tableName: (table) => tables.get(table).tableName,
           secret: (name) => [SECRET_SETTINGS[name].aws, secrets[name].secretArn],
+          queueUrl: (queue) => resources.queues.get(queue).queue.queueUrl,
           mail: {
             SES_SENDER: settings.senderEmail,
             SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
+            REMINDER_SENDERS: String(settings.reminderSenders),
             SES_CONFIGURATION_SET: configurationSet.configurationSetName,
             APP_URL: appUrl(settings),
           },

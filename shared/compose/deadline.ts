@@ -1,27 +1,59 @@
 import { systemClock } from '#shared/platform/clock';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
-import type { Settings } from '#shared/platform/config';
+import { ConfigError, type Settings } from '#shared/platform/config';
 import { registrationsTable, suppressionsTable } from '#shared/data/tables';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
+import { traced } from '#shared/aws/tracing';
+import { createQueueSender, createSqsClient } from '#shared/aws/queue-sender';
+import { deadlineContinuationsQueue, type QueueDeclaration, remindersQueue } from '#shared/aws/queues';
+import { encodeMessage } from '#shared/queue/deadline-messages';
 import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
+import type { ReminderSenderDeps } from '#shared/registrations/reminder-sender';
 import { logger } from '#shared/platform/logger';
 import { sesMailer } from '#shared/compose/mail';
 
-/** The job's collaborators, built from the settings: DynamoDB and SES, or their emulators locally. */
+/** The URL of a queue this function sends to; like a table's name, given only to the functions that use it. */
+function queueUrl(config: Settings, queue: QueueDeclaration): string {
+  const url = config[queue.envVar];
+  if (!url)
+    throw new ConfigError(
+      `Invalid configuration: ${queue.envVar}: this function sends to the ${queue.name} queue but was not given its URL`,
+    );
+  return url;
+}
+
+/** The planner's collaborators: the registrations and suppressions tables, and the two queues it feeds. */
 export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
   const db = documentClient(config);
+  const sqs = traced(createSqsClient());
+  const reminders = createQueueSender(sqs, queueUrl(config, remindersQueue));
+  const continuations = createQueueSender(sqs, queueUrl(config, deadlineContinuationsQueue));
   return {
     table: registrationsTableAccess(db, tableName(config, registrationsTable)),
     suppressions: suppressionsTableAccess(db, tableName(config, suppressionsTable)),
-    mailer: sesMailer(config),
+    enqueueReminders: (requests) => reminders.sendAll(requests.map(encodeMessage)),
+    async continueLater(continuation) {
+      if ((await continuations.sendAll([encodeMessage(continuation)])) > 0)
+        throw new Error('the planner could not leave its cursor on the continuations queue');
+    },
     reminderWindowDays: config.REMINDER_WINDOW_DAYS,
+    realClock: systemClock,
+  };
+}
+
+/** The sender's collaborators: the registrations table and SES, at this sender's share of the SES rate. */
+export function reminderSenderDeps(config: Settings): ReminderSenderDeps {
+  return {
+    table: registrationsTableAccess(documentClient(config), tableName(config, registrationsTable)),
+    mailer: sesMailer(config, { shareOf: config.REMINDER_SENDERS }),
     sendConcurrency: config.SES_CONCURRENCY,
     realClock: systemClock,
     // The registration id says which; the address is personal data and stays out of the log.
-    onReminderError: (registration, error) =>
+    onReminderError: (registration, error, step) =>
       logger.warn('reminder not sent', {
         registrationId: registration.id,
+        step,
         error: error instanceof Error ? error.name : 'unknown',
       }),
   };

@@ -5,6 +5,8 @@ import { requestAccess } from '#shared/data/registrations/requests';
 
 export type {
   ClaimResult,
+  DuePage,
+  IndexCursor,
   Page,
   PageKey,
   Registration,

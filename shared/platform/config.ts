@@ -71,6 +71,15 @@ const settingsSchema = z
     /** The SES sandbox allows 1 message per second; raise it to the account's quota once out of it. */
     SES_MAX_SEND_RATE: z._default(z.coerce.number().check(z.positive(), z.maximum(1000)), 1),
     SES_CONCURRENCY: integer(1, 50, 4),
+    /**
+     * How many reminder senders run at once (the event source mapping's maximum concurrency): each sends at
+     * SES_MAX_SEND_RATE / REMINDER_SENDERS, so together they stay under the account's rate.
+     */
+    REMINDER_SENDERS: integer(1, 1000, 2),
+    /** The queue the deadline planner puts due reminders on (the sender's event source). */
+    REMINDERS_QUEUE_URL: z.optional(httpUrl()),
+    /** The queue a planner out of time leaves its cursor on. */
+    DEADLINE_CONTINUATIONS_QUEUE_URL: z.optional(httpUrl()),
     /** On AWS: the configuration set that publishes bounces and complaints; unset locally. */
     SES_CONFIGURATION_SET: optionalText,
     /** Where the browser client is served: the links in account mails point to its pages. */

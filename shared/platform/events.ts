@@ -39,6 +39,7 @@ export const EVENTS = {
   remindersRefused: 'remindersRefused',
   remindersSuppressed: 'remindersSuppressed',
   remindersUnrecorded: 'remindersUnrecorded',
+  remindersQueued: 'remindersQueued',
   addressSuppressed: 'addressesSuppressed',
   deadlineFailures: 'deadlineFailures',
   expiredDeleted: 'expiredDeleted',

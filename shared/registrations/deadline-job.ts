@@ -1,50 +1,53 @@
-import { randomUUID } from 'node:crypto';
-import { backoffMs, mapWithConcurrency, sleep as realSleep } from '#shared/platform/concurrency';
-import type { Registration, RegistrationsTable } from '#shared/data/registrations';
+import type { IndexCursor, Registration, RegistrationsTable } from '#shared/data/registrations';
 import type { SuppressionsTable } from '#shared/data/suppressions';
 import { deleteInBatches } from '#shared/registrations/batch-delete';
-import { reminderEmail } from '#shared/registrations/reminder-email';
 import { deadlineStatus, dueBy } from '#shared/registrations/deadline-rules';
-import type { Mailer } from '#shared/platform/mailer';
+import { mapWithConcurrency } from '#shared/platform/concurrency';
 
 export interface DeadlineSummary {
   /** Unpaid registrations read from the deadline index. */
   checked: number;
   expired: number;
   deleted: number;
-  reminded: number;
-  /** Deletions and reminders that did not happen; they are tried again on the next run. */
+  /** Reminders handed to the sender (one message each); the sender claims, sends and records them. */
+  queued: number;
+  /** Deletions and messages that did not happen; the run fails so that it is tried again. */
   failed: number;
-  /**
-   * Reminders SES refused for their recipient (an address the SES sandbox has not verified, or one SES
-   * suppresses): counted and logged, tried again on the next run, but not a failure of the job.
-   */
-  refused: number;
-  /**
-   * Reminders SES accepted whose sending could not be recorded, even after retries: counted in `failed` too
-   * (the run ends failed, so the alarm and the DLQ see it), as such a reminder may be sent again once its
-   * claim's lease ends.
-   */
-  unrecorded: number;
-  /** Reminders not sent because SES reported their address bouncing or complaining (suppressed). */
+  /** Reminders not queued because SES reported their address bouncing or complaining (suppressed). */
   suppressed: number;
+  /** The run ran out of time and left its cursor for the next invocation, which goes on from there. */
+  continued: boolean;
   /** A dry run: what would be deleted and reminded; nothing was changed, nothing sent. */
   dryRun?: { toDelete: number; toRemind: number };
 }
 
+/** What the sender is told for each reminder: which registration, as of which moment the plan ran. */
+export interface ReminderRequest {
+  id: string;
+  /** ISO-8601: the plan's `now`, which the mail's wording counts the days from. */
+  now: string;
+}
+
+/** Where a planner out of time stops, and what the next invocation needs to go on. */
+export interface Continuation {
+  now: string;
+  cursor?: IndexCursor;
+}
+
 export interface DeadlineJobDeps {
-  table: RegistrationsTable;
+  table: Pick<RegistrationsTable, 'unpaidDueBy' | 'deleteBatch' | 'deleteIfUnpaid'>;
   /** Addresses never to mail again (bounces and complaints). */
   suppressions: Pick<SuppressionsTable, 'suppressedAmong'>;
-  mailer: Mailer;
+  /** Queues reminders; returns how many could not be queued. */
+  enqueueReminders(requests: readonly ReminderRequest[]): Promise<number>;
+  /** Leaves the cursor for the next invocation (a message on the continuations queue). */
+  continueLater(continuation: Continuation): Promise<void>;
   reminderWindowDays: number;
-  sendConcurrency: number;
   /** The real time, whatever `now` the run is told to use. */
   realClock: () => Date;
   sleep?: (ms: number) => Promise<void>;
-  /** Stops starting new work when the invocation is about to time out. */
+  /** Stops starting new pages when the invocation is about to time out. */
   outOfTime?: () => boolean;
-  onReminderError?: (registration: Registration, error: unknown, step: 'claim' | 'send' | 'record') => void;
 }
 
 /**
@@ -54,50 +57,43 @@ export interface DeadlineJobDeps {
  * More recent ones are deleted one by one with a condition that they are still unpaid.
  */
 const INDEX_LAG_MARGIN_MS = 60_000;
-/**
- * A reminder claim older than this belongs to a run that died mid-send, and may be taken over. It bounds
- * the one window left: SES accepted a reminder and the run died (or could not record it) before the
- * record; the next run after the lease sends it again. At most one extra mail, only then.
- */
-const CLAIM_LEASE_MS = 15 * 60_000;
-/** Recording a sent reminder is retried this many times (beyond the SDK's own retries) before giving up. */
-const RECORD_ATTEMPTS = 4;
 const PAGE_SIZE = 200;
 
 /**
- * One run: reads the unpaid registrations that can be expired or late at `now` (never the whole table),
- * a page at a time so memory stays flat, deletes the expired ones and reminds the late ones once.
+ * The daily plan: reads the unpaid registrations that can be expired or late at `now` (never the whole
+ * table), a page at a time so memory stays flat, deletes the expired ones and queues one message per late,
+ * unreminded one. Sending is the reminder sender's, at the account's SES rate, however many there are. Out
+ * of time, it leaves its cursor and stops: the next invocation goes on from that page, not from the start.
  */
 export async function runDeadlineJob(
   deps: DeadlineJobDeps,
   now: Date,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; from?: IndexCursor } = {},
 ): Promise<DeadlineSummary> {
   const summary: DeadlineSummary = {
     checked: 0,
     expired: 0,
     deleted: 0,
-    reminded: 0,
+    queued: 0,
     failed: 0,
-    refused: 0,
-    unrecorded: 0,
     suppressed: 0,
+    continued: false,
   };
-  // This run's claims carry its token: a claim write retried after a lost answer is recognised as its own.
-  const run = randomUUID();
   const dryRun = options.dryRun ? { toDelete: 0, toRemind: 0 } : undefined;
-  for await (const page of deps.table.unpaidDueBy(dueBy(now, deps.reminderWindowDays), PAGE_SIZE)) {
-    summary.checked += page.length;
-    if (deps.outOfTime?.()) {
-      summary.failed += page.length;
-      continue;
+  const pages = deps.table.unpaidDueBy(dueBy(now, deps.reminderWindowDays), PAGE_SIZE, options.from);
+  for await (const { items: page, start } of pages) {
+    if (!dryRun && deps.outOfTime?.()) {
+      await deps.continueLater({ now: now.toISOString(), ...(start ? { cursor: start } : {}) });
+      summary.continued = true;
+      break;
     }
+    summary.checked += page.length;
     const expired = page.filter((r) => deadlineStatus(r, now, deps.reminderWindowDays) === 'expired');
     const due = page.filter(
       (r) => deadlineStatus(r, now, deps.reminderWindowDays) === 'late' && !r.reminderSentAt,
     );
     // An address SES reported bouncing or complaining is never mailed again (it would hurt the sender's
-    // reputation, and SES may suspend the account): counted, not sent, not failed.
+    // reputation, and SES may suspend the account): counted, not queued, not failed.
     const suppressed = due.length
       ? await deps.suppressions.suppressedAmong(due.map((r) => r.email))
       : new Set();
@@ -109,15 +105,13 @@ export async function runDeadlineJob(
       dryRun.toRemind += late.length;
       continue;
     }
-    const [deletion, reminders] = await Promise.all([
+    const [deletion, unqueued] = await Promise.all([
       deleteExpired(deps, expired),
-      sendReminders(deps, late, now, run),
+      deps.enqueueReminders(late.map((r) => ({ id: r.id, now: now.toISOString() }))),
     ]);
     summary.deleted += deletion.deleted;
-    summary.reminded += reminders.reminded;
-    summary.failed += deletion.failed + reminders.failed + reminders.unrecorded;
-    summary.refused += reminders.refused;
-    summary.unrecorded += reminders.unrecorded;
+    summary.queued += late.length - unqueued;
+    summary.failed += deletion.failed + unqueued;
   }
   return dryRun ? { ...summary, dryRun } : summary;
 }
@@ -140,58 +134,3 @@ async function deleteExpired(deps: DeadlineJobDeps, expired: Registration[]) {
     failed: batch.unprocessed.length + oneByOne.filter((outcome) => outcome === 'failed').length,
   };
 }
-
-/** Records a sent reminder, retried with back-off: false when it still could not be written. */
-async function recordSent(deps: DeadlineJobDeps, registration: Registration): Promise<boolean> {
-  const sleep = deps.sleep ?? realSleep;
-  for (let attempt = 0; attempt < RECORD_ATTEMPTS; attempt++) {
-    if (attempt > 0) await sleep(backoffMs(attempt, 100, 2000));
-    try {
-      await deps.table.markReminderSent(registration.id, deps.realClock());
-      return true;
-    } catch (error) {
-      if (attempt === RECORD_ATTEMPTS - 1) deps.onReminderError?.(registration, error, 'record');
-    }
-  }
-  return false;
-}
-
-async function sendReminders(deps: DeadlineJobDeps, late: Registration[], now: Date, run: string) {
-  const outcomes = await mapWithConcurrency(late, deps.sendConcurrency, async (registration) => {
-    if (deps.outOfTime?.()) return 'failed';
-    const real = deps.realClock();
-    try {
-      // Claim first: of overlapping or repeated runs, only one may send, and only once.
-      const claim = await deps.table.claimReminder(
-        registration.id,
-        run,
-        real,
-        new Date(real.getTime() - CLAIM_LEASE_MS),
-      );
-      if (claim === 'taken') return 'skipped';
-    } catch (error) {
-      deps.onReminderError?.(registration, error, 'claim');
-      return 'failed';
-    }
-    try {
-      await deps.mailer.send({ to: registration.email, ...reminderEmail(registration, now) });
-    } catch (error) {
-      deps.onReminderError?.(registration, error, 'send');
-      await deps.table.releaseReminder(registration.id).catch(() => undefined);
-      return isRecipientRefused(error) ? 'refused' : 'failed';
-    }
-    // Sent: record it. Should that fail even after retries, the claim still blocks resending until its
-    // lease ends, and the run reports it.
-    return (await recordSent(deps, registration)) ? 'reminded' : 'unrecorded';
-  });
-  const count = (outcome: string) => outcomes.filter((o) => o === outcome).length;
-  return {
-    reminded: count('reminded') + count('unrecorded'),
-    failed: count('failed'),
-    refused: count('refused'),
-    unrecorded: count('unrecorded'),
-  };
-}
-
-/** SES's answer for a recipient it will not mail (sandbox, suppression list): the address, not SES, failed. */
-const isRecipientRefused = (error: unknown) => error instanceof Error && error.name === 'MessageRejected';

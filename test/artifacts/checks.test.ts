@@ -106,6 +106,7 @@ describe('a function missing a setting', () => {
       passkeyOrigin: 'http://localhost:9',
       sesEndpoint: 'http://127.0.0.1:9',
       tableName: (table) => `local-${table.name}`,
+      queues: {},
     });
     const home = apiFunctions.find((fn) => fn.name === 'home');
     const local = localFunctionRuntime(

@@ -7,7 +7,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { indexOf, itemExists, whenConditionHolds } from '#shared/data/dynamodb';
-import { type RegistrationsTable, toRegistration, UNPAID } from '#shared/data/registrations/item';
+import {
+  type IndexCursor,
+  type RegistrationsTable,
+  toRegistration,
+  UNPAID,
+} from '#shared/data/registrations/item';
 import { registrationsTable } from '#shared/data/tables';
 
 const unpaidByDeadline = indexOf(registrationsTable, 'unpaidByDeadline');
@@ -21,8 +26,8 @@ type DeadlinePatterns = Pick<
 export function deadlineAccess(db: DynamoDBDocumentClient, tableName: string): DeadlinePatterns {
   const key = (id: string) => ({ [registrationsTable.partitionKey]: id });
   return {
-    async *unpaidDueBy(dueBy, pageSize = 100) {
-      let start: Record<string, unknown> | undefined;
+    async *unpaidDueBy(dueBy, pageSize = 100, from = undefined) {
+      let start: IndexCursor | undefined = from;
       do {
         const result = await db.send(
           new QueryCommand({
@@ -34,8 +39,8 @@ export function deadlineAccess(db: DynamoDBDocumentClient, tableName: string): D
             ExclusiveStartKey: start,
           }),
         );
+        if (result.Items?.length) yield { items: result.Items.map(toRegistration), start };
         start = result.LastEvaluatedKey;
-        if (result.Items?.length) yield result.Items.map(toRegistration);
       } while (start);
     },
     async deleteBatch(ids) {
@@ -61,31 +66,33 @@ export function deadlineAccess(db: DynamoDBDocumentClient, tableName: string): D
       );
       return deleted !== undefined;
     },
-    async claimReminder(id, run, now, staleBefore) {
+    async claimReminder(id, token, now, staleBefore) {
       const claimed = await whenConditionHolds(
         db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(id),
-            UpdateExpression: 'SET reminderClaimedAt = :now, reminderClaim = :run',
+            UpdateExpression: 'SET reminderClaimedAt = :now, reminderClaim = :token',
             ConditionExpression:
               'attribute_exists(unpaid) AND attribute_not_exists(reminderSentAt) AND ' +
               '(attribute_not_exists(reminderClaimedAt) OR reminderClaimedAt < :stale)',
             ExpressionAttributeValues: {
               ':now': now.toISOString(),
               ':stale': staleBefore.toISOString(),
-              ':run': run,
+              ':token': token,
             },
+            // The claim reads the registration too: the sender needs no read of its own.
+            ReturnValues: 'ALL_NEW',
           }),
         ),
       );
-      if (claimed) return 'claimed';
-      // A retried write whose first try landed meets its own claim: that is this run's claim, not another's.
-      const current = await db.send(
+      if (claimed?.Attributes) return { claimed: toRegistration(claimed.Attributes) };
+      // Why not: read it. A retried write whose first try landed meets its own claim.
+      const { Item: current } = await db.send(
         new GetCommand({ TableName: tableName, Key: key(id), ConsistentRead: true }),
       );
-      const own = current.Item?.reminderClaim === run && current.Item.reminderSentAt === undefined;
-      return own ? 'claimed' : 'taken';
+      if (!current || current.unpaid === undefined || current.reminderSentAt !== undefined) return 'settled';
+      return current.reminderClaim === token ? { claimed: toRegistration(current) } : 'taken';
     },
     async markReminderSent(id, now) {
       // Deleted or paid-and-deleted meanwhile: nothing left to record.

@@ -50,7 +50,21 @@ export const toRegistration = (item: Record<string, unknown>): Registration => {
   return registration;
 };
 
-export type ClaimResult = 'claimed' | 'taken';
+/**
+ * A reminder claim's answer: the registration as claimed (so the sender reads it in the same write); `taken`
+ * while another sender holds a live claim; `settled` when there is nothing left to remind (paid, deleted,
+ * or already reminded).
+ */
+export type ClaimResult = { claimed: Registration } | 'taken' | 'settled';
+
+/** Where a page of the deadline index starts: DynamoDB's own key, opaque to everyone else. */
+export type IndexCursor = Record<string, unknown>;
+
+export interface DuePage {
+  items: Registration[];
+  /** The cursor this page was read from (undefined for the first): a continuation starts here again. */
+  start?: IndexCursor;
+}
 
 export interface RegistrationsTable {
   /**
@@ -71,17 +85,18 @@ export interface RegistrationsTable {
    * deadline has not passed. 'missing' and 'deadline_passed' tell the two refusals apart.
    */
   markPaid(id: string, now: Date): Promise<Registration | 'missing' | 'deadline_passed'>;
-  /** Pages of unpaid registrations whose deadline is at most `dueBy`, soonest first. */
-  unpaidDueBy(dueBy: Date, pageSize?: number): AsyncGenerator<Registration[]>;
+  /** Pages of unpaid registrations whose deadline is at most `dueBy`, soonest first, from `start` if given. */
+  unpaidDueBy(dueBy: Date, pageSize?: number, start?: IndexCursor): AsyncGenerator<DuePage>;
   /** Deletes up to 25 ids in one BatchWriteItem; returns the ids DynamoDB left unprocessed. */
   deleteBatch(ids: readonly string[]): Promise<string[]>;
   /** Deletes only while it is still unpaid; false when it was paid (or gone) meanwhile. */
   deleteIfUnpaid(id: string): Promise<boolean>;
   /**
-   * Reserves the right to send the reminder: only one run gets it, and only while the registration is unpaid
-   * and not reminded. A claim older than `staleBefore` (a run that died mid-send) can be taken over.
+   * Reserves the right to send the reminder: only one sender gets it, and only while the registration is
+   * unpaid and not reminded. A claim older than `staleBefore` (a sender that died mid-send) can be taken
+   * over; a claim already holding `token` (the same attempt's write, retried after a lost answer) is own.
    */
-  claimReminder(id: string, run: string, now: Date, staleBefore: Date): Promise<ClaimResult>;
+  claimReminder(id: string, token: string, now: Date, staleBefore: Date): Promise<ClaimResult>;
   markReminderSent(id: string, now: Date): Promise<void>;
   /** Gives a claim back after a failed send, so the next run tries again. */
   releaseReminder(id: string): Promise<void>;

@@ -1,0 +1,45 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { settings } from '#shared/platform/config';
+import { type ReminderOutcome, sendReminders } from '#shared/registrations/reminder-sender';
+import { reminderSenderDeps } from '#shared/compose/deadline';
+import { batchFailures, reminderDeliveries } from '#shared/queue/deadline-messages';
+import { recordEvent } from '#shared/platform/events';
+import { logger, metrics } from '#shared/platform/logger';
+
+const deps = reminderSenderDeps(settings());
+// Stop starting mails this long before Lambda's timeout: what is left comes back on the queue.
+const SAFETY_MS = 10_000;
+
+/**
+ * The reminder sender, fed by the reminders queue through an event source mapping: claims, sends and
+ * records each reminder, and answers with the messages to try again (a partial batch response), so one
+ * refused or throttled address never resends the others.
+ */
+export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  logger.addContext(context);
+  const { deliveries, unreadable } = reminderDeliveries(event);
+  if (unreadable.length) logger.error('reminder messages that do not parse', { messageIds: unreadable });
+  const outcomes = await sendReminders(
+    { ...deps, outOfTime: () => context.getRemainingTimeInMillis() < SAFETY_MS },
+    deliveries,
+  );
+  report(outcomes);
+  const retried = deliveries.filter((_, i) => outcomes[i] === 'retry').map((d) => d.messageId);
+  return batchFailures([...unreadable, ...retried]);
+}
+
+function report(outcomes: ReminderOutcome[]) {
+  const count = (outcome: ReminderOutcome) => outcomes.filter((o) => o === outcome).length;
+  const summary = {
+    reminded: count('reminded'),
+    settled: count('settled'),
+    refused: count('refused'),
+    unrecorded: count('unrecorded'),
+    retried: count('retry'),
+  };
+  logger.info('reminders sent', summary);
+  recordEvent('reminderSent', {}, summary.reminded + summary.unrecorded);
+  recordEvent('remindersRefused', {}, summary.refused);
+  recordEvent('remindersUnrecorded', {}, summary.unrecorded);
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}
