@@ -1,8 +1,8 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { settings } from '#shared/platform/config';
-import { type ReminderOutcome, sendReminders } from '#shared/registrations/reminder-sender';
+import type { ReminderOutcome } from '#shared/registrations/reminder-sender';
 import { reminderSenderDeps } from '#shared/compose/deadline';
-import { batchFailures, reminderDeliveries } from '#shared/queue/deadline-messages';
+import { remindBatch } from '#shared/queue/reminder-batch';
 import { recordEvent } from '#shared/platform/events';
 import { logger, metrics } from '#shared/platform/logger';
 
@@ -17,15 +17,13 @@ const SAFETY_MS = 10_000;
  */
 export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   logger.addContext(context);
-  const { deliveries, unreadable } = reminderDeliveries(event);
-  if (unreadable.length) logger.error('reminder messages that do not parse', { messageIds: unreadable });
-  const outcomes = await sendReminders(
+  const { response, outcomes, unreadable } = await remindBatch(
     { ...deps, outOfTime: () => context.getRemainingTimeInMillis() < SAFETY_MS },
-    deliveries,
+    event,
   );
+  if (unreadable.length) logger.error('reminder messages that do not parse', { messageIds: unreadable });
   report(outcomes);
-  const retried = deliveries.filter((_, i) => outcomes[i] === 'retry').map((d) => d.messageId);
-  return batchFailures([...unreadable, ...retried]);
+  return response;
 }
 
 function report(outcomes: ReminderOutcome[]) {

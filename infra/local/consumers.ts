@@ -34,7 +34,7 @@ export function startLocalConsumers(
       startEventSourceMapping({
         client,
         queueUrl: queue.url,
-        queueArn: `arn:aws:sqs:us-east-1:000000000000:${queue.url.split('/').pop()}`,
+        queueArn: queue.arn,
         batchSize: fn.consumes.batchSize,
         maximumConcurrency: concurrency,
         invoke: (instance, event) => (own[instance] as FunctionRuntime).invoke(event),

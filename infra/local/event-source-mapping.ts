@@ -80,7 +80,8 @@ function failedIds(answer: unknown, event: SQSEvent): Set<string> | undefined {
   return [...ids].every((id) => inBatch.has(id)) ? ids : undefined;
 }
 
-function toRecord(message: Message, queue: { queueArn: string }): SQSRecord {
+/** A received message as Lambda hands it to the function: one record of an SQSEvent. */
+export function toRecord(message: Message, queue: { queueArn: string }): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
     messageId: String(message.MessageId),

@@ -24,6 +24,7 @@ export const localSqsClient = (endpoint: string) =>
 
 export interface LocalQueue {
   url: string;
+  arn: string;
   deadLettersUrl: string;
 }
 
@@ -65,7 +66,11 @@ export async function ensureQueues(
           },
         }),
       );
-      created[queue.name] = { url: urlOf(name), deadLettersUrl: urlOf(`${name}-dead-letters`) };
+      created[queue.name] = {
+        url: urlOf(name),
+        arn: `arn:aws:sqs:us-east-1:000000000000:${name}`,
+        deadLettersUrl: urlOf(`${name}-dead-letters`),
+      };
     }
   } finally {
     client.destroy();

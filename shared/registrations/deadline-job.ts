@@ -68,7 +68,7 @@ const PAGE_SIZE = 200;
 export async function runDeadlineJob(
   deps: DeadlineJobDeps,
   now: Date,
-  options: { dryRun?: boolean; from?: IndexCursor } = {},
+  options: { dryRun?: boolean; from?: IndexCursor; pageSize?: number } = {},
 ): Promise<DeadlineSummary> {
   const summary: DeadlineSummary = {
     checked: 0,
@@ -80,7 +80,8 @@ export async function runDeadlineJob(
     continued: false,
   };
   const dryRun = options.dryRun ? { toDelete: 0, toRemind: 0 } : undefined;
-  const pages = deps.table.unpaidDueBy(dueBy(now, deps.reminderWindowDays), PAGE_SIZE, options.from);
+  const pageSize = options.pageSize ?? PAGE_SIZE;
+  const pages = deps.table.unpaidDueBy(dueBy(now, deps.reminderWindowDays), pageSize, options.from);
   for await (const { items: page, start } of pages) {
     if (!dryRun && deps.outOfTime?.()) {
       await deps.continueLater({ now: now.toISOString(), ...(start ? { cursor: start } : {}) });
@@ -107,7 +108,7 @@ export async function runDeadlineJob(
     }
     const [deletion, unqueued] = await Promise.all([
       deleteExpired(deps, expired),
-      deps.enqueueReminders(late.map((r) => ({ id: r.id, now: now.toISOString() }))),
+      late.length ? deps.enqueueReminders(late.map((r) => ({ id: r.id, now: now.toISOString() }))) : 0,
     ]);
     summary.deleted += deletion.deleted;
     summary.queued += late.length - unqueued;

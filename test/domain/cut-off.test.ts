@@ -5,6 +5,7 @@ import { ensureTables } from '#infra/local/dynamodb';
 import { type Registration, registrationsTableAccess } from '#shared/data/registrations';
 import { registrationsTable } from '#shared/data/tables';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
+import { deadlineQueuesWorld } from '../support/deadline-queues.ts';
 import { createRegistrations } from '#shared/registrations/registrations';
 import { cutAt, injectFaults } from '../support/dynamodb-faults.ts';
 import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
@@ -217,8 +218,9 @@ describe('cut off after every call, each write is whole or not at all', () => {
   });
 });
 
-describe('the deadline job, cut off after every call', () => {
+describe('the deadline flow, cut off after every call', () => {
   const ses = sesWorld();
+  const deadlineQueues = deadlineQueuesWorld();
 
   it('deletes each expired registration or leaves it, sends each reminder at most once, and the next run does the rest', async () => {
     const clock = movableClock(new Date('2050-01-01T00:00:00Z'));
@@ -246,19 +248,23 @@ describe('the deadline job, cut off after every call', () => {
             (await registrations.create(owner, { activity, email: `${uniqueName('l')}@example.com` }))
               .registration,
           );
-        const deps = built.deadlineDeps(ses.mailer(), {
+        // A reminder a cut sender left claimed goes to the dead letters on its second receive.
+        const queues = await deadlineQueues({ maxReceiveCount: 2 });
+        const flow = built.deadline(ses.mailer(), queues.planner, {
           table,
-          realClock: clock,
-          sendConcurrency: 1,
-          sleep: async () => undefined,
+          planner: { realClock: clock, sleep: async () => undefined },
+          sender: { realClock: clock, sendConcurrency: 1, sleep: async () => undefined },
         });
         // Four days on: the first two are a day past their deadline, the last two a day before theirs.
         const now = new Date(clock().getTime() + 4 * DAY);
-        return { table, deps, now, expired: made.slice(0, 2), late: made.slice(2) };
+        return { table, queues, flow, now, expired: made.slice(0, 2), late: made.slice(2) };
       },
+      // The planner, then one pass of the sender over what it queued: cut off at any DynamoDB call of either.
       act: async (_built, s) => {
-        const summary = await runDeadlineJob(s.deps, s.now);
+        const summary = await runDeadlineJob(s.flow.planner, s.now);
         if (summary.failed > 0) throw new Error(`${summary.failed} left for the next run`);
+        const sent = await s.queues.sendOnce(s.flow.sender);
+        if (sent.retry > 0) throw new Error(`${sent.retry} reminders back on the queue`);
       },
       state: async (_built, s) => {
         const gone = await Promise.all(s.expired.map(async (r) => !(await s.table.findRegistration(r.id))));
@@ -275,10 +281,13 @@ describe('the deadline job, cut off after every call', () => {
         // Each registration on its own is old or new; the run as a whole is new once all of them are.
         return gone.every(Boolean) && reminders.every(Boolean) ? 'new' : 'old';
       },
-      // The next run completes the rest. A reminder cut off between SES and its record keeps its claim, so
-      // that run does not send it again: the window left, bounded by the claim's lease (a second mail at
+      // The next plan and the queue complete the rest. A reminder cut off between SES and its record keeps
+      // its claim, so it is not sent again: the window left, bounded by the claim's lease (a second mail at
       // most, and only after the lease).
-      retry: (_built, s) => runDeadlineJob(s.deps, s.now),
+      retry: async (_built, s) => {
+        await runDeadlineJob(s.flow.planner, s.now);
+        await s.queues.drain(s.flow.sender);
+      },
     });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { type Fault, type FaultCall, injectFaults, tablesOf } from '../support/dynamodb-faults.ts';
+import { deadlineQueuesWorld } from '../support/deadline-queues.ts';
 import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
 
 /**
@@ -196,6 +197,7 @@ describe('fail closed', () => {
 });
 
 describe('reminders exactly once where SES allows it', () => {
+  const deadlineQueues = deadlineQueuesWorld();
   // Each test in a year of its own: registrations of the tests before it are long expired by then.
   let year = 2040;
   async function lateRegistration() {
@@ -204,57 +206,55 @@ describe('reminders exactly once where SES allows it', () => {
     const viewer = { userId: uniqueName('owner'), role: 'user' as const };
     const email = `${uniqueName('parent')}@example.com`;
     await built.registrations.create(viewer, { activity: 'Late', email });
-    const deps = built.deadlineDeps(ses.mailer(), { sleep: async () => undefined });
+    const queues = await deadlineQueues();
+    const flow = built.deadline(ses.mailer(), queues.planner, {
+      planner: { sleep: async () => undefined },
+      sender: { sleep: async () => undefined },
+    });
     // A day before the deadline: inside the reminder window.
-    return { ...built, deps, email, now: new Date(clock().getTime() + 4 * DAY), clock };
+    return { ...built, queues, flow, email, now: new Date(clock().getTime() + 4 * DAY), clock };
   }
 
-  it('recording "sent" is retried: one mail, recorded, and the next run sends nothing', async () => {
-    const { db, deps, email, now } = await lateRegistration();
-    // Every attempt of the first record fails, past the SDK's own retries; the job's retry then lands.
+  it('recording "sent" is retried: one mail, recorded, and the next plan queues nothing', async () => {
+    const { db, queues, flow, email, now } = await lateRegistration();
+    await runDeadlineJob(flow.planner, now);
+    // Every attempt of the first record fails, past the SDK's own retries; the sender's retry then lands.
     let failures = 0;
     const faults = injectFaults(db, (call, attempt) =>
       String(call.input.UpdateExpression).startsWith('SET reminderSentAt') && attempt > 0 && failures++ < 3
         ? 'server-error'
         : undefined,
     );
-    expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 1, failed: 0, unrecorded: 0 });
+    expect(await queues.drain(flow.sender)).toMatchObject({ reminded: 1, unrecorded: 0 });
     faults.remove();
-    expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 0, failed: 0 });
+    expect(await runDeadlineJob(flow.planner, now)).toMatchObject({ queued: 0, failed: 0 });
     expect(await ses.mailsTo(email)).toBe(1);
   });
 
-  it('a record that still fails is counted and fails the run, and no second mail goes before the lease ends', async () => {
-    const { db, deps, email, now } = await lateRegistration();
+  it("a record that still fails is counted, and no second mail goes before the claim's lease ends", async () => {
+    const { db, queues, flow, email, now } = await lateRegistration();
+    await runDeadlineJob(flow.planner, now);
     const faults = injectFaults(db, (call) =>
       String(call.input.UpdateExpression).startsWith('SET reminderSentAt') ? 'cut' : undefined,
     );
-    expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 1, unrecorded: 1, failed: 1 });
+    expect(await queues.drain(flow.sender)).toMatchObject({ unrecorded: 1 });
     faults.remove();
-    expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 0 });
+    // Not recorded, so the next plan queues it again; the claim still holds, so it is not sent.
+    expect(await runDeadlineJob(flow.planner, now)).toMatchObject({ queued: 1 });
+    expect(await queues.drain(flow.sender)).toMatchObject({ reminded: 0, retry: 5 });
     expect(await ses.mailsTo(email)).toBe(1);
   });
 
-  it("a claim whose answer was lost is recognised as the run's own: the reminder goes now, not tomorrow", async () => {
-    const { db, deps, email, now } = await lateRegistration();
+  it("a claim whose answer was lost is recognised as the delivery's own: the reminder goes now", async () => {
+    const { db, queues, flow, email, now } = await lateRegistration();
+    await runDeadlineJob(flow.planner, now);
     const faults = injectFaults(db, (call, attempt) =>
       String(call.input.UpdateExpression).startsWith('SET reminderClaimedAt') && attempt === 1
         ? 'drop-answer'
         : undefined,
     );
-    expect(await runDeadlineJob(deps, now)).toMatchObject({ reminded: 1, failed: 0 });
+    expect(await queues.drain(flow.sender)).toMatchObject({ reminded: 1, retry: 0 });
     faults.remove();
     expect(await ses.mailsTo(email)).toBe(1);
-  });
-});
-
-describe('a session whose put was retried after a lost answer', () => {
-  it('starts, and its token resolves', async () => {
-    const { db, accounts, sessions } = await world(movableClock());
-    const user = await accounts.signUp({ username: uniqueName(), password: PASSWORD });
-    const faults = injectFaults(db, once('PutItemCommand', 'sessions', 'drop-answer'));
-    const { token } = await sessions.start(user);
-    faults.remove();
-    expect(await sessions.resolve(token)).not.toBeNull();
   });
 });

@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { createMailFeedback } from '#shared/registrations/mail-feedback';
 import { feedbackMessage } from '../support/ses-feedback.ts';
+import { deadlineQueuesWorld } from '../support/deadline-queues.ts';
 import { domainWorld, movableClock, uniqueName, sesWorld } from './world.ts';
 
 const world = domainWorld();
 const DAY = 24 * 3600 * 1000;
 const ses = sesWorld();
+const deadlineQueues = deadlineQueuesWorld();
 
 describe('the suppression list, kept from SES reports', () => {
   it('is never mailed: a permanent bounce or a complaint stops reminders to that address, whatever its case', async () => {
     const clock = movableClock(new Date('2035-01-01T00:00:00Z'));
-    const { registrations, suppressions, deadlineDeps } = await world(clock);
+    const { registrations, suppressions, deadline } = await world(clock);
     const feedback = createMailFeedback({ suppressions });
     for (const report of ['permanent-bounce', 'transient-bounce', 'complaint'] as const)
       await feedback.record(feedbackMessage(report));
@@ -27,9 +29,11 @@ describe('the suppression list, kept from SES reports', () => {
       fine,
     ])
       await registrations.create(owner, { activity: 'Piano', email });
-    const deps = deadlineDeps(ses.mailer());
-    const summary = await runDeadlineJob(deps, new Date(clock().getTime() + 4 * DAY));
-    expect(summary).toMatchObject({ reminded: 2, suppressed: 2, failed: 0 });
+    const queues = await deadlineQueues();
+    const flow = deadline(ses.mailer(), queues.planner);
+    const summary = await runDeadlineJob(flow.planner, new Date(clock().getTime() + 4 * DAY));
+    expect(summary).toMatchObject({ queued: 2, suppressed: 2, failed: 0 });
+    expect(await queues.drain(flow.sender)).toMatchObject({ reminded: 2 });
     expect(await ses.mailsTo('bounced-parent@example.com')).toBe(0);
     expect(await ses.mailsTo('complaining-parent@example.com')).toBe(0);
     expect(await ses.mailsTo('full-mailbox@example.com')).toBe(1);

@@ -23,6 +23,8 @@ import { usersTableAccess } from '#shared/data/users';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
 import { createRegistrations } from '#shared/registrations/registrations';
 import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
+import type { ReminderSenderDeps } from '#shared/registrations/reminder-sender';
+import type { RegistrationsTable } from '#shared/data/registrations';
 import type { Mailer } from '#shared/platform/mailer';
 import { createAccountMails } from '#shared/auth/account-mails';
 import { createAccountTokens } from '#shared/auth/account-tokens';
@@ -141,16 +143,38 @@ export function domainWorld() {
       passwordChanges: createPasswordChanges({ accounts, logins, sessions }),
       credentialVersions: createCredentialVersions({ users, sessions }),
       suppressions,
-      /** The deadline job's collaborators on this world's tables and clock, mailing through `mailer`. */
-      deadlineDeps: (mailer: Mailer, overrides: Partial<DeadlineJobDeps> = {}): DeadlineJobDeps => ({
-        table: registrationsTableAccess(db, name('registrations')),
-        suppressions,
-        mailer,
-        reminderWindowDays: 2,
-        sendConcurrency: 4,
-        realClock: clock,
-        ...overrides,
-      }),
+      /**
+       * The deadline flow on this world's tables and clock: the planner's collaborators feeding `queues`,
+       * and the sender's, mailing through `mailer`.
+       */
+      deadline(
+        mailer: Mailer,
+        queues: Pick<DeadlineJobDeps, 'enqueueReminders' | 'continueLater'>,
+        overrides: {
+          table?: RegistrationsTable;
+          planner?: Partial<DeadlineJobDeps>;
+          sender?: Partial<ReminderSenderDeps>;
+        } = {},
+      ) {
+        const table = overrides.table ?? registrationsTableAccess(db, name('registrations'));
+        return {
+          planner: {
+            table,
+            suppressions,
+            ...queues,
+            reminderWindowDays: 2,
+            realClock: clock,
+            ...overrides.planner,
+          } satisfies DeadlineJobDeps,
+          sender: {
+            table,
+            mailer,
+            sendConcurrency: 4,
+            realClock: clock,
+            ...overrides.sender,
+          } satisfies ReminderSenderDeps,
+        };
+      },
       registrations: createRegistrations({
         table: registrationsTableAccess(db, name('registrations')),
         clock,

@@ -52,7 +52,7 @@ describe('npm run deadline -- --dry-run', () => {
     const summary = JSON.parse(
       result.stdout.split('\n').find((line) => line.startsWith('{"checked"')) ?? '{}',
     );
-    expect(summary).toMatchObject({ deleted: 0, reminded: 0, dryRun: { toDelete: expect.any(Number) } });
+    expect(summary).toMatchObject({ deleted: 0, queued: 0, dryRun: { toDelete: expect.any(Number) } });
     expect(summary.dryRun.toDelete).toBeGreaterThanOrEqual(1);
     expect(await stored(due.id)).toMatchObject({ id: due.id });
     await table.deleteRegistration(due.id, undefined);
@@ -60,17 +60,16 @@ describe('npm run deadline -- --dry-run', () => {
 });
 
 describe('npm run deadline against the local stack', () => {
-  it('summarizes the run: every due unpaid registration checked, the expired deleted, the late reminded', () => {
+  it('summarizes the plan: every due unpaid registration checked, the expired deleted, the late queued', () => {
     // Due = unpaid with a deadline at most 2 days away: the 3 expired, the 2 late, and the one reminded already.
     expect(firstRun).toEqual({
       checked: 6,
       expired: 3,
       deleted: 3,
-      reminded: 2,
+      queued: 2,
       failed: 0,
-      refused: 0,
-      unrecorded: 0,
       suppressed: 0,
+      continued: false,
     });
   });
 
@@ -86,7 +85,7 @@ describe('npm run deadline against the local stack', () => {
     expect(await mailTo([seeded.expiredButPaid.email, seeded.lateButPaid.email])).toEqual([]);
   });
 
-  it('reminds late registrations once, up to the window edge, and records it', async () => {
+  it('returns once the reminders it queued are sent: each late one reminded once, up to the window edge, and recorded', async () => {
     for (const registration of [seeded.late, seeded.lateAtWindowEdge]) {
       const mails = await mailTo([registration.email]);
       expect(mails).toHaveLength(1);
@@ -119,11 +118,10 @@ describe('npm run deadline against the local stack', () => {
       checked: 3,
       expired: 0,
       deleted: 0,
-      reminded: 0,
+      queued: 0,
       failed: 0,
-      refused: 0,
-      unrecorded: 0,
       suppressed: 0,
+      continued: false,
     });
     for (const registration of [seeded.late, seeded.lateAtWindowEdge]) {
       expect(await mailTo([registration.email])).toHaveLength(1);

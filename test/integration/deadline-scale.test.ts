@@ -83,14 +83,13 @@ describe('the deadline job at scale', () => {
         },
         { step: 'initialize', name: 'countReads' },
       );
-      const noMail = { send: async () => expect.fail('no registration here is late') };
       const summary = await runDeadlineJob(
         {
           table: registrationsTableAccess(documentClient(counted), tableName),
           suppressions: await privateSuppressions(),
-          mailer: noMail,
+          enqueueReminders: async () => expect.fail('no registration here is late'),
+          continueLater: async () => expect.fail('the run has all the time it needs'),
           reminderWindowDays: 2,
-          sendConcurrency: 4,
           realClock: () => new Date(),
         },
         now,
@@ -100,11 +99,10 @@ describe('the deadline job at scale', () => {
         checked: UNPAID_EXPIRED,
         expired: UNPAID_EXPIRED,
         deleted: UNPAID_EXPIRED,
-        reminded: 0,
+        queued: 0,
         failed: 0,
-        refused: 0,
-        unrecorded: 0,
         suppressed: 0,
+        continued: false,
       });
       expect(reads.items).toBe(UNPAID_EXPIRED);
       expect(reads.scans).toBe(0);
@@ -113,7 +111,7 @@ describe('the deadline job at scale', () => {
       const left = registrationsTableAccess(seedClient, tableName);
       let unpaidLeft = 0;
       for await (const page of left.unpaidDueBy(new Date(now.getTime() + 10 * DAY_MS)))
-        unpaidLeft += page.length;
+        unpaidLeft += page.items.length;
       expect(unpaidLeft).toBe(UNPAID_ON_TIME);
     },
   );

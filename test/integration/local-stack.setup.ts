@@ -10,6 +10,7 @@ declare module 'vitest' {
     apiUrl: string;
     dynamodbEndpoint: string;
     sesEndpoint: string;
+    sqsEndpoint: string;
     tablePrefix: string;
     /** The running stack's state file, for the operator commands (`npm run deadline`, `npm run account`). */
     stateFile: string;
@@ -36,12 +37,15 @@ export default async function setup(project: TestProject) {
       // A second origin, as the deployed shape has (static site and API on different origins).
       ALLOWED_ORIGINS: 'http://app.allowed.test',
       ...LIFTED_LIMITS,
+      // A reminder a sender failed comes back in 2 s rather than 6 minutes (six times the sender's timeout).
+      QUEUE_VISIBILITY_SECONDS: '2',
     },
     logFile,
   );
   project.provide('apiUrl', stack.urls.api);
   project.provide('dynamodbEndpoint', stack.urls.dynamodb);
   project.provide('sesEndpoint', stack.urls.mail);
+  project.provide('sqsEndpoint', stack.urls.sqs);
   project.provide('tablePrefix', tablePrefix);
   project.provide('stateFile', join(dir, 'stack.json'));
   project.provide('logFile', logFile);

@@ -13,7 +13,7 @@ export const LIFTED_LIMITS = {
 };
 
 export interface LocalStackProcess {
-  urls: Record<'app' | 'api' | 'mail' | 'dynamodb', string>;
+  urls: Record<'app' | 'api' | 'mail' | 'dynamodb' | 'sqs', string>;
   stop(): Promise<void>;
 }
 
@@ -26,7 +26,15 @@ export async function startLocalStackProcess(
   logFile?: string,
 ): Promise<LocalStackProcess> {
   const child: ChildProcess = spawn(process.execPath, ['infra/local/start.ts'], {
-    env: { ...process.env, PORT: '0', DYNAMODB_PORT: '0', SES_PORT: '0', DEADLINE_INTERVAL: 'off', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      DYNAMODB_PORT: '0',
+      SES_PORT: '0',
+      SQS_PORT: '0',
+      DEADLINE_INTERVAL: 'off',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (logFile) {
@@ -44,9 +52,10 @@ export async function startLocalStackProcess(
       const api = find(/API\s+(http:\S+)/);
       const mail = find(/Mail\s+(http:\S+)/);
       const dynamodb = find(/DynamoDB\s+(http:\S+)/);
-      if (app && api && mail && dynamodb) {
+      const sqs = find(/SQS\s+(http:\S+)/);
+      if (app && api && mail && dynamodb && sqs) {
         clearTimeout(timer);
-        resolve({ app, api, mail, dynamodb });
+        resolve({ app, api, mail, dynamodb, sqs });
       }
     };
     child.stdout?.on('data', onData);
