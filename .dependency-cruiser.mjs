@@ -17,7 +17,8 @@ export default {
     },
     {
       name: 'domain-knows-no-http',
-      comment: 'The domain raises outcomes (shared/platform/outcomes.ts); shared/http maps them to statuses, shared/queue reads and answers SQS.',
+      comment:
+        'The domain raises outcomes (shared/platform/outcomes.ts); shared/http maps them to statuses, shared/queue reads and answers SQS.',
       severity: 'error',
       from: { path: domain },
       to: {
