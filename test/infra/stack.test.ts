@@ -2,7 +2,9 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiFunctions, jobs, routeKeys } from '#infra/routes';
+import { apiFunctions, consumers, jobs, routeKeys, visibilityTimeoutOf } from '#infra/routes';
+import { remindersQueue } from '#shared/aws/queues';
+import { CLAIM_LEASE_MS } from '#shared/registrations/reminder-sender';
 import { checkWithCdkNag } from '#infra/nag';
 import { PistusStack } from '#infra/pistus-stack';
 import { appUrl, parseStackSettings, relyingParty } from '#infra/stack-settings';
@@ -353,14 +355,14 @@ describe("each function's table permissions, pinned", () => {
     ],
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],
+    // The planner deletes and reads; the sender claims (reading the registration in the claim) and records.
     deadline: [
       'BatchWriteItem registrations',
       'DeleteItem registrations',
-      'GetItem registrations',
       'BatchGetItem suppressions',
       'Query registrations/unpaidByDeadline',
-      'UpdateItem registrations',
     ],
+    'reminder-sender': ['GetItem registrations', 'UpdateItem registrations'],
   };
   it.each(Object.entries(expected))('%s', (name, grants) => {
     expect(tableGrants(name)).toEqual([...grants].sort());
@@ -416,14 +418,14 @@ describe('the deadline job', () => {
 
   it('may send email as the configured sender identity only, as may the routes that mail links, and no other', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@example.com' });
-    const mailing = ['deadline', 'signup', 'change-email', 'forgot-password'];
+    const mailing = ['reminder-sender', 'signup', 'change-email', 'forgot-password'];
     for (const name of mailing) {
       const ses = permissions(name).statements.filter((s) => JSON.stringify(s.Action).includes('ses:'));
       expect(ses, name).toHaveLength(1);
       expect(ses[0]?.Action).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
       expect(JSON.stringify(ses[0]?.Resource)).toMatch(/identity\/.*SenderIdentity/);
     }
-    for (const declaration of apiFunctions.filter((fn) => !mailing.includes(fn.name))) {
+    for (const declaration of [...apiFunctions, ...jobs].filter((fn) => !mailing.includes(fn.name))) {
       expect(JSON.stringify(permissions(declaration.name).statements), declaration.name).not.toContain(
         'ses:',
       );
@@ -442,7 +444,7 @@ describe('the deadline job', () => {
     expect(runId(onDeploy())).toBe(runId(onDeploy()));
     expect(runId(onDeploy())).toMatch(/^deadline-[0-9a-f]{16}$/);
     // A change to what the job runs with re-runs it.
-    expect(runId(onDeploy({ sesMaxSendRate: '5' }))).not.toBe(runId(onDeploy()));
+    expect(runId(onDeploy({ sessionTtlSeconds: '7200' }))).not.toBe(runId(onDeploy()));
   });
 
   it('runs again on demand with -c deployId', () => {
@@ -450,12 +452,119 @@ describe('the deadline job', () => {
     expect(runId(onDeploy({ deployId: '2' }))).toBe('deadline-2');
   });
 
-  it('gets the sender and the send rate from the stack settings', () => {
-    const [, fn] = jobFunction() ?? [];
-    expect(fn?.Properties.Environment.Variables).toMatchObject({
+  it('gives the reminder sender the sender, the send rate and its share of it from the stack settings', () => {
+    const [, fn] = functionEntry('reminder-sender');
+    expect(fn.Properties.Environment.Variables).toMatchObject({
       SES_SENDER: 'no-reply@example.com',
       SES_MAX_SEND_RATE: '1',
+      REMINDER_SENDERS: '2',
     });
+    const [, planner] = jobFunction() ?? [];
+    expect(planner?.Properties.Environment.Variables.SES_SENDER).toBeUndefined();
+  });
+});
+
+describe('the reminders fanned out through SQS', () => {
+  const queueId = (prefix: string) =>
+    Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith(prefix)) ?? '';
+
+  it('has a reminders queue, encrypted, with a dead-letter queue after 5 receives and a visibility of 6x the sender timeout', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      MessageRetentionPeriod: 2 * 86400,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [queueId('remindersdeadletters'), 'Arn'] },
+        maxReceiveCount: 5,
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 6 * 900,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [queueId('deadlinecontinuationsdeadletters'), 'Arn'] },
+        maxReceiveCount: 3,
+      },
+    });
+    // TLS only, on every queue.
+    for (const id of Object.keys(template.findResources('AWS::SQS::Queue')))
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+  });
+
+  it('feeds the sender through an event source mapping: batch of 10, maximum concurrency from the stage, partial batch responses', () => {
+    const [senderId] = functionEntry('reminder-sender');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: senderId },
+      EventSourceArn: { 'Fn::GetAtt': [queueId('remindersqueue'), 'Arn'] },
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 2 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const scaled = synth({ reminderSenders: '14', sesMaxSendRate: '14' });
+    scaled.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 14 },
+    });
+    // The planner goes on from its cursor, one continuation at a time.
+    const [plannerId] = functionEntry('deadline');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: plannerId },
+      EventSourceArn: { 'Fn::GetAtt': [queueId('deadlinecontinuationsqueue'), 'Arn'] },
+      BatchSize: 1,
+    });
+  });
+
+  it('lets the planner send to the queues, and only the mapping receive: the sender mails, it sends to no queue', () => {
+    const sqs = (name: string) =>
+      permissions(name)
+        .statements.filter((s) => JSON.stringify(s.Action).includes('sqs:'))
+        .map((s) => ({ actions: [s.Action].flat().sort(), on: JSON.stringify(s.Resource) }));
+    expect(sqs('deadline')).toEqual(
+      expect.arrayContaining([
+        { actions: ['sqs:SendMessage'], on: expect.stringContaining('remindersqueue') },
+        { actions: ['sqs:SendMessage'], on: expect.stringContaining('deadlinecontinuationsqueue') },
+      ]),
+    );
+    const senderSqs = sqs('reminder-sender');
+    expect(senderSqs).toHaveLength(1);
+    expect(senderSqs[0]?.actions).toEqual(
+      [
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ].sort(),
+    );
+    expect(senderSqs[0]?.on).toContain('remindersqueue');
+    for (const declaration of apiFunctions) expect(sqs(declaration.name), declaration.name).toEqual([]);
+  });
+
+  it('watches both dead-letter queues with an alarm, and names them in the outputs for the redrive', () => {
+    for (const prefix of ['remindersdeadletters', 'deadlinecontinuationsdeadletters'])
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(prefix), 'QueueName'] } }],
+      });
+    const outputs = template.findOutputs('*');
+    for (const key of [
+      'RemindersDeadLettersUrl',
+      'RemindersDeadLettersArn',
+      'DeadlineContinuationsDeadLettersArn',
+    ])
+      expect(outputs[key], key).toBeDefined();
+  });
+
+  it('keeps the claim lease longer than the sender runs, and no longer than a failed message takes to come back', () => {
+    const sender = consumers.find((fn) => fn.name === 'reminder-sender');
+    expect(CLAIM_LEASE_MS).toBeGreaterThan((sender?.timeoutSeconds ?? Infinity) * 1000);
+    expect(CLAIM_LEASE_MS).toBeLessThanOrEqual(visibilityTimeoutOf(remindersQueue) * 1000);
   });
 });
 
@@ -614,12 +723,12 @@ describe('mail that survives a new account', () => {
         SnsDestination: { TopicARN: { Ref: feedbackTopic() } },
       },
     });
-    const [, deadline] = functionEntry('deadline');
-    expect(deadline.Properties.Environment.Variables.SES_CONFIGURATION_SET).toEqual({ Ref: setId });
+    const [, sender] = functionEntry('reminder-sender');
+    expect(sender.Properties.Environment.Variables.SES_CONFIGURATION_SET).toEqual({ Ref: setId });
   });
 
-  it('lets the deadline job send only as its sender, through that configuration set', () => {
-    const statement = permissions('deadline').statements.find((candidate) =>
+  it('lets the reminder sender send only as its sender, through that configuration set', () => {
+    const statement = permissions('reminder-sender').statements.find((candidate) =>
       [candidate.Action].flat().includes('ses:SendEmail'),
     );
     const resources = JSON.stringify(statement?.Resource);
