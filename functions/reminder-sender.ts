@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { settings } from '#shared/platform/config';
 import type { ReminderOutcome } from '#shared/registrations/reminder-sender';
-import { reminderSenderDeps } from '#shared/compose/deadline';
+import { reminderSenderDeps } from '#shared/compose/reminders';
 import { remindBatch } from '#shared/queue/reminder-batch';
 import { recordEvent } from '#shared/platform/events';
 import { logger, metrics } from '#shared/platform/logger';

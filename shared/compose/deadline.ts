@@ -9,9 +9,6 @@ import { createQueueSender, createSqsClient } from '#shared/aws/queue-sender';
 import { deadlineContinuationsQueue, type QueueDeclaration, remindersQueue } from '#shared/aws/queues';
 import { encodeMessage } from '#shared/queue/deadline-messages';
 import type { DeadlineJobDeps } from '#shared/registrations/deadline-job';
-import type { ReminderSenderDeps } from '#shared/registrations/reminder-sender';
-import { logger } from '#shared/platform/logger';
-import { sesMailer } from '#shared/compose/mail';
 
 /** The URL of a queue this function sends to; like a table's name, given only to the functions that use it. */
 function queueUrl(config: Settings, queue: QueueDeclaration): string {
@@ -39,22 +36,5 @@ export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
     },
     reminderWindowDays: config.REMINDER_WINDOW_DAYS,
     realClock: systemClock,
-  };
-}
-
-/** The sender's collaborators: the registrations table and SES, at this sender's share of the SES rate. */
-export function reminderSenderDeps(config: Settings): ReminderSenderDeps {
-  return {
-    table: registrationsTableAccess(documentClient(config), tableName(config, registrationsTable)),
-    mailer: sesMailer(config, { shareOf: config.REMINDER_SENDERS }),
-    sendConcurrency: config.SES_CONCURRENCY,
-    realClock: systemClock,
-    // The registration id says which; the address is personal data and stays out of the log.
-    onReminderError: (registration, error, step) =>
-      logger.warn('reminder not sent', {
-        registrationId: registration.id,
-        step,
-        error: error instanceof Error ? error.name : 'unknown',
-      }),
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Access, dynamodbAccess, isAllowed } from './iam.ts';
+import { type Access, dynamodbAccess, isAllowed, sqsAccess } from './iam.ts';
 import { ACCOUNT, type GeneratedSecret, REGION, type Statement } from './template.ts';
 
 /**
@@ -38,6 +38,8 @@ export async function startAwsStandIn(options: {
   statements: Statement[];
   dynamodbEndpoint: string;
   sesEndpoint: string;
+  /** The SQS emulator, holding the template's queues. */
+  sqsEndpoint?: string;
   secrets: readonly GeneratedSecret[];
   /**
    * The control plane an operator's tools call (CloudFormation `DescribeStacks`, Lambda `Invoke`): answers
@@ -123,6 +125,20 @@ export async function startAwsStandIn(options: {
       await forward(options.dynamodbEndpoint, request, body, response, {
         dropAnswer: fault === 'drop-answer',
       });
+      return;
+    }
+
+    if (target.startsWith('AmazonSQS.') && options.sqsEndpoint) {
+      const operation = target.slice('AmazonSQS.'.length);
+      const access = sqsAccess(
+        operation,
+        JSON.parse(body.toString() || '{}') as Record<string, unknown>,
+        `arn:aws:sqs:${REGION}:${ACCOUNT}:`,
+      );
+      const refuse = (message: string) =>
+        json(response, 400, { __type: 'com.amazonaws.sqs#AccessDenied', message }, contentType);
+      if (!authorize([access], refuse)) return;
+      await forward(options.sqsEndpoint, request, body, response);
       return;
     }
 

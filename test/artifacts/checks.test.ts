@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FunctionError, type FunctionRuntime } from '#infra/local/function-runtime';
 import { localFunctionRuntime, localSources } from '#infra/local/functions';
@@ -67,6 +68,45 @@ describe('the IAM checker of the deployed-artifact suite', () => {
       },
     ]);
     expect(stack.functions.get('create-registration')?.logs.join('')).toContain('AccessDeniedException');
+  });
+});
+
+describe('the queues of the deployed-artifact suite, checked as AWS checks them', () => {
+  it("refuses the planner's SendMessageBatch when its sqs:SendMessage grant is removed: the plan fails, nothing is reminded", async () => {
+    const file = templateFile();
+    const stack = await startDeployedStack({
+      template: withoutGrant(loadTemplate(file), 'deadline', 'sqs:SendMessage'),
+      templateFile: file,
+    });
+    try {
+      const { id } = await dueRegistration(stack);
+      const failure = await stack.functions
+        .get('deadline')
+        ?.runtime.invoke({})
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(String(failure)).toMatch(/left 1 registrations unprocessed/);
+      // Refused on every try, and nothing else refused.
+      expect(stack.refusals().length).toBeGreaterThan(0);
+      for (const refusal of stack.refusals())
+        expect(refusal).toMatchObject({ functionName: 'deadline', action: 'sqs:SendMessage' });
+      // Nothing lost: still there, not reminded, for the retried plan.
+      expect(await stack.db.send(getItem(stack, id))).toMatchObject({ Item: { unpaid: { S: 'unpaid' } } });
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it("refuses to start the sender's event source mapping when its role may not receive from the queue, as Lambda does", async () => {
+    const file = templateFile();
+    await expect(
+      startDeployedStack({
+        template: withoutGrant(loadTemplate(file), 'reminder-sender', 'sqs:ReceiveMessage'),
+        templateFile: file,
+      }),
+    ).rejects.toThrow(/reminder-sender may not sqs:ReceiveMessage/);
   });
 });
 
@@ -228,3 +268,31 @@ describe('a deployed function whose table throttles', () => {
     expect(stack.refusals()).toEqual([]);
   });
 });
+
+/** A registration a day before its deadline, written as the API stores it: one the planner queues. */
+async function dueRegistration(stack: DeployedStack) {
+  const id = crypto.randomUUID();
+  const soon = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
+  await stack.db.send(
+    new PutItemCommand({
+      TableName: registrationsTableOf(stack),
+      Item: {
+        id: { S: id },
+        entity: { S: 'registration' },
+        ownerId: { S: 'owner' },
+        activity: { S: 'Chess club' },
+        email: { S: 'parent@example.com' },
+        registeredAt: { S: new Date().toISOString() },
+        paymentDeadline: { S: soon },
+        paid: { BOOL: false },
+        unpaid: { S: 'unpaid' },
+      },
+    }),
+  );
+  return { id };
+}
+
+const registrationsTableOf = (stack: DeployedStack) =>
+  String(stack.functions.get('deadline')?.model.environment.REGISTRATIONS_TABLE);
+const getItem = (stack: DeployedStack, id: string) =>
+  new GetItemCommand({ TableName: registrationsTableOf(stack), Key: { id: { S: id } } });

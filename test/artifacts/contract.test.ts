@@ -1,3 +1,4 @@
+import { waitUntilDrained } from '#infra/cli/queue-operations';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorCode, httpClient, PASSWORD, sessionToken, uniqueUsername } from '../support/http-client.ts';
@@ -254,7 +255,7 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
     expect((await client.call('GET', `/registrations/${id}`, { token: owner.token })).status).toBe(404);
   });
 
-  it("runs the deadline job on EventBridge's scheduled event, ignores a clock in its payload, and mails a reminder through SES", async () => {
+  it("plans on EventBridge's scheduled event, ignores a clock in its payload, and the sender's bundle mails the reminder it queued, through SES", async () => {
     const owner = await client.signUp();
     const created = await client.call('POST', '/registrations', {
       token: owner.token,
@@ -279,7 +280,7 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
     expect(
       await deadline?.invoke({ now: new Date(Date.parse(paymentDeadline) - 24 * 3600 * 1000).toISOString() }),
     ).toMatchObject({
-      reminded: 0,
+      queued: 0,
     });
     // So the registration is brought inside the reminder window, as time would: its deadline a day away.
     await stack.db.send(
@@ -290,7 +291,10 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
         ExpressionAttributeValues: { ':soon': { S: new Date(Date.now() + 24 * 3600 * 1000).toISOString() } },
       }),
     );
-    expect(await deadline?.invoke({})).toMatchObject({ reminded: 1, failed: 0 });
+    expect(await deadline?.invoke({})).toMatchObject({ queued: 1, failed: 0 });
+    // The template's event source mapping feeds the queued reminder to the sender's bundle.
+    expect(await waitUntilDrained(stack.sqs, [stack.queueUrl('remindersqueue')], 30_000)).toBe(0);
+    expect(stack.functions.get('reminder-sender')?.runtime.invocations).toBeGreaterThan(0);
     const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
       emails: { destination: { to: string[] } }[];
     };

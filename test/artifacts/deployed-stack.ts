@@ -11,14 +11,20 @@ import {
   type FunctionRuntime,
 } from '#infra/local/function-runtime';
 import { startSesEmulator } from '#infra/local/ses';
+import { localSqsClient, startSqsEmulator } from '#infra/local/sqs';
+import { startEventSourceMapping } from '#infra/local/event-source-mapping';
+import { CreateQueueCommand, SetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type AwsStandIn, type Refusal, type StandInFault, startAwsStandIn } from './aws-stand-in.ts';
-import type { Access } from './iam.ts';
+import { type Access, isAllowed } from './iam.ts';
 import {
   deployedModel,
   type DeployedModel,
   loadTemplate,
+  SQS_ENDPOINT,
   type Template,
   type TemplateFunction,
+  type TemplateMapping,
+  type TemplateQueue,
 } from './template.ts';
 
 export interface DeployedFunction {
@@ -40,6 +46,12 @@ export interface DeployedStack {
   db: DynamoDBClient;
   functions: Map<string, DeployedFunction>;
   refusals(): Refusal[];
+  /** The operator's client to the SQS emulator holding the template's queues. */
+  sqs: SQSClient;
+  /** A queue's URL in the emulator, by the start of its logical id (`remindersqueue`). */
+  queueUrl(logicalIdStart: string): string;
+  /** What the event source mappings' pollers met (a failed receive or delete). */
+  mappingErrors: unknown[];
   stop(): Promise<void>;
 }
 
@@ -71,6 +83,10 @@ export async function startDeployedStack(options: {
   emulators.push(dynamodb);
   const ses = await startSesEmulator(0);
   emulators.push(ses);
+  const sqs = await startSqsEmulator(0);
+  emulators.push(sqs);
+  const sqsClient = localSqsClient(sqs.endpoint);
+  await createQueues(model, sqsClient, sqs.endpoint);
   // The operator's own client to the stage's tables (fixtures, checks): not a function, so no IAM check.
   const db = new DynamoDBClient({
     endpoint: dynamodb.endpoint,
@@ -87,15 +103,20 @@ export async function startDeployedStack(options: {
       statements: fn.statements,
       dynamodbEndpoint: dynamodb.endpoint,
       sesEndpoint: ses.endpoint,
+      sqsEndpoint: sqs.endpoint,
       secrets: model.secrets,
       refusedRecipients: options.refusedRecipients,
       faults: options.faults && ((operation, accesses) => options.faults?.(fn.name, operation, accesses)),
     });
     const overrides = options.environmentOverrides?.[fn.name] ?? {};
+    // SQS takes its endpoint from the queue URL (the SDK's useQueueUrlAsEndpoint), not AWS_ENDPOINT_URL: the
+    // stand-in account's regional endpoint, which the URLs name, is where this function's stand-in listens.
+    const atStandIn = (value: string) =>
+      value.startsWith(`${SQS_ENDPOINT}/`) ? `${aws.endpoint}${value.slice(SQS_ENDPOINT.length)}` : value;
     const environment = Object.fromEntries(
-      Object.entries({ ...fn.environment, AWS_ENDPOINT_URL: aws.endpoint, ...overrides }).filter(
-        (entry): entry is [string, string] => entry[1] !== undefined,
-      ),
+      Object.entries({ ...fn.environment, AWS_ENDPOINT_URL: aws.endpoint, ...overrides })
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .map(([name, value]) => [name, atStandIn(value)]),
     );
     const logs: string[] = [];
     const runtime = createFunctionRuntime({
@@ -118,6 +139,12 @@ export async function startDeployedStack(options: {
       return [routeKey, runtime] as const;
     }),
   );
+  const mappingErrors: unknown[] = [];
+  const mappings = model.mappings.map((mapping) =>
+    startTemplateMapping(mapping, { model, functions, client: sqsClient, endpoint: sqs.endpoint }, (error) =>
+      mappingErrors.push(error),
+    ),
+  );
   const api: Server = createApiServer({ routes, cors: model.cors });
   await new Promise<void>((ready) => api.listen(0, '127.0.0.1', ready));
 
@@ -130,7 +157,16 @@ export async function startDeployedStack(options: {
     db,
     functions,
     refusals: () => [...functions.values()].flatMap((fn) => fn.aws.refusals),
+    sqs: sqsClient,
+    queueUrl: (name) => {
+      const queue = model.queues.find((candidate) => candidate.name.includes(`-${name}`));
+      if (!queue) throw new Error(`the template has no queue ${name}`);
+      return queueUrlIn(sqs.endpoint, queue);
+    },
+    mappingErrors,
     async stop() {
+      await Promise.all(mappings.map((mapping) => mapping.stop()));
+      sqsClient.destroy();
       api.closeAllConnections();
       await new Promise((done) => api.close(done));
       await Promise.all(
@@ -140,6 +176,59 @@ export async function startDeployedStack(options: {
       await Promise.all(emulators.map((emulator) => emulator.stop()));
     },
   };
+}
+
+/** The template's queues in the SQS emulator: created first, then given their redrive policies. */
+async function createQueues(model: DeployedModel, client: SQSClient, endpoint: string) {
+  for (const queue of model.queues) await client.send(new CreateQueueCommand({ QueueName: queue.name }));
+  for (const queue of model.queues)
+    await client.send(
+      new SetQueueAttributesCommand({ QueueUrl: queueUrlIn(endpoint, queue), Attributes: queue.attributes }),
+    );
+}
+
+/** A template queue's URL in the emulator (which finds a queue by the name in the URL's path). */
+const queueUrlIn = (endpoint: string, queue: TemplateQueue) =>
+  `${endpoint}/${queue.arn.split(':')[4]}/${queue.name}`;
+
+/**
+ * A template's event source mapping, as Lambda runs it: created only when the function's role may receive
+ * and delete on the queue (CreateEventSourceMapping checks the execution role), then polling with the
+ * template's batch size and maximum concurrency, invoking the function's bundle.
+ */
+function startTemplateMapping(
+  mapping: TemplateMapping,
+  stage: {
+    model: DeployedModel;
+    functions: Map<string, DeployedFunction>;
+    client: SQSClient;
+    endpoint: string;
+  },
+  onError: (error: unknown) => void,
+) {
+  const { model, functions, client } = stage;
+  const fn = [...functions.values()].find(
+    (candidate) => candidate.model.logicalId === mapping.functionLogicalId,
+  );
+  const queue = model.queues.find((candidate) => candidate.arn === mapping.queueArn);
+  if (!fn || !queue)
+    throw new Error(
+      `event source mapping ${mapping.queueArn} → ${mapping.functionLogicalId}: no such function or queue`,
+    );
+  for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'])
+    if (!isAllowed(fn.model.statements, { action, resource: queue.arn }))
+      throw new Error(
+        `the role of ${fn.model.name} may not ${action} on ${queue.name}: Lambda refuses the mapping`,
+      );
+  return startEventSourceMapping({
+    client,
+    queueUrl: queueUrlIn(stage.endpoint, queue),
+    queueArn: queue.arn,
+    batchSize: mapping.batchSize,
+    maximumConcurrency: mapping.maximumConcurrency ?? 2,
+    invoke: (_instance, event) => fn.runtime.invoke(event),
+    onError,
+  });
 }
 
 /** The template's tables as CreateTable requests: keys, attribute types and indexes as declared there. */

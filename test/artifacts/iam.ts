@@ -71,3 +71,17 @@ export function dynamodbAccess(
       return [{ action: `dynamodb:${operation}`, resource: table(body.TableName) }];
   }
 }
+
+/**
+ * What one SQS request asks IAM for: the action on the queue its URL names (`SendMessageBatch` is
+ * authorized as `sqs:SendMessage`, as AWS documents for the batch actions).
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+ */
+export function sqsAccess(operation: string, body: Record<string, unknown>, arnPrefix: string): Access {
+  const action = operation.replace(/Batch$/, '');
+  const queueName =
+    String(body.QueueUrl ?? '')
+      .split('/')
+      .pop() ?? '';
+  return { action: `sqs:${action}`, resource: `${arnPrefix}${queueName}` };
+}

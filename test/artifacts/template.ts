@@ -45,6 +45,22 @@ export interface TemplateTable {
   definition: Record<string, unknown>;
 }
 
+export interface TemplateQueue {
+  name: string;
+  arn: string;
+  /** What the template sets: visibility timeout, retention, redrive policy (its ARNs resolved). */
+  attributes: Record<string, string>;
+}
+
+/** A Lambda event source mapping from a queue: what the template configures it with. */
+export interface TemplateMapping {
+  functionLogicalId: string;
+  queueArn: string;
+  batchSize: number;
+  maximumConcurrency?: number;
+  reportBatchItemFailures: boolean;
+}
+
 export interface GeneratedSecret {
   arn: string;
   value: string;
@@ -67,8 +83,13 @@ export interface DeployedModel {
     maxAge?: number;
   };
   tables: TemplateTable[];
+  queues: TemplateQueue[];
+  mappings: TemplateMapping[];
   secrets: GeneratedSecret[];
 }
+
+/** The SQS regional endpoint of the stand-in account: queue URLs start with it, as on AWS. */
+export const SQS_ENDPOINT = `https://sqs.${REGION}.amazonaws.com`;
 
 const short = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 12).toUpperCase();
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
@@ -106,7 +127,7 @@ export function deployedModel(template: Template, templateFile: string, stackNam
         attributes.set(id, { Arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}` });
         break;
       case 'AWS::SQS::Queue':
-        refs.set(id, `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${name}`);
+        refs.set(id, `${SQS_ENDPOINT}/${ACCOUNT}/${name}`);
         attributes.set(id, { Arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`, QueueName: name });
         break;
       case 'AWS::ApiGatewayV2::Api':
@@ -137,6 +158,7 @@ export function deployedModel(template: Template, templateFile: string, stackNam
   };
 
   const resolve = intrinsicResolver({ refs, attributes, pseudo });
+  const attributeOf = (id: string, name: string) => String(attributes.get(id)?.[name]);
 
   const byType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
@@ -207,6 +229,26 @@ export function deployedModel(template: Template, templateFile: string, stackNam
     ([id, table]) => ({ name: String(refs.get(id)), definition: table.Properties ?? {} }),
   );
 
+  const queues = byType('AWS::SQS::Queue').map(([id, queue]): TemplateQueue => {
+    const props = (resolve(queue.Properties ?? {}) ?? {}) as Record<string, unknown>;
+    const set: Record<string, string> = {};
+    for (const key of ['VisibilityTimeout', 'MessageRetentionPeriod'])
+      if (props[key] !== undefined) set[key] = String(props[key]);
+    if (props.RedrivePolicy) set.RedrivePolicy = JSON.stringify(props.RedrivePolicy);
+    return { name: attributeOf(id, 'QueueName'), arn: attributeOf(id, 'Arn'), attributes: set };
+  });
+  const mappings = byType('AWS::Lambda::EventSourceMapping').map(([, mapping]): TemplateMapping => {
+    const props = mapping.Properties as Record<string, unknown>;
+    const scaling = props.ScalingConfig as { MaximumConcurrency?: number } | undefined;
+    return {
+      functionLogicalId: String((props.FunctionName as { Ref: string }).Ref),
+      queueArn: String(resolve(props.EventSourceArn)),
+      batchSize: Number(props.BatchSize ?? 10),
+      ...(scaling?.MaximumConcurrency ? { maximumConcurrency: scaling.MaximumConcurrency } : {}),
+      reportBatchItemFailures: list(props.FunctionResponseTypes).includes('ReportBatchItemFailures'),
+    };
+  });
+
   const secrets = byType('AWS::SecretsManager::Secret').map(([id, secret]) => ({
     arn: String(refs.get(id)),
     value: generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined),
@@ -231,6 +273,8 @@ export function deployedModel(template: Template, templateFile: string, stackNam
         }
       : {}),
     tables,
+    queues,
+    mappings,
     secrets,
   };
 }
