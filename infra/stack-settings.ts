@@ -70,9 +70,19 @@ const stackSettingsSchema = z.object({
 
 export type StackSettings = z.infer<typeof stackSettingsSchema>;
 
+/**
+ * The most senders the rate allows: each sends a batch of 10 at rate ÷ senders, and must finish it inside
+ * the 50 s it has of its 60 s (infra/routes.ts, `reminder-sender`), so 10 × senders ÷ rate ≤ 50.
+ */
+export const maxReminderSenders = (sesMaxSendRate: number) => Math.floor(5 * sesMaxSendRate);
+
 /** The settings from the context, or an error naming each bad one. */
 export function readStackSettings(context: Record<string, unknown>): StackSettings {
   const result = stackSettingsSchema.safeParse(context);
+  if (result.success && result.data.reminderSenders > maxReminderSenders(result.data.sesMaxSendRate))
+    throw new Error(
+      `Invalid stack settings (cdk context): reminderSenders: at most ${maxReminderSenders(result.data.sesMaxSendRate)} at sesMaxSendRate ${result.data.sesMaxSendRate} (each sender must send its batch of 10 within 50 s)`,
+    );
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new Error(`Invalid stack settings (cdk context): ${problems.join('; ')}`);

@@ -13,6 +13,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import bcrypt from 'bcryptjs';
 import { startLocalStackProcess } from '../support/local-stack.ts';
 import { deadlineBench, type DeadlineRun } from './deadline.ts';
+import { fanOutBench } from './deadline-fanout.ts';
 import { median, percentile, timeEach } from './stats.ts';
 import type { LocalStackState } from '#infra/local/state';
 
@@ -227,6 +228,21 @@ try {
   } finally {
     await bench.stop();
   }
+}
+
+// 9. The deadline flow fanned out through SQS: every due reminder sent, once, at the emulated SES rate.
+{
+  const rate = 100;
+  const run = await fanOutBench(quick ? 2_000 : 20_000, rate, 10);
+  const ratio = run.seconds / run.idealSeconds;
+  record({
+    name: 'deadline fan-out',
+    value: round(ratio),
+    unit: `x (${run.count} reminders ÷ ${rate}/s)`,
+    target: '<= 1.2, every one sent once',
+    met: ratio <= 1.2 && run.mails === run.count && run.duplicates === 0,
+    detail: `(${round(run.seconds, 1)} s for ${run.count} due, ideal ${run.idealSeconds} s; ${run.mails} mails, ${run.duplicates} duplicates; planned ${run.planned.queued} of ${run.planned.checked}; ${run.senders} senders at ${rate / run.senders}/s each)`,
+  });
 }
 
 if (values.json) writeFileSync(values.json, JSON.stringify({ quick, figures }, null, 2));

@@ -561,6 +561,13 @@ describe('the reminders fanned out through SQS', () => {
       expect(outputs[key], key).toBeDefined();
   });
 
+  it('refuses more senders than the rate keeps busy within their time, naming reminderSenders', () => {
+    expect(() => parseStackSettings({ reminderSenders: '6' })).toThrow(
+      /reminderSenders: at most 5 at sesMaxSendRate 1/,
+    );
+    expect(parseStackSettings({ reminderSenders: '70', sesMaxSendRate: '14' }).reminderSenders).toBe(70);
+  });
+
   it('keeps the claim lease longer than the sender runs, and no longer than a failed message takes to come back', () => {
     const sender = consumers.find((fn) => fn.name === 'reminder-sender');
     expect(CLAIM_LEASE_MS).toBeGreaterThan((sender?.timeoutSeconds ?? Infinity) * 1000);
