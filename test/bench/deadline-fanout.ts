@@ -5,11 +5,10 @@
  * its share of the emulated SES rate), which returns once the queue has drained. Counted from the SES
  * emulator: mails per address (so duplicates) and the time from the command's start to its end.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LocalStackState } from '#infra/local/state';
@@ -17,13 +16,13 @@ import { mapWithConcurrency } from '#shared/platform/concurrency';
 import { DAY_MS } from '#shared/registrations/deadline-rules';
 import { startLocalStackProcess } from '../support/local-stack.ts';
 
-const execFileAsync = promisify(execFile);
-
 export interface FanOutRun {
   count: number;
   rate: number;
   senders: number;
   seconds: number;
+  /** From the command's start to the planner's summary: every message queued (the sending has begun). */
+  planSeconds: number;
   /** The floor: count ÷ rate. */
   idealSeconds: number;
   mails: number;
@@ -74,17 +73,24 @@ export async function fanOutBench(count: number, rate: number, senders: number):
     });
 
     const started = performance.now();
-    const { stdout } = await execFileAsync(process.execPath, ['infra/cli/deadline.ts', '--wait', '3600'], {
-      encoding: 'utf8',
-      maxBuffer: 64 * 2 ** 20,
+    let plannedAt = 0;
+    const command = spawn(process.execPath, ['infra/cli/deadline.ts', '--wait', '3600'], {
       env: {
         ...process.env,
         LOCAL_STATE_FILE: join(dir, 'stack.json'),
         LOCAL_SECRETS_FILE: join(dir, 'secrets.json'),
       },
     });
+    let stdout = '';
+    command.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // The summary is printed when the planner returns; the command then waits for the queue to drain.
+      if (!plannedAt && stdout.includes('}\n')) plannedAt = performance.now();
+    });
+    const code = await new Promise((resolve) => command.once('exit', resolve));
+    if (code !== 0) throw new Error(`npm run deadline exited with ${String(code)}: ${stdout}`);
     const seconds = (performance.now() - started) / 1000;
-    const planned = JSON.parse(stdout.split('\n').find((line) => line.startsWith('{')) ?? '{}');
+    const planned = JSON.parse(stdout.split('\n').find((line: string) => line.startsWith('{')) ?? '{}');
 
     const { emails } = (await (await fetch(`${stack.urls.mail}/store`)).json()) as {
       emails: { destination: { to: string[] } }[];
@@ -95,6 +101,7 @@ export async function fanOutBench(count: number, rate: number, senders: number):
       rate,
       senders,
       seconds,
+      planSeconds: (plannedAt - started) / 1000,
       idealSeconds: count / rate,
       mails: to.length,
       duplicates: to.length - new Set(to).size,

@@ -241,7 +241,7 @@ try {
     unit: `x (${run.count} reminders ÷ ${rate}/s)`,
     target: '<= 1.2, every one sent once',
     met: ratio <= 1.2 && run.mails === run.count && run.duplicates === 0,
-    detail: `(${round(run.seconds, 1)} s for ${run.count} due, ideal ${run.idealSeconds} s; ${run.mails} mails, ${run.duplicates} duplicates; planned ${run.planned.queued} of ${run.planned.checked}; ${run.senders} senders at ${rate / run.senders}/s each)`,
+    detail: `(${round(run.seconds, 1)} s for ${run.count} due, ideal ${run.idealSeconds} s, all queued after ${round(run.planSeconds, 1)} s; ${run.mails} mails, ${run.duplicates} duplicates; planned ${run.planned.queued} of ${run.planned.checked}; ${run.senders} senders at ${rate / run.senders}/s each)`,
   });
 }
 
