@@ -234,26 +234,33 @@ describe('the deadline handlers', () => {
     });
   }
   const context = { getRemainingTimeInMillis: () => 900_000 } as never;
-
-  it('the planner fails its invocation when reminders cannot be queued, so EventBridge retries and the DLQ sees it', async () => {
+  /** A late registration in a table of its own, a port nothing listens on, and the function's settings. */
+  async function lateOne(settings: (closed: number) => Record<string, string>) {
     const tableName = await privateRegistrationsTable();
     const seedTable = registrationsTableAccess(faultyDynamo(noFaults()), tableName);
     const late = registrationDue(now, DAY_MS);
     await seedTable.createRegistration(late, 'seeded');
-    const closed = await closedPort();
     Object.assign(process.env, {
       STAGE: 'local',
       REGISTRATIONS_TABLE: tableName,
-      SUPPRESSIONS_TABLE: await privateSuppressionsTable(),
       DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
-      // SQS unreachable: a port that was free a moment ago, with nothing listening.
-      REMINDERS_QUEUE_URL: `http://127.0.0.1:${closed}/000000000000/reminders`,
-      DEADLINE_CONTINUATIONS_QUEUE_URL: `http://127.0.0.1:${closed}/000000000000/continuations`,
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       LOG_LEVEL: 'SILENT',
+      ...settings(await closedPort()),
     });
+    return { seedTable, late };
+  }
+
+  it('the planner fails its invocation when reminders cannot be queued, so EventBridge retries and the DLQ sees it', async () => {
+    const suppressions = await privateSuppressionsTable();
+    const { seedTable, late } = await lateOne((closed) => ({
+      SUPPRESSIONS_TABLE: suppressions,
+      // SQS unreachable: a port that was free a moment ago, with nothing listening.
+      REMINDERS_QUEUE_URL: `http://127.0.0.1:${closed}/000000000000/reminders`,
+      DEADLINE_CONTINUATIONS_QUEUE_URL: `http://127.0.0.1:${closed}/000000000000/continuations`,
+    }));
     const { handler } = await import('../../functions/deadline.ts');
     await expect(handler({ now: now.toISOString() }, context)).rejects.toThrow(
       /left 1 registrations unprocessed/,
@@ -264,23 +271,11 @@ describe('the deadline handlers', () => {
   });
 
   it('the sender names a reminder SES could not take in its partial batch answer, and gives its claim back', async () => {
-    const tableName = await privateRegistrationsTable();
-    const seedTable = registrationsTableAccess(faultyDynamo(noFaults()), tableName);
-    const late = registrationDue(now, DAY_MS);
-    await seedTable.createRegistration(late, 'seeded');
-    const closed = await closedPort();
-    Object.assign(process.env, {
-      STAGE: 'local',
-      REGISTRATIONS_TABLE: tableName,
-      DYNAMODB_ENDPOINT: inject('dynamodbEndpoint'),
+    const { seedTable, late } = await lateOne((closed) => ({
       // SES unreachable.
       SES_ENDPOINT: `http://127.0.0.1:${closed}`,
       SES_MAX_SEND_RATE: '100',
-      AWS_REGION: region,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      LOG_LEVEL: 'SILENT',
-    });
+    }));
     // A container of its own: the settings are read once per container, and the planner's came first.
     vi.resetModules();
     const { handler } = await import('../../functions/reminder-sender.ts');
