@@ -31,22 +31,36 @@ export type ReserveOutcome = { ok: true; reserved: Reserved[] } | { ok: false; r
 export function createLoginThrottle(deps: { table: LoginAttemptsTable; clock: Clock }) {
   const { table, clock } = deps;
   return {
-    /** Reserves the attempt on every counter, or none: refused (with when to retry) if one of them refuses. */
+    /**
+     * Reserves the attempt on every counter at once (one round trip), or on none: refused (with when to
+     * retry) if one of them refuses, and what the others reserved is given back.
+     */
     async reserve(keys: readonly CounterKey[]): Promise<ReserveOutcome> {
       const now = epochSeconds(clock());
+      const results = await Promise.allSettled(
+        keys.map((key) =>
+          table.reserve(key.key, now, POLICIES[key.kind].threshold, POLICIES[key.kind].windowSeconds),
+        ),
+      );
       const reserved: Reserved[] = [];
-      for (const key of keys) {
-        const policy = POLICIES[key.kind];
-        const result = await table.reserve(key.key, now, policy.threshold, policy.windowSeconds);
-        if (!result.reserved) {
-          await Promise.all(reserved.map((taken) => table.release(taken.key)));
-          // Locked: until the lock ends. Another attempt still unsettled past the threshold: a moment.
-          const lockedUntil = result.counter?.lockedUntil ?? 0;
-          return { ok: false, retryAfterSeconds: Math.max(1, lockedUntil - now) };
-        }
-        reserved.push({ ...key, failures: result.failures, expiresAt: result.expiresAt });
-      }
-      return { ok: true, reserved };
+      results.forEach((result, i) => {
+        const key = keys[i] as CounterKey;
+        if (result.status === 'fulfilled' && result.value.reserved)
+          reserved.push({ ...key, failures: result.value.failures, expiresAt: result.value.expiresAt });
+      });
+      if (reserved.length === keys.length) return { ok: true, reserved };
+      await Promise.all(reserved.map((taken) => table.release(taken.key)));
+      // A counter that could not be read fails the attempt closed: an error, never a password check.
+      const failure = results.find((result) => result.status === 'rejected');
+      if (failure) throw failure.reason;
+      // Locked: until the lock ends. Another attempt still unsettled past the threshold: a moment.
+      const lockedUntil = Math.max(
+        0,
+        ...results.map((result) =>
+          result.status === 'fulfilled' && !result.value.reserved ? (result.value.counter?.lockedUntil ?? 0) : 0,
+        ),
+      );
+      return { ok: false, retryAfterSeconds: Math.max(1, lockedUntil - now) };
     },
 
     /** The attempt failed: its reservations stay counted, and the counters past their threshold lock. True when the account or device just locked. */

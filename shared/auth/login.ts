@@ -35,13 +35,17 @@ export function createLogins(deps: {
     }): Promise<LoginOutcome> {
       const key = usernameKey(input.username);
       const device = input.deviceToken ? await deviceTokens.verify(input.deviceToken) : null;
-      // A device token from before the last password change or "log out everywhere" counts as no device.
-      // Its check reads the user, which the password check below then reuses.
-      const found = device?.sub === key ? accounts.findUser(input.username) : undefined;
+      // The user is read once, at once: the password check below needs it, and so does a device token,
+      // which counts only while it names the user's current credential version (not from before the last
+      // password change or "log out everywhere").
+      const found = accounts.findUser(input.username);
+      // Handled here too, so a failed read is not an unhandled rejection while the counters are reserved.
+      found.catch(() => undefined);
       const current = device?.sub === key && (device.ver ?? 0) === ((await found)?.credentialVersion ?? 0);
       const deviceId = current ? device.sid : undefined;
       const keys = counterKeys({ usernameKey: key, deviceId, ip: input.ip });
 
+      // Without a device token the counters and the user are read in the same round trip.
       const reservation = await throttle.reserve(keys);
       if (!reservation.ok)
         return {

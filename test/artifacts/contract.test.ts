@@ -1,5 +1,6 @@
 import { waitUntilDrained } from '#infra/cli/queue-operations';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorCode, httpClient, PASSWORD, sessionToken, uniqueUsername } from '../support/http-client.ts';
 import { feedbackEvent } from '../support/ses-feedback.ts';
@@ -299,6 +300,39 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
       emails: { destination: { to: string[] } }[];
     };
     expect(emails.map((email) => email.destination.to).flat()).toContain(`reminded-${stage}@example.com`);
+  });
+
+  it("goes on from a continuation on its queue: the template's mapping invokes the planner's bundle with it, and the reminder goes", async () => {
+    const owner = await client.signUp();
+    const address = `continued-${stage}@example.com`;
+    const created = await client.call('POST', '/registrations', {
+      token: owner.token,
+      json: { activity: 'Chess', email: address },
+    });
+    await stack.db.send(
+      new UpdateItemCommand({
+        TableName: tableOf('create-registration', 'REGISTRATIONS_TABLE'),
+        Key: { id: { S: (created.json as { id: string }).id } },
+        UpdateExpression: 'SET paymentDeadline = :soon',
+        ExpressionAttributeValues: { ':soon': { S: new Date(Date.now() + 24 * 3600 * 1000).toISOString() } },
+      }),
+    );
+    const planner = stack.functions.get('deadline')?.runtime;
+    const before = planner?.invocations ?? 0;
+    // What a planner out of time leaves: the moment it plans as of, and where to go on (here, the start).
+    await stack.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.queueUrl('deadlinecontinuationsqueue'),
+        MessageBody: JSON.stringify({ now: new Date().toISOString() }),
+      }),
+    );
+    const queues = [stack.queueUrl('deadlinecontinuationsqueue'), stack.queueUrl('remindersqueue')];
+    expect(await waitUntilDrained(stack.sqs, queues, 30_000)).toBe(0);
+    expect(planner?.invocations).toBeGreaterThan(before);
+    const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
+      emails: { destination: { to: string[] } }[];
+    };
+    expect(emails.flatMap((email) => email.destination.to).filter((to) => to === address)).toHaveLength(1);
   });
 
   it('suppresses an address SES reports bouncing (an SNS event to the mail-feedback bundle), and the job never mails it', async () => {

@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { tables } from '#shared/data/tables';
+import { queues } from '#shared/aws/queues';
 import { packagesIn, WATCHED_PACKAGES } from '../support/bundle-contents.ts';
 
 /**
@@ -66,6 +67,10 @@ const env = {
   STAGE: 'local',
   // Every table's name, from the one declaration: a new table cannot be forgotten here.
   ...Object.fromEntries(tables.map((table) => [table.envVar, table.name])),
+  // And every queue's URL, from theirs.
+  ...Object.fromEntries(
+    queues.map((queue) => [queue.envVar, `https://sqs.us-east-1.amazonaws.com/000000000000/${queue.name}`]),
+  ),
   SIGNING_KEYS: JSON.stringify({ kid: 'bench', secret: 'b'.repeat(43) }),
   PASSWORD_PEPPER: 'p'.repeat(43),
   // The functions that mail links are told where the client is.

@@ -7,6 +7,7 @@ export const WATCHED_PACKAGES = [
   '@aws-sdk/client-secrets-manager',
   '@aws-sdk/client-dynamodb',
   '@aws-sdk/client-ses',
+  '@aws-sdk/client-sqs',
 ] as const;
 
 /** The npm packages an esbuild bundle carries, read from its source map's sources. */
