@@ -57,7 +57,9 @@ export function createLoginThrottle(deps: { table: LoginAttemptsTable; clock: Cl
       const lockedUntil = Math.max(
         0,
         ...results.map((result) =>
-          result.status === 'fulfilled' && !result.value.reserved ? (result.value.counter?.lockedUntil ?? 0) : 0,
+          result.status === 'fulfilled' && !result.value.reserved
+            ? (result.value.counter?.lockedUntil ?? 0)
+            : 0,
         ),
       );
       return { ok: false, retryAfterSeconds: Math.max(1, lockedUntil - now) };
