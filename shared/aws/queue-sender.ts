@@ -11,9 +11,12 @@ export interface QueueSender {
   sendAll(bodies: readonly string[]): Promise<number>;
 }
 
-export function createSqsClient(): SQSClient {
-  // The queue URL names the endpoint (the emulator's locally), so no endpoint setting is needed.
-  return new SQSClient({ maxAttempts: 6 });
+/**
+ * A client to the SQS endpoint a queue URL names: SQS's regional endpoint on AWS, the emulator's address
+ * locally. Said explicitly, so the SDK does not warn that the URL differs from the endpoint it resolved.
+ */
+export function createSqsClient(queueUrl: string): SQSClient {
+  return new SQSClient({ maxAttempts: 6, endpoint: new URL(queueUrl).origin });
 }
 
 /**

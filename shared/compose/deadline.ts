@@ -23,8 +23,10 @@ function queueUrl(config: Settings, queue: QueueDeclaration): string {
 /** The planner's collaborators: the registrations and suppressions tables, and the two queues it feeds. */
 export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
   const db = documentClient(config);
-  const sqs = traced(createSqsClient());
-  const reminders = createQueueSender(sqs, queueUrl(config, remindersQueue));
+  const remindersUrl = queueUrl(config, remindersQueue);
+  // Both queues are in the stage's region: one client to their endpoint.
+  const sqs = traced(createSqsClient(remindersUrl));
+  const reminders = createQueueSender(sqs, remindersUrl);
   const continuations = createQueueSender(sqs, queueUrl(config, deadlineContinuationsQueue));
   return {
     table: registrationsTableAccess(db, tableName(config, registrationsTable)),
