@@ -76,8 +76,16 @@ async function sendOne(deps: ReminderSenderDeps, { request, attempt }: ReminderD
     deps.onReminderError?.({ id: request.id }, error, 'claim');
     return 'retry';
   }
+  // As of when it is sent (a message may wait hours at a low SES rate), or of the plan's moment when that is
+  // later (a local run told another `now`). A deadline passed meanwhile is not reminded: the next plan
+  // deletes the registration.
+  const now = new Date(Math.max(Date.parse(request.now), real.getTime()));
+  if (Date.parse(registration.paymentDeadline) <= now.getTime()) {
+    await deps.table.releaseReminder(registration.id).catch(() => undefined);
+    return 'settled';
+  }
   try {
-    await deps.mailer.send({ to: registration.email, ...reminderEmail(registration, new Date(request.now)) });
+    await deps.mailer.send({ to: registration.email, ...reminderEmail(registration, now) });
   } catch (error) {
     deps.onReminderError?.(registration, error, 'send');
     await deps.table.releaseReminder(registration.id).catch(() => undefined);

@@ -201,6 +201,17 @@ describe('one reminder per late registration, whatever fails', () => {
     await paidKept();
   });
 
+  it('a reminder whose deadline passed while it waited in the queue is not sent, and the next plan deletes it', async () => {
+    const { clock, queues, flow, now, mailsEach, paidKept } = await lateRegistrations(2);
+    expect(await runDeadlineJob(flow.planner, now)).toMatchObject({ queued: 2 });
+    // The queue waited (SES was down, the rate too low): by the time a sender takes them, both expired.
+    clock.advance(6 * DAY);
+    expect(await queues.drain(flow.sender)).toMatchObject({ reminded: 0, settled: 2 });
+    expect(await mailsEach()).toEqual([0, 0]);
+    expect(await runDeadlineJob(flow.planner, clock())).toMatchObject({ expired: 2, deleted: 2 });
+    await paidKept();
+  });
+
   it('a refused recipient: counted, not retried, and no other reminder of its batch is sent again', async () => {
     let refusedAddress = '';
     const { queues, flow, now, late, mailsEach, paidKept } = await lateRegistrations(4, (real) => ({
