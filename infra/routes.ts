@@ -54,6 +54,10 @@ export interface QueueConsumption {
   maximumConcurrency: number | 'stage';
 }
 
+/** The mapping's maximum concurrency, `stage` resolved to the stage's REMINDER_SENDERS: for the stack and locally. */
+export const mappingConcurrency = (consumes: QueueConsumption, reminderSenders: number): number =>
+  consumes.maximumConcurrency === 'stage' ? reminderSenders : consumes.maximumConcurrency;
+
 /** A function that a queue invokes, with its time limit (the queue's visibility timeout is six times it). */
 export interface ConsumerDeclaration extends FunctionDeclaration {
   consumes: QueueConsumption;

@@ -79,9 +79,10 @@ export const maxReminderSenders = (sesMaxSendRate: number) => Math.floor(5 * ses
 /** The settings from the context, or an error naming each bad one. */
 export function readStackSettings(context: Record<string, unknown>): StackSettings {
   const result = stackSettingsSchema.safeParse(context);
-  if (result.success && result.data.reminderSenders > maxReminderSenders(result.data.sesMaxSendRate))
+  const most = result.success ? maxReminderSenders(result.data.sesMaxSendRate) : 0;
+  if (result.success && result.data.reminderSenders > most)
     throw new Error(
-      `Invalid stack settings (cdk context): reminderSenders: at most ${maxReminderSenders(result.data.sesMaxSendRate)} at sesMaxSendRate ${result.data.sesMaxSendRate} (each sender must send its batch of 10 within 50 s)`,
+      `Invalid stack settings (cdk context): reminderSenders: at most ${most} at sesMaxSendRate ${result.data.sesMaxSendRate} (each sender must send its batch of 10 within 50 s)`,
     );
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

@@ -3,7 +3,7 @@ import { type EventSourceMapping, startEventSourceMapping } from '#infra/local/e
 import { localFunctionRuntime, type LocalSources } from '#infra/local/functions';
 import type { FunctionRuntime } from '#infra/local/function-runtime';
 import type { LocalSecrets } from '#infra/local/local-secrets';
-import { allFunctions } from '#infra/routes';
+import { allFunctions, mappingConcurrency } from '#infra/routes';
 
 export interface LocalConsumers {
   stop(): Promise<void>;
@@ -27,7 +27,7 @@ export function startLocalConsumers(
     if (!fn.consumes) continue;
     const queue = sources.queues[fn.consumes.queue.name];
     if (!queue) throw new Error(`no local queue for ${fn.consumes.queue.name}`);
-    const concurrency = fn.consumes.maximumConcurrency === 'stage' ? senders : fn.consumes.maximumConcurrency;
+    const concurrency = mappingConcurrency(fn.consumes, senders);
     const own = Array.from({ length: concurrency }, () => localFunctionRuntime(fn, sources, secrets));
     instances.push(...own);
     mappings.push(

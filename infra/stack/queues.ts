@@ -3,7 +3,12 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { OperatorAlarms } from '#infra/constructs/alarms';
-import { type FunctionDeclaration, queueOutputKeys, visibilityTimeoutOf } from '#infra/routes';
+import {
+  type FunctionDeclaration,
+  mappingConcurrency,
+  queueOutputKeys,
+  visibilityTimeoutOf,
+} from '#infra/routes';
 import { type QueueDeclaration, queues } from '#shared/aws/queues';
 
 export interface StackQueue {
@@ -71,8 +76,7 @@ export function consumeQueue(
   fn.addEventSource(
     new SqsEventSource(options.queues.get(consumes.queue).queue, {
       batchSize: consumes.batchSize,
-      maxConcurrency:
-        consumes.maximumConcurrency === 'stage' ? options.stageConcurrency : consumes.maximumConcurrency,
+      maxConcurrency: mappingConcurrency(consumes, options.stageConcurrency),
       reportBatchItemFailures: true,
     }),
   );
