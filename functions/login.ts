@@ -11,6 +11,7 @@ import { tooManyAttempts } from '#shared/platform/outcomes';
 import { httpHandler } from '#shared/http/handler';
 import { deviceLabel } from '#shared/auth/device-label';
 import { DEVICE_LIFETIME_SECONDS } from '#shared/auth/login';
+import type { UserRecord } from '#shared/data/users';
 
 /** POST /login: one answer for an unknown user and a wrong password; 429 while locked; a fresh session on success. */
 export const handler = httpHandler(
@@ -25,7 +26,21 @@ export const handler = httpHandler(
   },
   async ({ body, facts, event, token: previous, services: { logins, sessions, cookie, challenges } }) => {
     const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);
-    const outcome = await logins.attempt({ ...body, ip: facts.clientIp, deviceToken });
+    // What the right password leads to is written beside the counters' settlement (one round trip): a
+    // challenge when the account asks for a second factor, else a fresh session in place of any the browser
+    // still carries (a shared computer).
+    const admit = async (user: UserRecord) => {
+      const methods = mfaMethods(user);
+      if (methods.length)
+        return { kind: 'challenge' as const, methods, challenge: await challenges.issue(user) };
+      await sessions.end(previous);
+      const started = await sessions.start(user, {
+        device: deviceLabel(event.headers['user-agent']),
+        ip: facts.clientIp,
+      });
+      return { kind: 'session' as const, token: started.token };
+    };
+    const outcome = await logins.attempt({ ...body, ip: facts.clientIp, deviceToken }, admit);
     if (outcome.kind === 'throttled') {
       recordEvent('loginThrottled', { username: outcome.auditName, ...facts });
       throw tooManyAttempts(outcome.retryAfterSeconds);
@@ -35,35 +50,22 @@ export const handler = httpHandler(
       if (outcome.lockedNow) recordEvent('lockout', { username: outcome.auditName, ...facts });
       throw invalidCredentials();
     }
-    const { user } = outcome;
-    // The password was right, and the account asks for a second factor: a challenge, not yet a session.
-    const methods = mfaMethods(user);
-    if (methods.length) {
+    const { user, admitted } = outcome;
+    // The password was proved from this browser: its attempts count on the device, as after any login.
+    const device = deviceCookie(outcome.deviceToken, DEVICE_LIFETIME_SECONDS);
+    if (admitted.kind === 'challenge') {
       recordEvent('mfaRequired', { userId: user.id, username: user.username, ...facts });
       return {
         status: 200,
-        body: { mfaRequired: true, methods },
-        cookies: [
-          mfaCookie(await challenges.issue(user), MFA_CHALLENGE_SECONDS),
-          // The password was proved from this browser: its attempts count on the device, as after any login.
-          deviceCookie(outcome.deviceToken, DEVICE_LIFETIME_SECONDS),
-        ],
+        body: { mfaRequired: true, methods: admitted.methods },
+        cookies: [mfaCookie(admitted.challenge, MFA_CHALLENGE_SECONDS), device],
       };
     }
-    // A browser that still carries someone's session (a shared computer) gets only the new one.
-    await sessions.end(previous);
-    const { token } = await sessions.start(user, {
-      device: deviceLabel(event.headers['user-agent']),
-      ip: facts.clientIp,
-    });
     recordEvent('loginSucceeded', { userId: user.id, username: user.username, ...facts });
     return {
       status: 200,
       body: publicUser(user),
-      cookies: [
-        sessionCookie(cookie, token, sessions.lifetimeSeconds),
-        deviceCookie(outcome.deviceToken, DEVICE_LIFETIME_SECONDS),
-      ],
+      cookies: [sessionCookie(cookie, admitted.token, sessions.lifetimeSeconds), device],
     };
   },
 );

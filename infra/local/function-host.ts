@@ -22,8 +22,18 @@ export interface Invocation {
 export type HostMessage =
   | { kind: 'ready' }
   | { kind: 'init-error'; error: ErrorReport }
-  | { id: number; kind: 'result'; result: unknown }
-  | { id: number; kind: 'error'; error: ErrorReport };
+  | { id: number; kind: 'result'; result: unknown; report: InvocationReport }
+  | { id: number; kind: 'error'; error: ErrorReport; report: InvocationReport };
+/**
+ * What Lambda's REPORT line says of one invocation: how long the handler ran and, in a container of its own
+ * (a child process), the CPU time it used and the container's peak memory. In a worker thread the process
+ * is shared, so those two would be everyone's and are left out.
+ */
+export interface InvocationReport {
+  durationMs: number;
+  cpuMs?: number;
+  maxMemoryUsedMb?: number;
+}
 export interface ErrorReport {
   errorType: string;
   errorMessage: string;
@@ -59,12 +69,24 @@ port.on('message', async ({ id, event, requestId, deadline }: Invocation) => {
   const context = lambdaContext(data.functionName, requestId, deadline, data.memoryMb);
   // As Lambda does for an actively traced function: the invocation's trace, where X-Ray's SDK finds it.
   process.env._X_AMZN_TRACE_ID = traceHeader();
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  const measured = (): InvocationReport => {
+    const durationMs = performance.now() - started;
+    if (parentPort) return { durationMs };
+    const used = process.cpuUsage(cpu);
+    return {
+      durationMs,
+      cpuMs: (used.user + used.system) / 1000,
+      maxMemoryUsedMb: process.resourceUsage().maxRSS / 1024,
+    };
+  };
   try {
     const result = await (handler as Handler)(event, context);
-    port.postMessage({ id, kind: 'result', result });
+    port.postMessage({ id, kind: 'result', result, report: measured() });
   } catch (error) {
     // What Lambda logs for an uncaught error; the caller (API Gateway) sees only a 500.
     console.error(JSON.stringify({ level: 'ERROR', message: 'Invoke Error', ...report(error) }));
-    port.postMessage({ id, kind: 'error', error: report(error) });
+    port.postMessage({ id, kind: 'error', error: report(error), report: measured() });
   }
 });

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { fork } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import type { ErrorReport, HostData, HostMessage, Invocation } from '#infra/local/function-host';
+import type {
+  ErrorReport,
+  HostData,
+  HostMessage,
+  Invocation,
+  InvocationReport,
+} from '#infra/local/function-host';
 import { lambdaRuntimeEnvironment } from '#infra/local/lambda-environment';
 
 /** A failed invocation, as Lambda reports it: the init phase failed, the handler threw, or time ran out. */
@@ -31,6 +37,8 @@ export interface FunctionRuntimeOptions {
   isolation?: 'worker' | 'process';
   /** Where a process container's output goes (its log lines); by default this process's own. */
   onOutput?: (text: string) => void;
+  /** Each answered invocation's REPORT (what Lambda bills and logs), with its request id. */
+  onReport?: (report: InvocationReport & { requestId: string }) => void;
 }
 
 export interface FunctionRuntime {
@@ -49,7 +57,10 @@ const HOST = new URL('./function-host.ts', import.meta.url);
 export function createFunctionRuntime(options: FunctionRuntimeOptions): FunctionRuntime {
   let current: Promise<Container> | undefined;
   let nextId = 0;
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const pending = new Map<
+    number,
+    { requestId: string; resolve(value: unknown): void; reject(error: Error): void }
+  >();
 
   const discard = (container: Container) => {
     current = undefined;
@@ -76,6 +87,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions): Function
         }
         const call = pending.get(message.id);
         pending.delete(message.id);
+        if (call) options.onReport?.({ ...message.report, requestId: call.requestId });
         if (message.kind === 'result') call?.resolve(message.result);
         else call?.reject(new FunctionError(options.functionName, 'invoke', message.error));
       });
@@ -114,6 +126,7 @@ export function createFunctionRuntime(options: FunctionRuntimeOptions): Function
           );
         }, timeoutMs);
         pending.set(id, {
+          requestId,
           resolve: (value) => (clearTimeout(timer), resolve(value)),
           reject: (error) => (clearTimeout(timer), reject(error)),
         });

@@ -9,6 +9,7 @@ import { createLogins, type Logins } from '#shared/auth/login';
 import { createLoginThrottle } from '#shared/auth/login-throttle';
 import { createPasswordChanges, type PasswordChanges } from '#shared/auth/password-change';
 import { loginAttemptsTable } from '#shared/data/tables';
+import { logger } from '#shared/platform/logger';
 
 let logins: (() => Promise<Logins>) | undefined;
 
@@ -27,6 +28,10 @@ export function loginsService(config: Settings): Promise<Logins> {
         // Same keys, another audience: a device token can never pass for a session token, nor the reverse.
         deviceTokens: await tokenService(config, `${config.TOKEN_AUDIENCE}#device`),
         clock: systemClock,
+        onUnsettled: (error) =>
+          logger.warn('login counters left unsettled', {
+            error: error instanceof Error ? error.name : 'Error',
+          }),
       }),
     );
   }

@@ -16,11 +16,22 @@ export interface Refusal extends Access {
   functionName: string;
 }
 
+/** What one DynamoDB call consumed, as DynamoDB bills it in on-demand mode (request units). */
+export interface ConsumedUnits {
+  operation: string;
+  readUnits: number;
+  writeUnits: number;
+  /** The call was answered with an error (a failed condition still bills its write). */
+  failed: boolean;
+}
+
 export interface AwsStandIn {
   /** Where the function's SDK is pointed (`AWS_ENDPOINT_URL`). */
   endpoint: string;
   /** Every call the function made, allowed or not. */
   calls: Access[];
+  /** With `meterCapacity`: each DynamoDB call the emulator answered, with the units it consumed. */
+  consumed: ConsumedUnits[];
   refusals: Refusal[];
   stop(): Promise<void>;
 }
@@ -50,8 +61,14 @@ export async function startAwsStandIn(options: {
   refusedRecipients?: readonly string[];
   /** What happens to an allowed DynamoDB call, as AWS does it on a bad day; by default nothing. */
   faults?: (operation: string, accesses: readonly Access[]) => StandInFault | undefined;
+  /**
+   * Asks DynamoDB for the capacity each call consumed (`ReturnConsumedCapacity: TOTAL`, added to the request
+   * when the function did not ask) and records it in `consumed`: what a request costs.
+   */
+  meterCapacity?: boolean;
 }): Promise<AwsStandIn> {
   const calls: Access[] = [];
+  const consumed: ConsumedUnits[] = [];
   const refusals: Refusal[] = [];
   const principal = `arn:aws:sts::${ACCOUNT}:assumed-role/${options.roleArn.split('/').pop()}/${options.functionName}`;
 
@@ -122,9 +139,16 @@ export async function startAwsStandIn(options: {
         json(response, 200, handedBack, contentType);
         return;
       }
-      await forward(options.dynamodbEndpoint, request, body, response, {
+      if (!options.meterCapacity) {
+        await forward(options.dynamodbEndpoint, request, body, response, {
+          dropAnswer: fault === 'drop-answer',
+        });
+        return;
+      }
+      const answer = await forward(options.dynamodbEndpoint, request, withCapacity(body), response, {
         dropAnswer: fault === 'drop-answer',
       });
+      if (answer) consumed.push(consumedUnits(operation, answer.status, answer.body));
       return;
     }
 
@@ -247,6 +271,7 @@ export async function startAwsStandIn(options: {
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
+    consumed,
     refusals,
     stop: () =>
       new Promise((done) => {
@@ -264,14 +289,43 @@ async function readAll(request: IncomingMessage): Promise<Buffer> {
 
 const HOP_BY_HOP = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']);
 
-/** Passes an allowed call on unchanged, and its answer back unchanged (the SDK checks DynamoDB's CRC32). */
+/** A DynamoDB request that also asks for the capacity it consumes (a field the function's SDK ignores). */
+function withCapacity(body: Buffer): Buffer {
+  const request = JSON.parse(body.toString() || '{}') as Record<string, unknown>;
+  request.ReturnConsumedCapacity ??= 'TOTAL';
+  return Buffer.from(JSON.stringify(request));
+}
+
+const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
+
+/**
+ * The units an answer says it consumed (one entry, or one per table for batches and transactions). An error
+ * names none: a write refused by its condition is billed one write unit (for items up to 1 KB, which all of
+ * this product's are), a refused read nothing.
+ */
+function consumedUnits(operation: string, status: number, body: Buffer): ConsumedUnits {
+  const isRead = READS.has(operation);
+  if (status !== 200) return { operation, readUnits: 0, writeUnits: isRead ? 0 : 1, failed: true };
+  const answer = JSON.parse(body.toString() || '{}') as {
+    ConsumedCapacity?: { CapacityUnits?: number } | { CapacityUnits?: number }[];
+  };
+  const units = [answer.ConsumedCapacity ?? []]
+    .flat()
+    .reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+  return { operation, readUnits: isRead ? units : 0, writeUnits: isRead ? 0 : units, failed: false };
+}
+
+/**
+ * Passes an allowed call on, and its answer back unchanged (the SDK checks DynamoDB's CRC32); returns the
+ * answer, unless it was dropped.
+ */
 async function forward(
   endpoint: string,
   request: IncomingMessage,
   body: Buffer,
   response: ServerResponse,
   options: { dropAnswer?: boolean } = {},
-) {
+): Promise<{ status: number; body: Buffer } | undefined> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers))
     if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = String(value);
@@ -284,12 +338,14 @@ async function forward(
     // The work is done; the caller never hears of it.
     await answer.arrayBuffer();
     request.socket.destroy();
-    return;
+    return undefined;
   }
   const out: Record<string, string> = {};
   answer.headers.forEach((value, name) => {
     if (!HOP_BY_HOP.has(name) && name !== 'content-encoding') out[name] = value;
   });
+  const answered = Buffer.from(await answer.arrayBuffer());
   response.writeHead(answer.status, out);
-  response.end(Buffer.from(await answer.arrayBuffer()));
+  response.end(answered);
+  return { status: answer.status, body: answered };
 }

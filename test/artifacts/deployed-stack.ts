@@ -10,6 +10,7 @@ import {
   type FunctionError,
   type FunctionRuntime,
 } from '#infra/local/function-runtime';
+import type { InvocationReport } from '#infra/local/function-host';
 import { startSesEmulator } from '#infra/local/ses';
 import { localSqsClient, startSqsEmulator } from '#infra/local/sqs';
 import { startEventSourceMapping } from '#infra/local/event-source-mapping';
@@ -33,6 +34,8 @@ export interface DeployedFunction {
   aws: AwsStandIn;
   /** Everything it wrote to stdout and stderr: what CloudWatch Logs would hold. */
   logs: string[];
+  /** Each answered invocation's REPORT: duration, CPU time and peak memory of its container. */
+  reports: (InvocationReport & { requestId: string })[];
 }
 
 export interface DeployedStack {
@@ -71,6 +74,10 @@ export async function startDeployedStack(options: {
   refusedRecipients?: readonly string[];
   /** What happens to a function's DynamoDB calls on a bad day (throttling, 500s, resets, lost answers). */
   faults?: (functionName: string, operation: string, accesses: readonly Access[]) => StandInFault | undefined;
+  /** Another DynamoDB (AWS's DynamoDB Local) in place of a dynalite of its own. */
+  dynamodbEndpoint?: string;
+  /** Records the capacity each function's DynamoDB calls consumed (see `startAwsStandIn`). */
+  meterCapacity?: boolean;
 }): Promise<DeployedStack> {
   const stackName = basename(options.templateFile, '.template.json');
   const model = deployedModel(
@@ -79,8 +86,10 @@ export async function startDeployedStack(options: {
     stackName,
   );
   const emulators: RunningEmulator[] = [];
-  const dynamodb = await startDynalite({ port: 0 });
-  emulators.push(dynamodb);
+  const dynamodb = options.dynamodbEndpoint
+    ? { endpoint: options.dynamodbEndpoint }
+    : await startDynalite({ port: 0 });
+  if ('stop' in dynamodb) emulators.push(dynamodb);
   const ses = await startSesEmulator(0);
   emulators.push(ses);
   const sqs = await startSqsEmulator(0);
@@ -107,6 +116,7 @@ export async function startDeployedStack(options: {
       secrets: model.secrets,
       refusedRecipients: options.refusedRecipients,
       faults: options.faults && ((operation, accesses) => options.faults?.(fn.name, operation, accesses)),
+      meterCapacity: options.meterCapacity,
     });
     const overrides = options.environmentOverrides?.[fn.name] ?? {};
     // SQS takes its endpoint from the queue URL (the SDK's useQueueUrlAsEndpoint), not AWS_ENDPOINT_URL: the
@@ -119,6 +129,7 @@ export async function startDeployedStack(options: {
         .map(([name, value]) => [name, atStandIn(value)]),
     );
     const logs: string[] = [];
+    const reports: DeployedFunction['reports'] = [];
     const runtime = createFunctionRuntime({
       functionName: fn.name,
       moduleUrl: pathToFileURL(fn.bundle).href,
@@ -127,8 +138,9 @@ export async function startDeployedStack(options: {
       memoryMb: fn.memoryMb,
       isolation: 'process',
       onOutput: (text) => logs.push(text),
+      onReport: (report) => reports.push(report),
     });
-    functions.set(fn.name, { model: fn, runtime, aws, logs });
+    functions.set(fn.name, { model: fn, runtime, aws, logs, reports });
   }
 
   const byLogicalId = new Map([...functions.values()].map((fn) => [fn.model.logicalId, fn.runtime]));

@@ -5,7 +5,7 @@
  * version for CI, which only keeps the bench working: shared machines are too noisy to enforce timings.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,7 @@ interface Figure {
   detail: string;
 }
 const figures: Figure[] = [];
+let costs: unknown;
 const record = (figure: Figure) => {
   figures.push(figure);
   console.log(
@@ -50,6 +51,25 @@ const stack = await startLocalStackProcess({
   LOCAL_STATE_FILE: join(dir, 'stack.json'),
 });
 const api = stack.urls.api;
+async function loginOverhead(apiUrl: string, username: string, password: string, cost: number) {
+  const logins = quick ? 8 : 30;
+  const hash = await bcrypt.hash('x'.repeat(64), cost);
+  await bcrypt.compare('x'.repeat(64), hash);
+  await fetch(`${apiUrl}/login`, json({ username, password }));
+  const compare = await timeEach(logins, () => bcrypt.compare('x'.repeat(64), hash));
+  const login = await timeEach(logins, () =>
+    fetch(`${apiUrl}/login`, json({ username, password })).then((r) => r.text()),
+  );
+  const ratio = median(login) / median(compare);
+  record({
+    name: `login overhead at cost ${cost}`,
+    value: round(ratio),
+    unit: 'x bcrypt',
+    target: '<= 1.10',
+    met: ratio <= 1.1,
+    detail: `(POST /login p50 ${round(median(login))} ms, p99 ${round(percentile(login, 99))} ms; bcrypt compare at cost ${cost} p50 ${round(median(compare))} ms; ${logins} each)`,
+  });
+}
 const json = (body: unknown) => ({
   method: 'POST',
   headers: { 'content-type': 'application/json' },
@@ -62,24 +82,21 @@ try {
   const signup = await fetch(`${api}/signup`, json({ username, password }));
   const cookie = signup.headers.getSetCookie()[0]?.split(';')[0] ?? '';
 
-  // 1. Login overhead: p50 of POST /login over p50 of one bcrypt compare at the same cost, in this run.
-  const logins = quick ? 8 : 30;
-  const hash = await bcrypt.hash('x'.repeat(64), BCRYPT_COST);
-  await bcrypt.compare('x'.repeat(64), hash);
-  await fetch(`${api}/login`, json({ username, password }));
-  const compare = await timeEach(logins, () => bcrypt.compare('x'.repeat(64), hash));
-  const login = await timeEach(logins, () =>
-    fetch(`${api}/login`, json({ username, password })).then((r) => r.text()),
-  );
-  const loginRatio = median(login) / median(compare);
-  record({
-    name: 'login overhead',
-    value: round(loginRatio),
-    unit: 'x bcrypt',
-    target: '<= 1.10',
-    met: loginRatio <= 1.1,
-    detail: `(POST /login p50 ${round(median(login))} ms, p99 ${round(percentile(login, 99))} ms; bcrypt compare at cost ${BCRYPT_COST} p50 ${round(median(compare))} ms; ${logins} each)`,
+  // 1. Login overhead: p50 of POST /login over p50 of one bcrypt compare at the same cost, in this run; at
+  // cost 10 on this stack, at cost 12 on a stack of its own.
+  await loginOverhead(api, username, password, BCRYPT_COST);
+  const costly = await startLocalStackProcess({
+    BCRYPT_COST: '12',
+    LOG_LEVEL: 'ERROR',
+    LOCAL_SECRETS_FILE: join(dir, 'secrets-12.json'),
+    LOCAL_STATE_FILE: join(dir, 'stack-12.json'),
   });
+  try {
+    await fetch(`${costly.urls.api}/signup`, json({ username, password }));
+    await loginOverhead(costly.urls.api, username, password, 12);
+  } finally {
+    await costly.stop();
+  }
 
   // 2. Authenticated request: p50 of GET /check_session over p50 of a bare GetItem on the same emulator.
   const requests = quick ? 200 : 2000;
@@ -140,18 +157,18 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-// 4-5. Bundle size and cold load, as `npm run bundles` measures them (from an existing cdk.out if any).
+// The stage as `cdk deploy` would ship it, for the bundles and the cost: an existing cdk.out, or a synth now.
+const assembly = existsSync('cdk.out/manifest.json')
+  ? 'cdk.out'
+  : mkdtempSync(join(tmpdir(), 'pistus-synth-'));
+if (assembly !== 'cdk.out')
+  execFileSync('npx', ['cdk', 'synth', '--quiet', '-c', 'stage=dev', '-o', assembly], { stdio: 'ignore' });
+
+// 4-5. Bundle size and cold load, as `npm run bundles` measures them.
 {
   const report = join(mkdtempSync(join(tmpdir(), 'pistus-bundles-')), 'bundles.json');
-  const from = (() => {
-    try {
-      return readFileSync('cdk.out/manifest.json') && ['--from', 'cdk.out'];
-    } catch {
-      return [];
-    }
-  })();
   try {
-    execFileSync(process.execPath, ['test/bench/bundles.ts', ...from, '--json', report], {
+    execFileSync(process.execPath, ['test/bench/bundles.ts', '--from', assembly, '--json', report], {
       stdio: 'ignore',
     });
   } catch {
@@ -245,7 +262,18 @@ try {
   });
 }
 
-if (values.json) writeFileSync(values.json, JSON.stringify({ quick, figures }, null, 2));
+// 10. What a request costs, per route: DynamoDB calls and units, Lambda time and memory (see cost.ts).
+{
+  const report = join(mkdtempSync(join(tmpdir(), 'pistus-cost-')), 'cost.json');
+  execFileSync(
+    'scripts/with-dynamodb-local.sh',
+    ['node', 'test/bench/cost.ts', '--from', assembly, '--json', report, ...(quick ? ['--quick'] : [])],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  costs = JSON.parse(readFileSync(report, 'utf8'));
+}
+
+if (values.json) writeFileSync(values.json, JSON.stringify({ quick, figures, costs }, null, 2));
 const missed = figures.filter((f) => !f.met);
 console.log(missed.length ? `targets missed: ${missed.map((f) => f.name).join(', ')}` : 'every target met');
 

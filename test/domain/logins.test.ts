@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { injectFaults, tablesOf } from '../support/dynamodb-faults.ts';
 import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
 
 const world = domainWorld();
@@ -108,5 +109,70 @@ describe("logins behind the brute-force counters, on the domain's clock", () => 
       deviceToken: first.deviceToken,
     });
     expect(owner.kind).toBe('ok');
+  });
+
+  it('admit a right password beside the counters: the admission starts before the settlement has answered', async () => {
+    const { db, accounts, logins } = await world(movableClock());
+    const username = uniqueName();
+    await accounts.signUp({ username, password: PASSWORD });
+    const order: string[] = [];
+    // The settlement answered: the account's counter deleted, the address's reservation given back.
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const output = await next(args);
+        const input = args.input as { TableName?: string; UpdateExpression?: string };
+        const releases = String(input.UpdateExpression).includes('- :one');
+        if (
+          input.TableName?.endsWith('login-attempts') &&
+          (context.commandName === 'DeleteItemCommand' || releases)
+        )
+          order.push('settled');
+        return output;
+      },
+      { step: 'initialize', name: 'watch-settlement' },
+    );
+    const outcome = await logins.attempt({ username, password: PASSWORD, ip: '198.51.100.30' }, async () => {
+      order.push('admit');
+      return 'admitted';
+    });
+    db.middlewareStack.remove('watch-settlement');
+    expect(outcome).toMatchObject({ kind: 'ok', admitted: 'admitted' });
+    // Admitted before either settlement write answered: one round trip, not two.
+    expect(order).toEqual(['admit', 'settled', 'settled']);
+  });
+
+  it('let a login stand when its counters cannot be settled: they stay one failure stricter, never laxer', async () => {
+    const clock = movableClock();
+    const { db, accounts, logins } = await world(clock);
+    const username = uniqueName();
+    await accounts.signUp({ username, password: PASSWORD });
+    for (let i = 0; i < 3; i++)
+      await logins.attempt({ username, password: 'wrong guess here', ip: `198.51.100.${40 + i}` });
+    const unsettled = injectFaults(db, (call) =>
+      call.command === 'DeleteItemCommand' && tablesOf(call).some((name) => name.endsWith('login-attempts'))
+        ? 'throttle'
+        : undefined,
+    );
+    const outcome = await logins.attempt(
+      { username, password: PASSWORD, ip: '198.51.100.50' },
+      async () => 'in',
+    );
+    unsettled.remove();
+    expect(outcome).toMatchObject({ kind: 'ok', admitted: 'in' });
+    // 3 failures and the unsettled success: the next failure is the fifth, and locks.
+    const next = await logins.attempt({ username, password: 'wrong guess again', ip: '198.51.100.51' });
+    expect(next).toMatchObject({ kind: 'invalid', lockedNow: true });
+  });
+
+  it('answer an error, and admit no one, when the admission itself fails', async () => {
+    const { accounts, logins } = await world(movableClock());
+    const username = uniqueName();
+    await accounts.signUp({ username, password: PASSWORD });
+    const failed = logins.attempt({ username, password: PASSWORD, ip: '198.51.100.60' }, async () => {
+      throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+    });
+    await expect(failed).rejects.toThrow('throttled');
+    // The settlement went through: the next login starts from a clean count.
+    expect((await logins.attempt({ username, password: PASSWORD, ip: '198.51.100.60' })).kind).toBe('ok');
   });
 });
