@@ -85,8 +85,16 @@ export interface SubscriberDeclaration extends FunctionDeclaration {
 
 /** An API function's time limit; API Gateway itself gives up after 30 s. */
 export const API_TIMEOUT_SECONDS = 10;
+/**
+ * Memory, weighed by the cost bench (`npm run bench:cost`, docs/benchmarks.md): Lambda's CPU grows with
+ * memory, so a CPU-bound function (bcrypt) costs about the same at any size and answers fastest at one full
+ * vCPU; the others wait on DynamoDB most of their time, and 512 MB keeps their CPU part short for a few
+ * cents per million requests more than 256 MB; a function that mostly waits (a padded answer, SES's pace,
+ * nothing at all) gains nothing from more and gets 256 MB.
+ */
 const PASSWORD_MEMORY_MB = 1769;
 const DEFAULT_MEMORY_MB = 512;
+const WAITING_MEMORY_MB = 256;
 /** Grants listed by concern, merged per table: one grant per table, its actions and indexes united. */
 function merged(...grants: TableGrant[]): TableGrant[] {
   const byTable = new Map<string, TableGrant>();
@@ -298,7 +306,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       ...mailLink,
     ),
     secrets: [],
-    memoryMb: DEFAULT_MEMORY_MB,
+    // Its answer is padded to a comparable time whether or not a link was mailed: waiting, not CPU.
+    memoryMb: WAITING_MEMORY_MB,
     sendsEmail: true,
   },
   {
@@ -386,7 +395,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     routes: ['$default'],
     tables: [],
     secrets: [],
-    memoryMb: DEFAULT_MEMORY_MB,
+    memoryMb: WAITING_MEMORY_MB,
   },
 ];
 
@@ -423,7 +432,7 @@ export const consumers: readonly ConsumerDeclaration[] = [
       { table: registrationsTable, actions: ['UpdateItem', 'GetItem'] },
     ],
     secrets: [],
-    memoryMb: 256,
+    memoryMb: WAITING_MEMORY_MB,
     // Ten mails at the sandbox's share (0.5/s with two senders) take 20 s; the claim lease is 5 minutes.
     timeoutSeconds: 60,
     sendsEmail: true,
@@ -437,7 +446,7 @@ export const subscribers: readonly SubscriberDeclaration[] = [
     subscribesTo: 'mail-feedback',
     tables: [{ table: suppressionsTable, actions: ['PutItem'] }],
     secrets: [],
-    memoryMb: 256,
+    memoryMb: WAITING_MEMORY_MB,
   },
 ];
 

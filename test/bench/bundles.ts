@@ -2,11 +2,15 @@
  * `npm run bundles [-- --from cdk.out]`: each function's bundle as the stack builds it (synthesized with
  * bundling on, unless --from names an existing cloud assembly), its size, its gzipped size, and its cold
  * load: the median, over 10 fresh Node.js processes, of the time to import the bundle (the handler module
- * with its settings validated and its clients built), measured inside each process so process start-up is
- * not counted, and which of the watched packages (bcryptjs, jose, the AWS clients) it carries. Fails when a
- * bundle is over the budget.
+ * with its settings validated and its clients built; a secret fetch it starts is not waited for), measured
+ * inside each process so process start-up is not counted, and which of the watched packages (bcryptjs,
+ * jose, the AWS clients) it carries. The peer, better-auth 1.x (test/bench/peers/better-auth.ts), is
+ * bundled with the same esbuild options and timed the same way in the same run, interleaved with the
+ * functions so that the machine's load falls on both alike. Fails when a bundle is over the budget.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { build } from 'esbuild';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,11 +87,29 @@ const env = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   LOG_LEVEL: 'SILENT',
 };
-const importMs = (file: string) => {
+/** The peer, bundled as PistusFunction bundles a function (infra/constructs/api-function.ts). */
+const peerFile = join(mkdtempSync(join(tmpdir(), 'pistus-peer-')), 'index.mjs');
+await build({
+  entryPoints: ['test/bench/peers/better-auth.ts'],
+  outfile: peerFile,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  sourcemap: true,
+  mainFields: ['module', 'main'],
+  banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+  logLevel: 'error',
+});
+// A secret of real entropy, so the peer starts without warnings.
+const peerEnv = { ...process.env, PEER_SECRET: randomBytes(32).toString('base64url') };
+
+const importMs = (file: string, environment: NodeJS.ProcessEnv = env) => {
   const url = pathToFileURL(resolve(file)).href;
   const script = `const t=performance.now();await import(${JSON.stringify(url)});console.log(performance.now()-t)`;
   const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env,
+    env: environment,
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`);
@@ -95,9 +117,12 @@ const importMs = (file: string) => {
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
+const peerTimes: number[] = [];
 const rows = bundles.map(({ name, file }) => {
   const bytes = statSync(file).size;
   const times = Array.from({ length: RUNS }, () => importMs(file));
+  // One import of the peer beside each function's ten: its figure is taken over the whole run.
+  peerTimes.push(importMs(peerFile, peerEnv));
   return {
     name,
     bytes,
@@ -112,6 +137,16 @@ const rows = bundles.map(({ name, file }) => {
   };
 });
 
+const peer = {
+  name: 'better-auth (peer)',
+  bytes: statSync(peerFile).size,
+  gzipBytes: gzipSync(readFileSync(peerFile)).length,
+  coldLoadMs: +median(peerTimes).toFixed(1),
+  coldLoadMinMs: +Math.min(...peerTimes).toFixed(1),
+  coldLoadMaxMs: +Math.max(...peerTimes).toFixed(1),
+  runs: peerTimes.length,
+};
+
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 console.log(`function              size     gzip    cold load (median of ${RUNS}, min-max)    carries`);
 for (const r of rows) {
@@ -120,7 +155,10 @@ for (const r of rows) {
   );
 }
 console.log(
+  `${peer.name.padEnd(20)} ${kb(peer.bytes).padStart(7)} ${kb(peer.gzipBytes).padStart(7)}    ${`${peer.coldLoadMs} ms (${peer.coldLoadMinMs}-${peer.coldLoadMaxMs})`.padEnd(26)}median of ${peer.runs}, one beside each function`,
+);
+console.log(
   `budget: ${kb(BUNDLE_BUDGET_BYTES)} per bundle, ${kb(WEBAUTHN_BUDGET_BYTES)} for one that verifies WebAuthn`,
 );
-if (values.json) writeFileSync(values.json, JSON.stringify(rows, null, 2));
+if (values.json) writeFileSync(values.json, JSON.stringify({ rows, peer }, null, 2));
 if (rows.some((r) => r.overBudget)) process.exit(1);

@@ -48,6 +48,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 /** One vCPU: below it, Lambda gives a function a share of a core in proportion to its memory. */
 const ONE_VCPU_MB = 1769;
 const JOURNEYS = values.quick ? 3 : 8;
+/** The memory sizes each function is weighed at. */
+const CANDIDATE_MB = [256, 512, 1024, ONE_VCPU_MB] as const;
 
 interface Sample {
   calls: Record<string, number>;
@@ -86,7 +88,10 @@ try {
   for (let journey = 0; journey < JOURNEYS; journey++) await userJourney(admin);
   const rows = [...samples].map(([route, list]) => summarize(route, list.slice(1)));
   print(rows);
-  if (values.json) writeFileSync(values.json, JSON.stringify({ prices: PRICES, rows }, null, 2));
+  const sizes = memorySizes(rows);
+  printMemory(sizes);
+  if (values.json)
+    writeFileSync(values.json, JSON.stringify({ prices: PRICES, rows, memory: sizes }, null, 2));
 } finally {
   await stack.stop();
 }
@@ -268,7 +273,9 @@ async function totpJourney(call: Call, username: string, password: string, token
 
 /** A passkey added, listed, signed in with and removed. */
 async function passkeyJourney(call: Call, token: string) {
-  const device = softwareAuthenticator({ origin: 'https://app.pistus.example' });
+  // The stage's relying party: the client its template names.
+  const origin = stack.functions.get('passkey-register')?.model.environment.RP_ORIGIN ?? '';
+  const device = softwareAuthenticator({ origin });
   const options = await measure('POST /passkeys/register/options', 200, () =>
     call('POST', '/passkeys/register/options', { token }),
   );
@@ -297,7 +304,7 @@ function summarize(key: string, list: Sample[]): RouteCost {
   const mean = (pick: (s: Sample) => number) => list.reduce((sum, s) => sum + pick(s), 0) / list.length;
   const durationMs = median(list.map((s) => s.durationMs));
   const cpuMs = median(list.map((s) => s.cpuMs));
-  const lambdaMs = Math.max(0, durationMs - cpuMs) + cpuMs * Math.max(1, ONE_VCPU_MB / memoryMb);
+  const lambdaMs = onLambda(durationMs, cpuMs, memoryMb);
   const use = {
     readUnits: mean((s) => s.readUnits),
     writeUnits: mean((s) => s.writeUnits),
@@ -320,6 +327,58 @@ function summarize(key: string, list: Sample[]): RouteCost {
     mails: use.mails,
     dollarsPerMillion: dollarsPerMillion(use),
   };
+}
+
+/** The duration at a memory size: the waiting as measured, the CPU time at the share of a vCPU it buys. */
+function onLambda(durationMs: number, cpuMs: number, memoryMb: number): number {
+  return Math.max(0, durationMs - cpuMs) + cpuMs * Math.max(1, ONE_VCPU_MB / memoryMb);
+}
+
+/**
+ * Each function's configured memory against the sizes it could have: its routes' estimated duration and
+ * Lambda dollars per million requests at each, and the peak memory its container used (what must fit).
+ */
+function memorySizes(rows: RouteCost[]) {
+  const byFunction = new Map<string, RouteCost[]>();
+  for (const row of rows) byFunction.set(row.function, [...(byFunction.get(row.function) ?? []), row]);
+  return [...byFunction].map(([name, routes]) => {
+    const durationMs = routes.reduce((sum, r) => sum + r.durationMs, 0) / routes.length;
+    const cpuMs = routes.reduce((sum, r) => sum + r.cpuMs, 0) / routes.length;
+    return {
+      function: name,
+      configuredMb: routes[0]?.memoryMb ?? 0,
+      peakUsedMb: Math.max(...routes.map((r) => r.maxMemoryUsedMb)),
+      cpuShare: durationMs > 0 ? cpuMs / durationMs : 0,
+      at: CANDIDATE_MB.map((memoryMb) => {
+        const ms = onLambda(durationMs, cpuMs, memoryMb);
+        const lambda = dollarsPerMillion({
+          readUnits: 0,
+          writeUnits: 0,
+          billedMs: Math.ceil(ms),
+          memoryMb,
+          mails: 0,
+        }).lambda;
+        return { memoryMb, ms, lambda };
+      }),
+    };
+  });
+}
+
+function printMemory(sizes: ReturnType<typeof memorySizes>) {
+  console.log(
+    `memory per function: estimated ms on Lambda and Lambda $ per million requests at ${CANDIDATE_MB.join(' / ')} MB (* configured)`,
+  );
+  for (const size of sizes) {
+    const cells = size.at
+      .map(
+        (at) =>
+          `${at.memoryMb === size.configuredMb ? '*' : ' '}${at.ms.toFixed(0).padStart(5)} ms $${at.lambda.toFixed(2).padStart(5)}`,
+      )
+      .join('  ');
+    console.log(
+      `${size.function.padEnd(25)} ${String(size.configuredMb).padStart(5)} MB, peak ${size.peakUsedMb.toFixed(0).padStart(3)} MB, CPU ${(size.cpuShare * 100).toFixed(0).padStart(3)}% of its time here   ${cells}`,
+    );
+  }
 }
 
 function print(rows: RouteCost[]) {

@@ -18,7 +18,12 @@ import { median, percentile, timeEach } from './stats.ts';
 import type { LocalStackState } from '#infra/local/state';
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    /** A cloud assembly already synthesized (CI's), else cdk.out if there is one, else a synth now. */
+    from: { type: 'string' },
+  },
 });
 const quick = values.quick;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -174,28 +179,29 @@ if (assembly !== 'cdk.out')
   } catch {
     // Over the bundle budget: the report is written all the same, and the figures below say so.
   }
-  const bundles = JSON.parse(readFileSync(report, 'utf8')) as {
-    name: string;
-    bytes: number;
-    coldLoadMs: number;
-  }[];
+  const { rows: bundles, peer } = JSON.parse(readFileSync(report, 'utf8')) as {
+    rows: { name: string; bytes: number; coldLoadMs: number }[];
+    peer: { bytes: number; coldLoadMs: number };
+  };
   const largest = bundles.reduce((a, b) => (a.bytes > b.bytes ? a : b));
   const slowest = bundles.reduce((a, b) => (a.coldLoadMs > b.coldLoadMs ? a : b));
+  const over = bundles.filter((b) => b.bytes > 300 * 1024);
   record({
     name: 'bundle size',
     value: Math.round(largest.bytes / 1024),
     unit: 'KB (largest)',
-    target: '<= 400 KB each',
-    met: bundles.every((b) => b.bytes <= 400 * 1024),
-    detail: `(${largest.name}; ${bundles.map((b) => `${b.name} ${Math.round(b.bytes / 1024)}`).join(', ')})`,
+    target: '<= 300 KB each',
+    met: over.length === 0,
+    detail: `(${largest.name}; ${over.length} of ${bundles.length} over; ${bundles.map((b) => `${b.name} ${Math.round(b.bytes / 1024)}`).join(', ')}; better-auth bundled the same way ${Math.round(peer.bytes / 1024)})`,
   });
+  const ratio = slowest.coldLoadMs / peer.coldLoadMs;
   record({
     name: 'cold load',
-    value: slowest.coldLoadMs,
-    unit: 'ms (slowest)',
-    target: '<= 60 ms each',
-    met: bundles.every((b) => b.coldLoadMs <= 60),
-    detail: `(${slowest.name}; median of 10 fresh processes, import time inside each; ${bundles.map((b) => `${b.name} ${b.coldLoadMs}`).join(', ')})`,
+    value: round(ratio),
+    unit: 'x better-auth (slowest)',
+    target: '<= 0.5 each',
+    met: ratio <= 0.5,
+    detail: `(${slowest.name} ${slowest.coldLoadMs} ms, better-auth ${peer.coldLoadMs} ms; median of 10 fresh processes, import time inside each; ${bundles.map((b) => `${b.name} ${b.coldLoadMs} (${round(b.coldLoadMs / peer.coldLoadMs)}x)`).join(', ')})`,
   });
 }
 
