@@ -21,6 +21,8 @@ export interface DeadlineRun {
   deleted: number;
   jobSeconds: number;
   maxRssBytes: number;
+  /** The most the job held (heap after a full collection), when the run sampled it. */
+  maxRetainedBytes: number | null;
 }
 
 export async function deadlineBench() {
@@ -71,7 +73,7 @@ export async function deadlineBench() {
 
   return {
     /** One job run over `unpaid` expired registrations among `paid` paid ones. */
-    async run(unpaid: number, paid: number): Promise<DeadlineRun> {
+    async run(unpaid: number, paid: number, options: { retained?: boolean } = {}): Promise<DeadlineRun> {
       const { table } = await seed(unpaid, paid);
       // Asynchronously: the emulator lives in this process, and must keep answering while the job runs.
       const { stdout } = await execFileAsync(
@@ -80,6 +82,7 @@ export async function deadlineBench() {
         // up before collecting, and peak RSS would measure its laziness, not what the job holds.
         [
           '--max-old-space-size=256',
+          ...(options.retained ? ['--expose-gc'] : []),
           'test/bench/deadline-memory.ts',
           emulator.endpoint,
           table,
@@ -90,7 +93,9 @@ export async function deadlineBench() {
           env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         },
       );
-      const { maxRssBytes, summary, seconds } = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+      const { maxRssBytes, maxRetainedBytes, summary, seconds } = JSON.parse(
+        stdout.trim().split('\n').at(-1) ?? '{}',
+      );
       return {
         unpaid,
         paid,
@@ -98,6 +103,7 @@ export async function deadlineBench() {
         deleted: summary.deleted,
         jobSeconds: seconds,
         maxRssBytes,
+        maxRetainedBytes,
       };
     },
     /** Raw BatchWriteItem deletes per second of `count` items, 25 a request, 4 requests at a time (as the job). */
