@@ -19,6 +19,10 @@ export interface PistusFunctionProps {
   deadLetterQueue?: IQueue;
 }
 
+/** Parts of the SDK still call require(); an ESM bundle needs one defined. */
+export const ESM_REQUIRE_BANNER =
+  "import{createRequire}from'module';const require=createRequire(import.meta.url);";
+
 const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
 const lambdaCredentials = fileURLToPath(new URL('../../shared/aws/lambda-credentials.ts', import.meta.url));
 
@@ -76,8 +80,7 @@ export class PistusFunction extends Construct {
         sourceMap: true,
         externalModules: [],
         mainFields: ['module', 'main'],
-        // Parts of the SDK still call require(); ESM output needs one defined.
-        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
         // Lambda provides credentials in the environment: the rest of the SDK's default chain is not bundled.
         esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': lambdaCredentials },
       },

@@ -29,18 +29,18 @@ function daemonAddress(value = process.env.AWS_XRAY_DAEMON_ADDRESS ?? '127.0.0.1
   return { host, port: Number(port) };
 }
 
-let socket: Socket | undefined;
+let daemon: { socket: Socket; host: string; port: number } | undefined;
 const HEADER = '{"format":"json","version":1}\n';
 
 function send(document: Record<string, unknown>): void {
-  if (!socket) {
-    socket = createSocket('udp4');
+  if (!daemon) {
+    const socket = createSocket('udp4');
     // Never what keeps the container's event loop alive; a lost datagram is a lost subsegment, never an error.
     socket.unref();
     socket.on('error', () => undefined);
+    daemon = { socket, ...daemonAddress() };
   }
-  const { host, port } = daemonAddress();
-  socket.send(HEADER + JSON.stringify(document), port, host);
+  daemon.socket.send(HEADER + JSON.stringify(document), daemon.port, daemon.host);
 }
 
 interface Metadata {

@@ -139,16 +139,15 @@ export async function startAwsStandIn(options: {
         json(response, 200, handedBack, contentType);
         return;
       }
-      if (!options.meterCapacity) {
-        await forward(options.dynamodbEndpoint, request, body, response, {
-          dropAnswer: fault === 'drop-answer',
-        });
-        return;
-      }
-      const answer = await forward(options.dynamodbEndpoint, request, withCapacity(body), response, {
-        dropAnswer: fault === 'drop-answer',
-      });
-      if (answer) consumed.push(consumedUnits(operation, answer.status, answer.body));
+      const answer = await forward(
+        options.dynamodbEndpoint,
+        request,
+        options.meterCapacity ? withCapacity(body) : body,
+        response,
+        { dropAnswer: fault === 'drop-answer' },
+      );
+      if (answer && options.meterCapacity)
+        consumed.push(consumedUnits(operation, answer.status, answer.body));
       return;
     }
 

@@ -4,6 +4,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { errorCode, httpClient, PASSWORD, sessionToken, uniqueUsername } from '../support/http-client.ts';
 import { feedbackEvent } from '../support/ses-feedback.ts';
+import { linkToken, mailAt } from '../support/mail.ts';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
 import { softwareAuthenticator } from '../support/webauthn.ts';
 import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
@@ -133,17 +134,9 @@ describe.each(STAGES)('the deployed %s stage', (stage) => {
   });
 
   it('verifies an address by its mailed link, changes it, and resets a forgotten password by mail', async () => {
-    const mails = async (to: string) => {
-      const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
-        emails: { destination: { to: string[] }; subject: string; body: { text: string } }[];
-      };
-      return emails.filter((email) => email.destination.to.includes(to));
-    };
-    const tokenFor = async (to: string, page: string) => {
-      const text = (await mails(to)).at(-1)?.body.text ?? '';
-      const link = text.split('\n').find((line) => line.includes(`/${page}?token=`)) ?? '';
-      return new URL(link).searchParams.get('token') ?? '';
-    };
+    const mails = (to: string) => mailAt(stack.sesUrl, [to]);
+    const tokenFor = async (to: string, page: 'verify-email' | 'reset-password') =>
+      linkToken((await mails(to)).at(-1), page);
     const username = uniqueUsername('recovery');
     const first = `first-${stage}-${username}@example.com`;
     const signup = await client.call('POST', '/signup', {

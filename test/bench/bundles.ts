@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { tables } from '#shared/data/tables';
 import { queues } from '#shared/aws/queues';
+import { ESM_REQUIRE_BANNER } from '#infra/constructs/api-function';
 import { packagesIn, WATCHED_PACKAGES } from '../support/bundle-contents.ts';
 
 /**
@@ -99,7 +100,7 @@ await build({
   minify: true,
   sourcemap: true,
   mainFields: ['module', 'main'],
-  banner: { js: "import{createRequire}from'module';const require=createRequire(import.meta.url);" },
+  banner: { js: ESM_REQUIRE_BANNER },
   logLevel: 'error',
 });
 // A secret of real entropy, so the peer starts without warnings.

@@ -27,6 +27,7 @@ import {
   sessionToken,
   uniqueUsername,
 } from '../support/http-client.ts';
+import { linkToken, mailAt } from '../support/mail.ts';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
 import { softwareAuthenticator } from '../support/webauthn.ts';
 import { type DeployedStack, startDeployedStack } from '../artifacts/deployed-stack.ts';
@@ -147,13 +148,8 @@ async function mailCount(): Promise<number> {
   return emails.length;
 }
 
-async function latestLinkToken(to: string, page: string): Promise<string> {
-  const { emails } = (await (await fetch(`${stack.sesUrl}/store`)).json()) as {
-    emails: { destination: { to: string[] }; body: { text: string } }[];
-  };
-  const text = emails.filter((email) => email.destination.to.includes(to)).at(-1)?.body.text ?? '';
-  const link = text.split('\n').find((line) => line.includes(`/${page}?token=`)) ?? '';
-  return new URL(link).searchParams.get('token') ?? '';
+async function latestLinkToken(to: string, page: 'verify-email' | 'reset-password'): Promise<string> {
+  return linkToken((await mailAt(stack.sesUrl, [to])).at(-1), page);
 }
 
 /** An administrator, made as `npm run account` makes one: the role written to the users table. */

@@ -1,27 +1,12 @@
 import { inject } from 'vitest';
+import { mailAt, type StoredMail } from '../support/mail.ts';
 
-export interface StoredMail {
-  messageId: string;
-  from: string;
-  destination: { to: string[] };
-  subject: string;
-  body: { text: string; html: string };
-}
+export { linkToken, type StoredMail } from '../support/mail.ts';
 
-/** The mail the SES emulator holds for these addresses, oldest first. */
-export async function mailTo(addresses: readonly string[]): Promise<StoredMail[]> {
-  const response = await fetch(`${inject('sesEndpoint')}/store`);
-  const { emails } = (await response.json()) as { emails: StoredMail[] };
-  return emails.filter((mail) => mail.destination.to.some((to) => addresses.includes(to)));
-}
+/** The mail the integration stack's SES emulator holds for these addresses, oldest first. */
+export const mailTo = (addresses: readonly string[]): Promise<StoredMail[]> =>
+  mailAt(inject('sesEndpoint'), addresses);
 
 /** The newest mail to an address. */
 export const lastMailTo = async (address: string): Promise<StoredMail | undefined> =>
   (await mailTo([address])).at(-1);
-
-/** The token of a link to the client's `page` in a mail's text, as a person would follow it. */
-export function linkToken(mail: StoredMail | undefined, page: 'verify-email' | 'reset-password'): string {
-  const link = mail?.body.text.split('\n').find((line) => line.includes(`/${page}?token=`));
-  if (!link) throw new Error(`no ${page} link in ${mail ? `"${mail.subject}"` : 'a missing mail'}`);
-  return new URL(link.trim()).searchParams.get('token') ?? '';
-}

@@ -1,0 +1,22 @@
+/** A mail as the SES emulator stores it. */
+export interface StoredMail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text: string; html: string };
+}
+
+/** The mail an SES emulator holds for these addresses, oldest first. */
+export async function mailAt(sesUrl: string, addresses: readonly string[]): Promise<StoredMail[]> {
+  const response = await fetch(`${sesUrl}/store`);
+  const { emails } = (await response.json()) as { emails: StoredMail[] };
+  return emails.filter((mail) => mail.destination.to.some((to) => addresses.includes(to)));
+}
+
+/** The token of a link to the client's `page` in a mail's text, as a person would follow it. */
+export function linkToken(mail: StoredMail | undefined, page: 'verify-email' | 'reset-password'): string {
+  const link = mail?.body.text.split('\n').find((line) => line.includes(`/${page}?token=`));
+  if (!link) throw new Error(`no ${page} link in ${mail ? `"${mail.subject}"` : 'a missing mail'}`);
+  return new URL(link.trim()).searchParams.get('token') ?? '';
+}
