@@ -326,6 +326,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prove who you are again, for sensitive changes (step-up) */
+        post: operations["postReauth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/mfa/totp": {
         parameters: {
             query?: never;
@@ -1297,7 +1314,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1788,7 +1805,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1883,7 +1900,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2008,6 +2025,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description An id over 1,024 characters (`invalid_input`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No valid session (`unauthorized`). */
             401: {
                 headers: {
@@ -2017,7 +2043,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2083,6 +2109,17 @@ export interface operations {
             /** @description A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many passkey logins started from this address (100 in 10 minutes) (`too_many_requests`): nothing was done; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2217,6 +2254,107 @@ export interface operations {
             };
         };
     };
+    postReauth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password?: string;
+                    code?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description This session may make sensitive changes (passkeys, email address, second factor) for `REAUTH_WINDOW_SECONDS`. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The password or code is not right (`invalid_credentials`): counted toward the account lock as a failed login; the session is kept. Or neither or both given (`invalid_input`). Or: The body is not valid JSON (`malformed_json`) or not valid input. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No valid session (`unauthorized`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is too large (`payload_too_large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not `application/json` (`unsupported_media_type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed attempts (`too_many_attempts`); see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something failed on the server (`internal_error`). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency is throttled or failing (`service_unavailable`): try again after `Retry-After`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     postMfaTotp: {
         parameters: {
             query?: never;
@@ -2247,7 +2385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2327,7 +2465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2440,7 +2578,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2542,7 +2680,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;

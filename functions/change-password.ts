@@ -1,27 +1,28 @@
+import { securityNoticesService } from '#shared/compose/notices';
+import { sendNotice } from '#shared/http/security-notice';
 import { passwordChangesService } from '#shared/compose/logins';
-import { sessionsService } from '#shared/compose/sessions';
 import { DEVICE_COOKIE_NAME, readCookie } from '#shared/http/cookies';
 import { passwordChangeSchema } from '#shared/auth/credentials';
 import { recordEvent } from '#shared/platform/events';
 import { invalidInput } from '#shared/http/errors';
 import { tooManyAttempts } from '#shared/platform/outcomes';
-import { httpHandler } from '#shared/http/handler';
+import { sessionHandler } from '#shared/http/session-handler';
 import { passwordProblem } from '#shared/auth/password-policy';
 import { requestLimitsService } from '#shared/compose/limits';
 import { withinLimit } from '#shared/http/request-limit';
 
 /** POST /password: the current password checked as a login is, replaced, and every other session ended. */
-export const handler = httpHandler(
+export const handler = sessionHandler(
   {
     session: 'required',
     body: (config) => passwordChangeSchema(config.PASSWORD_MIN_LENGTH),
     compose: (config) => ({
       passwordChanges: passwordChangesService(config),
-      sessions: sessionsService(config),
       limits: requestLimitsService(config),
+      notices: securityNoticesService(config),
     }),
   },
-  async ({ session, body, facts, event, services: { passwordChanges, limits } }) => {
+  async ({ session, body, facts, event, services: { passwordChanges, limits, notices } }) => {
     const problem = passwordProblem(body.newPassword, session.username);
     if (problem) throw invalidInput({ newPassword: problem });
     await withinLimit(limits, 'passwordChange', { ip: facts.clientIp, account: session.userId }, facts);
@@ -37,6 +38,7 @@ export const handler = httpHandler(
       sessionsEnded: outcome.sessionsEnded,
       ...facts,
     });
+    await sendNotice(notices, session, 'password_changed', { event, facts });
     return { status: 204 };
   },
 );

@@ -1,6 +1,6 @@
 import { recordEvent } from '#shared/platform/events';
-import { sessionAndRegistrations } from '#shared/compose/registrations';
-import { httpHandler } from '#shared/http/handler';
+import { registrationsOnly } from '#shared/compose/registrations';
+import { sessionHandler } from '#shared/http/session-handler';
 import {
   createRegistrationSchema,
   idempotencyKeyOf,
@@ -12,10 +12,10 @@ import { sessionViewer } from '#shared/auth/sessions';
  * POST /registrations: a new unpaid registration owned by the caller, with its payment deadline. With an
  * `Idempotency-Key`, a retry gets the first answer and creates nothing twice.
  */
-export const handler = httpHandler(
+export const handler = sessionHandler(
   {
     session: 'required',
-    compose: sessionAndRegistrations,
+    compose: registrationsOnly,
     body: () => createRegistrationSchema,
   },
   async ({ session, body, event, facts, services: { registrations } }) => {

@@ -1,15 +1,14 @@
 import { credentialVersionsService } from '#shared/compose/credential-versions';
-import { cookieOptions, sessionsService } from '#shared/compose/sessions';
+import { cookieOptions } from '#shared/compose/sessions';
 import { expiredSessionCookie } from '#shared/http/cookies';
-import { httpHandler } from '#shared/http/handler';
+import { sessionHandler } from '#shared/http/session-handler';
 import { recordEvent } from '#shared/platform/events';
 
 /** DELETE /sessions: logs the user out everywhere, this session included, and retires their device tokens. */
-export const handler = httpHandler(
+export const handler = sessionHandler(
   {
     session: 'required',
     compose: (config) => ({
-      sessions: sessionsService(config),
       credentials: credentialVersionsService(config),
       cookie: cookieOptions(config),
     }),

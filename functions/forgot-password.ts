@@ -4,21 +4,20 @@ import { httpHandler } from '#shared/http/handler';
 import { sleep } from '#shared/platform/concurrency';
 import { recordEvent } from '#shared/platform/events';
 
-/**
- * Every answer takes at least this long, so an account that gets a mail (token written, SES called) cannot
- * be told by timing from one that does not exist: DynamoDB and SES answer well within it.
- */
-const ANSWER_FLOOR_MS = 500;
-
 /** POST /password/forgot: the same 202, in comparable time, whether or not a reset link was mailed. */
 export const handler = httpHandler(
   {
     body: () => forgotPasswordSchema,
     compose: (config) => ({ requests: resetRequestsService(config) }),
   },
-  async ({ body, facts, services: { requests } }) => {
+  async ({ body, facts, settings, services: { requests } }) => {
     const who = body.email === undefined ? { username: body.username ?? '' } : { email: body.email };
-    const [outcome] = await Promise.all([requests.request(who, facts.clientIp), sleep(ANSWER_FLOOR_MS)]);
+    // Every answer takes at least the floor, so an account that gets a mail (token written, SES called)
+    // cannot be told by timing from one that does not exist.
+    const [outcome] = await Promise.all([
+      requests.request(who, facts.clientIp),
+      sleep(settings.FORGOT_ANSWER_FLOOR_MS),
+    ]);
     // The outcome is for the audit log only; the address typed never goes there. Requests a limit refused
     // are reported once per window, not once each: a flood of them is one line.
     if (outcome === 'limited_first') recordEvent('passwordResetLimited', { ...facts });

@@ -1,14 +1,14 @@
-import { sessionAndRegistrations } from '#shared/compose/registrations';
-import { httpHandler } from '#shared/http/handler';
+import { registrationsOnly } from '#shared/compose/registrations';
+import { sessionHandler } from '#shared/http/session-handler';
 import { publicRegistration, registrationPathSchema } from '#shared/registrations/registrations';
 import { sessionViewer } from '#shared/auth/sessions';
 
 /** GET /registrations/{id}: for its owner or an admin; 404 for anyone else. */
-export const handler = httpHandler(
+export const handler = sessionHandler(
   {
     session: 'required',
     path: registrationPathSchema,
-    compose: sessionAndRegistrations,
+    compose: registrationsOnly,
   },
   async ({ session, path, services: { registrations } }) => ({
     status: 200,

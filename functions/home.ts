@@ -1,8 +1,7 @@
-import { sessionOnly } from '#shared/compose/sessions';
-import { httpHandler } from '#shared/http/handler';
+import { sessionHandler } from '#shared/http/session-handler';
 
 /** GET|POST /home: a greeting for a signed-in user; 401 otherwise. */
-export const handler = httpHandler({ session: 'required', compose: sessionOnly }, async ({ session }) => ({
+export const handler = sessionHandler({ session: 'required' }, async ({ session }) => ({
   status: 200,
   body: { message: `Hello, ${session.username}` },
 }));

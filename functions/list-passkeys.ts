@@ -1,13 +1,11 @@
 import { passkeyListService } from '#shared/compose/passkey-list';
-import { sessionsService } from '#shared/compose/sessions';
-import { httpHandler } from '#shared/http/handler';
+import { sessionHandler } from '#shared/http/session-handler';
 
 /** GET /passkeys: the signed-in user's passkeys, never their keys. */
-export const handler = httpHandler(
+export const handler = sessionHandler(
   {
     session: 'required',
     compose: (config) => ({
-      sessions: sessionsService(config),
       passkeys: passkeyListService(config),
     }),
   },

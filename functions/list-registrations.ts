@@ -1,14 +1,14 @@
-import { sessionAndRegistrations } from '#shared/compose/registrations';
-import { httpHandler } from '#shared/http/handler';
+import { registrationsOnly } from '#shared/compose/registrations';
+import { sessionHandler } from '#shared/http/session-handler';
 import { listQuerySchema, publicRegistration } from '#shared/registrations/registrations';
 import { sessionViewer } from '#shared/auth/sessions';
 
 /** GET /registrations?limit=&cursor=: the caller's own (an admin's: all), newest first. */
-export const handler = httpHandler(
+export const handler = sessionHandler(
   {
     session: 'required',
     query: listQuerySchema,
-    compose: sessionAndRegistrations,
+    compose: registrationsOnly,
   },
   async ({ session, query, services: { registrations } }) => {
     const page = await registrations.list(sessionViewer(session), query);

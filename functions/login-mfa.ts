@@ -1,10 +1,10 @@
+import { issueSession } from '#shared/http/sign-in';
 import { publicUser } from '#shared/auth/accounts';
 import { mfaProofSchema } from '#shared/auth/credentials';
-import { deviceLabel } from '#shared/auth/device-label';
 import { invalidCode } from '#shared/auth/totp';
 import { mfaCompletionsService } from '#shared/compose/mfa';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
-import { MFA_COOKIE_NAME, mfaCookie, readCookie, sessionCookie } from '#shared/http/cookies';
+import { MFA_COOKIE_NAME, mfaCookie, readCookie } from '#shared/http/cookies';
 import { HttpError } from '#shared/http/errors';
 import { httpHandler } from '#shared/http/handler';
 import { recordEvent } from '#shared/platform/events';
@@ -23,7 +23,7 @@ export const handler = httpHandler(
       cookie: cookieOptions(config),
     }),
   },
-  async ({ body, facts, event, token: previous, services: { completions, sessions, cookie } }) => {
+  async ({ body, facts, event, token: previous, services: { completions, ...issuing } }) => {
     const proof = body.code === undefined ? { recoveryCode: body.recoveryCode ?? '' } : { code: body.code };
     const outcome = await completions.complete(
       readCookie(event.cookies, MFA_COOKIE_NAME),
@@ -37,11 +37,7 @@ export const handler = httpHandler(
       throw invalidCode();
     }
     const { user } = outcome;
-    await sessions.end(previous);
-    const { token } = await sessions.start(user, {
-      device: deviceLabel(event.headers['user-agent']),
-      ip: facts.clientIp,
-    });
+    const session = await issueSession(issuing, user, { event, facts, previous });
     recordEvent('mfaSucceeded', {
       userId: user.id,
       username: user.username,
@@ -51,7 +47,7 @@ export const handler = httpHandler(
     return {
       status: 200,
       body: publicUser(user),
-      cookies: [sessionCookie(cookie, token, sessions.lifetimeSeconds), mfaCookie('', 0)],
+      cookies: [session.cookie, mfaCookie('', 0)],
     };
   },
 );

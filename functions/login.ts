@@ -1,7 +1,8 @@
+import { issueSession } from '#shared/http/sign-in';
 import { publicUser } from '#shared/auth/accounts';
 import { loginsService } from '#shared/compose/logins';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
-import { DEVICE_COOKIE_NAME, deviceCookie, mfaCookie, readCookie, sessionCookie } from '#shared/http/cookies';
+import { DEVICE_COOKIE_NAME, deviceCookie, mfaCookie, readCookie } from '#shared/http/cookies';
 import { MFA_CHALLENGE_SECONDS, mfaMethods } from '#shared/auth/mfa-login';
 import { mfaChallengesService } from '#shared/compose/mfa';
 import { loginBodySchema } from '#shared/auth/credentials';
@@ -9,7 +10,6 @@ import { recordEvent } from '#shared/platform/events';
 import { invalidCredentials } from '#shared/http/errors';
 import { tooManyAttempts } from '#shared/platform/outcomes';
 import { httpHandler } from '#shared/http/handler';
-import { deviceLabel } from '#shared/auth/device-label';
 import { DEVICE_LIFETIME_SECONDS } from '#shared/auth/login';
 import type { UserRecord } from '#shared/data/users';
 
@@ -33,12 +33,8 @@ export const handler = httpHandler(
       const methods = mfaMethods(user);
       if (methods.length)
         return { kind: 'challenge' as const, methods, challenge: await challenges.issue(user) };
-      await sessions.end(previous);
-      const started = await sessions.start(user, {
-        device: deviceLabel(event.headers['user-agent']),
-        ip: facts.clientIp,
-      });
-      return { kind: 'session' as const, token: started.token };
+      const session = await issueSession({ sessions, cookie }, user, { event, facts, previous });
+      return { kind: 'session' as const, cookie: session.cookie };
     };
     const outcome = await logins.attempt({ ...body, ip: facts.clientIp, deviceToken }, admit);
     if (outcome.kind === 'throttled') {
@@ -65,7 +61,7 @@ export const handler = httpHandler(
     return {
       status: 200,
       body: publicUser(user),
-      cookies: [sessionCookie(cookie, admitted.token, sessions.lifetimeSeconds), device],
+      cookies: [admitted.cookie, device],
     };
   },
 );

@@ -1,10 +1,10 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { issueSession } from '#shared/http/sign-in';
 import { publicUser } from '#shared/auth/accounts';
 import { passkeyResponseSchema } from '#shared/auth/credentials';
-import { deviceLabel } from '#shared/auth/device-label';
 import { passkeyLoginsService } from '#shared/compose/passkeys';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
-import { readCookie, sessionCookie, WEBAUTHN_COOKIE_NAME, webauthnCookie } from '#shared/http/cookies';
+import { readCookie, WEBAUTHN_COOKIE_NAME, webauthnCookie } from '#shared/http/cookies';
 import { HttpError } from '#shared/http/errors';
 import { httpHandler } from '#shared/http/handler';
 import { recordEvent } from '#shared/platform/events';
@@ -22,7 +22,7 @@ export const handler = httpHandler(
       cookie: cookieOptions(config),
     }),
   },
-  async ({ body, event, facts, token: previous, services: { logins, sessions, cookie } }) => {
+  async ({ body, event, facts, token: previous, services: { logins, ...issuing } }) => {
     const challengeId = readCookie(event.cookies, WEBAUTHN_COOKIE_NAME);
     const outcome = await logins.login(challengeId, body.response as unknown as AuthenticationResponseJSON);
     if (outcome.kind === 'invalid') {
@@ -30,16 +30,12 @@ export const handler = httpHandler(
       throw refused();
     }
     const { user } = outcome;
-    await sessions.end(previous);
-    const { token } = await sessions.start(user, {
-      device: deviceLabel(event.headers['user-agent']),
-      ip: facts.clientIp,
-    });
+    const session = await issueSession(issuing, user, { event, facts, previous });
     recordEvent('loginSucceeded', { userId: user.id, username: user.username, by: 'passkey', ...facts });
     return {
       status: 200,
       body: publicUser(user),
-      cookies: [sessionCookie(cookie, token, sessions.lifetimeSeconds), webauthnCookie('', 0)],
+      cookies: [session.cookie, webauthnCookie('', 0)],
     };
   },
 );

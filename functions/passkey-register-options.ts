@@ -1,13 +1,12 @@
 import { passkeyRegistrationService } from '#shared/compose/passkeys';
-import { sessionsService } from '#shared/compose/sessions';
-import { httpHandler } from '#shared/http/handler';
+import { sessionHandler } from '#shared/http/session-handler';
 
 /** POST /passkeys/register/options: the creation options for a new passkey of the signed-in user. */
-export const handler = httpHandler(
+export const handler = sessionHandler(
   {
     session: 'required',
+    stepUp: true,
     compose: (config) => ({
-      sessions: sessionsService(config),
       passkeys: passkeyRegistrationService(config),
     }),
   },

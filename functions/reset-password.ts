@@ -1,3 +1,5 @@
+import { securityNoticesService } from '#shared/compose/notices';
+import { sendNotice } from '#shared/http/security-notice';
 import { passwordResetSchema } from '#shared/auth/credentials';
 import { passwordResetsService } from '#shared/compose/password-resets';
 import { httpHandler } from '#shared/http/handler';
@@ -9,12 +11,17 @@ import { recordEvent } from '#shared/platform/events';
 export const handler = httpHandler(
   {
     body: (config) => passwordResetSchema(config.PASSWORD_MIN_LENGTH),
-    compose: (config) => ({ resets: passwordResetsService(config), limits: requestLimitsService(config) }),
+    compose: (config) => ({
+      resets: passwordResetsService(config),
+      limits: requestLimitsService(config),
+      notices: securityNoticesService(config),
+    }),
   },
-  async ({ body, facts, services: { resets, limits } }) => {
+  async ({ body, event, facts, services: { resets, limits, notices } }) => {
     await withinLimit(limits, 'passwordReset', { ip: facts.clientIp }, facts);
     const { user, sessionsEnded } = await resets.reset(body.token, body.newPassword);
     recordEvent('passwordReset', { userId: user.id, username: user.username, sessionsEnded, ...facts });
+    await sendNotice(notices, user, 'password_reset', { event, facts });
     return { status: 204 };
   },
 );

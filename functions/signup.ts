@@ -1,11 +1,11 @@
+import { issueSession } from '#shared/http/sign-in';
 import { publicUser } from '#shared/auth/accounts';
 import { accountsService } from '#shared/compose/accounts';
 import { cookieOptions, sessionsService } from '#shared/compose/sessions';
-import { sessionCookie } from '#shared/http/cookies';
+
 import { signupBodySchema } from '#shared/auth/credentials';
 import { recordEvent } from '#shared/platform/events';
 import { httpHandler } from '#shared/http/handler';
-import { deviceLabel } from '#shared/auth/device-label';
 import { verificationLinksService } from '#shared/compose/recovery';
 import { requestLimitsService } from '#shared/compose/limits';
 import { withinLimit } from '#shared/http/request-limit';
@@ -22,18 +22,19 @@ export const handler = httpHandler(
       limits: requestLimitsService(config),
     }),
   },
-  async ({ body, facts, event, services: { accounts, sessions, cookie, verification, limits } }) => {
+  async ({ body, facts, event, services: { accounts, verification, limits, ...issuing } }) => {
     await withinLimit(limits, 'signup', { ip: facts.clientIp }, facts);
     const user = await accounts.signUp(body);
-    const [{ token }, verificationMail] = await Promise.all([
-      sessions.start(user, { device: deviceLabel(event.headers['user-agent']), ip: facts.clientIp }),
+    const [session, verificationMail] = await Promise.all([
+      // Signup ends no session (its role may not delete one): the new cookie replaces any the browser had.
+      issueSession(issuing, user, { event, facts, previous: undefined }),
       verification.firstLink(user),
     ]);
     recordEvent('signup', { userId: user.id, username: user.username, verificationMail, ...facts });
     return {
       status: 201,
       body: publicUser(user),
-      cookies: [sessionCookie(cookie, token, sessions.lifetimeSeconds)],
+      cookies: [session.cookie],
     };
   },
 );

@@ -1,12 +1,12 @@
 import { totpService } from '#shared/compose/mfa';
-import { sessionsService } from '#shared/compose/sessions';
-import { httpHandler } from '#shared/http/handler';
+import { sessionHandler } from '#shared/http/session-handler';
 
 /** POST /mfa/totp: a new TOTP secret and its otpauth URI, offered; nothing is enforced until confirmed. */
-export const handler = httpHandler(
+export const handler = sessionHandler(
   {
     session: 'required',
-    compose: (config) => ({ sessions: sessionsService(config), totp: totpService(config) }),
+    stepUp: true,
+    compose: (config) => ({ totp: totpService(config) }),
   },
   async ({ session, services: { totp } }) => ({ status: 200, body: await totp.offer(session.username) }),
 );

@@ -141,29 +141,52 @@ const bruteForceCounters: TableGrant = {
   actions: ['GetItem', 'UpdateItem', 'DeleteItem'],
 };
 
+// A security notice mailed to the account's verified address (shared/auth/security-notices.ts): the
+// suppression list read first, then SES.
+const notifies = {
+  tables: [{ table: suppressionsTable, actions: ['BatchGetItem'] }],
+  sendsEmail: true,
+} as const;
+
 /**
  * A signed-in user's TOTP route: the user's item written (offer, enable, disable, codes), the MFA key that
- * seals the secret, and, where a current code is checked, the brute-force counters.
+ * seals the secret, where a current code is checked the brute-force counters, and where the second factor
+ * changes a notice to the account's address.
  */
-const totpRoute = (name: string, route: string, checksCode: boolean): ApiFunctionDeclaration => ({
+const totpRoute = (
+  name: string,
+  route: string,
+  options: { checksCode: boolean; notifies: boolean },
+): ApiFunctionDeclaration => ({
   name,
   routes: [route],
   tables: merged(
     ...readSession,
     { table: usersTable, actions: ['UpdateItem'] },
-    ...(checksCode ? [bruteForceCounters] : []),
+    ...(options.checksCode ? [bruteForceCounters] : []),
+    ...(options.notifies ? notifies.tables : []),
   ),
   secrets: ['signing-keys', 'mfa-key'],
   memoryMb: DEFAULT_MEMORY_MB,
+  ...(options.notifies ? { sendsEmail: true } : {}),
 });
 
-/** A signed-in user's passkey route: the session, and what the route does to passkeys and challenges. */
-const passkeyRoute = (name: string, route: string, grants: TableGrant[]): ApiFunctionDeclaration => ({
+/**
+ * A signed-in user's passkey route: the session, what the route does to passkeys and challenges, and, where
+ * it adds or removes one, a notice to the account's address.
+ */
+const passkeyRoute = (
+  name: string,
+  route: string,
+  grants: TableGrant[],
+  options: { notifies?: boolean } = {},
+): ApiFunctionDeclaration => ({
   name,
   routes: [route],
-  tables: merged(...readSession, ...grants),
+  tables: merged(...readSession, ...grants, ...(options.notifies ? notifies.tables : [])),
   secrets: ['signing-keys'],
   memoryMb: DEFAULT_MEMORY_MB,
+  ...(options.notifies ? { sendsEmail: true } : {}),
 });
 
 /** A route that needs a signed-in user: it reads the session and verifies its token. */
@@ -205,6 +228,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       // DeleteItem: a login that arrives with another session's cookie ends that session first.
       { table: sessionsTable, actions: ['PutItem', 'DeleteItem'] },
       { table: loginAttemptsTable, actions: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+      // PutItem: a login that owes its second factor stores its challenge, to be taken once.
+      { table: accountTokensTable, actions: ['PutItem'] },
     ],
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
@@ -233,12 +258,14 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
   {
     name: 'change-password',
     routes: ['POST /password'],
-    tables: merged(...endSessions, {
-      table: loginAttemptsTable,
-      actions: ['GetItem', 'UpdateItem', 'DeleteItem'],
-    }),
+    tables: merged(
+      ...endSessions,
+      { table: loginAttemptsTable, actions: ['GetItem', 'UpdateItem', 'DeleteItem'] },
+      ...notifies.tables,
+    ),
     secrets: ['signing-keys', 'password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
+    sendsEmail: true,
   },
   {
     name: 'end-sessions',
@@ -321,9 +348,11 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       // The new credential version ends every session; their rows are then deleted.
       { table: sessionsTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] },
+      ...notifies.tables,
     ),
     secrets: ['password-pepper'],
     memoryMb: PASSWORD_MEMORY_MB,
+    sendsEmail: true,
   },
   {
     name: 'login-mfa',
@@ -333,6 +362,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       bruteForceCounters,
       { table: sessionsTable, actions: ['PutItem', 'DeleteItem'] },
+      // The login's challenge: read (still open?) before the proof, taken (a conditional delete) after it.
+      { table: accountTokensTable, actions: ['GetItem', 'DeleteItem'] },
     ),
     secrets: ['signing-keys', 'mfa-key'],
     memoryMb: DEFAULT_MEMORY_MB,
@@ -342,22 +373,31 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
     { table: accountTokensTable, actions: ['PutItem'] },
   ]),
-  passkeyRoute('passkey-register', 'POST /passkeys/register', [
-    // DeleteItem: the challenge is taken once.
-    { table: accountTokensTable, actions: ['DeleteItem'] },
-    { table: passkeysTable, actions: ['PutItem'] },
-  ]),
+  passkeyRoute(
+    'passkey-register',
+    'POST /passkeys/register',
+    [
+      // DeleteItem: the challenge is taken once.
+      { table: accountTokensTable, actions: ['DeleteItem'] },
+      { table: passkeysTable, actions: ['PutItem'] },
+    ],
+    { notifies: true },
+  ),
   passkeyRoute('list-passkeys', 'GET /passkeys', [
     { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
   ]),
   // DeleteItem is conditional on the owner in the code.
-  passkeyRoute('delete-passkey', 'DELETE /passkeys/{id}', [
-    { table: passkeysTable, actions: ['DeleteItem'] },
-  ]),
+  passkeyRoute(
+    'delete-passkey',
+    'DELETE /passkeys/{id}',
+    [{ table: passkeysTable, actions: ['DeleteItem'] }],
+    { notifies: true },
+  ),
   {
     name: 'passkey-login-options',
     routes: ['POST /passkeys/login/options'],
-    tables: [{ table: accountTokensTable, actions: ['PutItem'] }],
+    // A challenge item per request, so requests per client address are counted first.
+    tables: merged({ table: accountTokensTable, actions: ['PutItem'] }, countRequests),
     secrets: [],
     memoryMb: DEFAULT_MEMORY_MB,
   },
@@ -374,10 +414,23 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
     secrets: ['signing-keys'],
     memoryMb: DEFAULT_MEMORY_MB,
   },
-  totpRoute('totp-offer', 'POST /mfa/totp', false),
-  totpRoute('totp-confirm', 'POST /mfa/totp/confirm', false),
-  totpRoute('totp-disable', 'DELETE /mfa/totp', true),
-  totpRoute('recovery-codes', 'POST /mfa/recovery-codes', true),
+  {
+    name: 'reauth',
+    routes: ['POST /reauth'],
+    tables: merged(
+      ...readSession,
+      // A password is checked as a login checks it (UpdateItem: a legacy hash replaced); a TOTP code's step
+      // is used up in a conditional write. Either counts on the brute-force counters.
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
+      bruteForceCounters,
+    ),
+    secrets: ['signing-keys', 'password-pepper', 'mfa-key'],
+    memoryMb: PASSWORD_MEMORY_MB,
+  },
+  totpRoute('totp-offer', 'POST /mfa/totp', { checksCode: false, notifies: false }),
+  totpRoute('totp-confirm', 'POST /mfa/totp/confirm', { checksCode: false, notifies: true }),
+  totpRoute('totp-disable', 'DELETE /mfa/totp', { checksCode: true, notifies: true }),
+  totpRoute('recovery-codes', 'POST /mfa/recovery-codes', { checksCode: true, notifies: true }),
   // GetItem: a retried put, or a replayed Idempotency-Key, reads back the registration it met.
   authenticated('create-registration', ['POST /registrations'], { actions: ['PutItem', 'GetItem'] }),
   authenticated('list-registrations', ['GET /registrations'], {

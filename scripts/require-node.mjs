@@ -1,5 +1,6 @@
-// The project's one runtime is Node 24, as on Lambda (nodejs24.x). Runs first in `npm start` and `npm test`
-// (through ensure-deps.mjs) so an older Node stops with one line saying what to do, not a stack trace.
+// The project's one runtime is Node 24, as on Lambda (nodejs24.x). `npm start` and `npm test` move to it by
+// themselves (scripts/node24.mjs); this guard stops anything else run on an older Node (ensure-deps.mjs run
+// by hand, say) with one line saying what to do, not a stack trace.
 // Plain JavaScript that any Node can parse, since its whole point is to run on the wrong one.
 import { pathToFileURL } from 'node:url';
 
@@ -11,7 +12,7 @@ export function nodeVersionProblem(version) {
   if (major >= REQUIRED_MAJOR) return undefined;
   return (
     `Pistus needs Node.js ${REQUIRED_MAJOR} (Lambda's nodejs${REQUIRED_MAJOR}.x); this is ${version}. ` +
-    `Run \`. scripts/node24.sh\` to put Node ${REQUIRED_MAJOR} from the npm registry first on PATH, or install it with your version manager (.nvmrc).`
+    `\`npm start\` and \`npm test\` use it by themselves; in a shell, run \`. scripts/node24.sh\` to put Node ${REQUIRED_MAJOR} from the npm registry first on PATH, or install it with your version manager (.nvmrc).`
   );
 }
 

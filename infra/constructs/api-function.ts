@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { InlinePolicyRole } from '#infra/constructs/inline-policy-role';
 import { API_TIMEOUT_SECONDS } from '#infra/routes';
 
 export interface PistusFunctionProps {
@@ -14,7 +15,8 @@ export interface PistusFunctionProps {
   memoryMb: number;
   environment: Record<string, string>;
   timeout?: Duration;
-  removalPolicy: RemovalPolicy;
+  /** The stage's one log group for its functions (see infra/stack/functions.ts). */
+  logGroup: ILogGroup;
   /** Where failed asynchronous invocations go, after Lambda's own retries. */
   deadLetterQueue?: IQueue;
 }
@@ -29,20 +31,20 @@ const lambdaCredentials = fileURLToPath(new URL('../../shared/aws/lambda-credent
 /**
  * Every function of the product with the same defaults: the newest Node.js runtime on arm64, one ESM bundle
  * with the AWS SDK bundled from its ES-module build (smaller and faster to load than the CommonJS one, and
- * pinned to the version the tests ran), source maps, JSON logs kept for a set time.
+ * pinned to the version the tests ran), source maps, JSON logs in the stage's function log group.
  */
 export class PistusFunction extends Construct {
   readonly function: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: PistusFunctionProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'Logs', {
-      retention: RetentionDays.ONE_MONTH,
-      removalPolicy: props.removalPolicy,
+    const { logGroup } = props;
+    // Its own role, every grant in one inline policy of the role (no AWS::IAM::Policy resource beside it),
+    // writing only to the stage's function log group, instead of the managed basic execution role, which
+    // allows writing to any log group in the account.
+    const role = new InlinePolicyRole(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
     });
-    // Its own role with an inline policy for its own log group, instead of the managed basic execution role,
-    // which allows writing to any log group in the account.
-    const role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(
       new PolicyStatement({
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
@@ -70,7 +72,7 @@ export class PistusFunction extends Construct {
       ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       loggingFormat: LoggingFormat.JSON,
       // X-Ray traces every invocation (its init, its duration, API Gateway in front): where a slow request
-      // spent its time. The AWS SDK calls inside are not yet captured (Powertools Tracer would add them).
+      // spent its time; each AWS SDK call inside is a subsegment of it (shared/aws/tracing.ts).
       tracing: Tracing.ACTIVE,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {

@@ -19,7 +19,8 @@ export function toApiGatewayEvent(
 ): APIGatewayProxyEventV2 {
   // The raw path, as sent: API Gateway neither normalizes nor decodes it.
   const rawPath = (request.url ?? '/').split('?')[0] || '/';
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const queryAt = (request.url ?? '').indexOf('?');
+  const rawQueryString = queryAt < 0 ? '' : (request.url ?? '').slice(queryAt + 1);
   const headers: Record<string, string> = {};
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = (request.rawHeaders[i] ?? '').toLowerCase();
@@ -36,10 +37,10 @@ export function toApiGatewayEvent(
     .split(';')
     .map((cookie) => cookie.trim())
     .filter(Boolean);
+  // The query alone is parsed: the path is no URL to resolve (`//` would read as a host that is not there).
   const query: Record<string, string> = {};
-  for (const [key, value] of url.searchParams)
+  for (const [key, value] of new URLSearchParams(rawQueryString))
     query[key] = query[key] === undefined ? value : `${query[key]},${value}`;
-  const rawQueryString = (request.url ?? '').split('?')[1] ?? '';
   const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? '');
   const requestId = randomUUID();
   const method = request.method ?? 'GET';

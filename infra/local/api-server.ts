@@ -18,6 +18,15 @@ const gatewayError = (statusCode: number, message: string) => ({
   body: JSON.stringify({ message }),
 });
 
+/** A path whose percent-escapes do not decode: no route can be chosen, and no function sees it. */
+const malformedPath = () => ({
+  statusCode: 400,
+  headers: { ...SECURITY_HEADERS, 'content-type': 'application/json' },
+  body: JSON.stringify({
+    error: { code: 'bad_request', message: 'The request path has a percent-escape that does not decode.' },
+  }),
+});
+
 async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -76,7 +85,9 @@ export function createApiServer(
       }
       const match = route(request.method ?? 'GET', (request.url ?? '/').split('?')[0] ?? '/');
       if (match === 'malformed') {
-        writeApiGatewayResult(response, gatewayError(400, 'Bad Request'), cors);
+        // On AWS, API Gateway answers this itself with `{"message": "Bad Request"}` (README, errors); the
+        // local stand-in answers in the contract's shape.
+        writeApiGatewayResult(response, malformedPath(), cors);
         return;
       }
       const target = match && options.routes.get(match.routeKey);

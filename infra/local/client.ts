@@ -53,7 +53,8 @@ export async function buildClient(options: { apiUrl: string; mailUrl: string }):
   };
   return {
     serve(request, response) {
-      const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+      // The raw path: resolved as a URL, `//x` would read as host `x` (and `//` as no URL at all).
+      const path = (request.url ?? '/').split('?')[0] ?? '/';
       const file = request.method === 'GET' ? files[path] : undefined;
       if (!file) return false;
       const csp = file.csp ?? headers['content-security-policy'];

@@ -9,6 +9,7 @@ import {
   totpCodeSchema,
   passwordChangeSchema,
   passwordResetSchema,
+  reauthSchema,
   signupBodySchema,
 } from '#shared/auth/credentials';
 import { createRegistrationSchema } from '#shared/registrations/registrations';
@@ -52,6 +53,10 @@ const unauthorized = error('No valid session (`unauthorized`).');
 /** A per-client limit (README, "Security"): nothing was created, hashed or mailed. */
 const limited = (what: string) =>
   error(`Too many ${what} (\`too_many_requests\`): nothing was done; see \`Retry-After\`.`);
+/** A sensitive change without a recent proof of who the user is (step-up, shared/auth/step-up.ts). */
+const stale = error(
+  'The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again.',
+);
 const notFound = error('No such resource, or not yours (`not_found`): its existence is not revealed.');
 
 /**
@@ -107,6 +112,23 @@ export const operations: Record<string, OperationDoc> = {
       429: error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
     },
   },
+  'POST /reauth': {
+    summary: 'Prove who you are again, for sensitive changes (step-up)',
+    tag: 'Accounts and sessions',
+    auth: 'session',
+    body: reauthSchema,
+    responses: {
+      204: {
+        description:
+          'This session may make sensitive changes (passkeys, email address, second factor) for `REAUTH_WINDOW_SECONDS`.',
+      },
+      400: error(
+        'The password or code is not right (`invalid_credentials`): counted toward the account lock as a failed login; the session is kept. Or neither or both given (`invalid_input`).',
+      ),
+      401: unauthorized,
+      429: error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
+    },
+  },
   'POST /mfa/totp': {
     summary: 'Offer a TOTP secret (not enforced until confirmed)',
     tag: 'Accounts and sessions',
@@ -114,6 +136,7 @@ export const operations: Record<string, OperationDoc> = {
     responses: {
       200: { description: 'The base32 secret (160 bits) and its `otpauth://` URI.', body: totpOffer },
       401: unauthorized,
+      403: stale,
       409: error('TOTP is already on (`mfa_already_enabled`).'),
     },
   },
@@ -131,6 +154,7 @@ export const operations: Record<string, OperationDoc> = {
         'Not a current code of the offered secret (`invalid_code`), or not 6 digits (`invalid_input`).',
       ),
       401: unauthorized,
+      403: stale,
       409: error('TOTP is already on (`mfa_already_enabled`), or no secret was offered (`mfa_not_enabled`).'),
     },
   },
@@ -143,6 +167,7 @@ export const operations: Record<string, OperationDoc> = {
       204: { description: 'TOTP is off, and its recovery codes void.' },
       400: error('Not a current code (`invalid_code`), or not 6 digits (`invalid_input`).'),
       401: unauthorized,
+      403: stale,
       409: error('TOTP is not on (`mfa_not_enabled`).'),
       429: error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
     },
@@ -156,6 +181,7 @@ export const operations: Record<string, OperationDoc> = {
       200: { description: '10 new recovery codes, shown once.', body: recoveryCodes },
       400: error('Not a current code (`invalid_code`), or not 6 digits (`invalid_input`).'),
       401: unauthorized,
+      403: stale,
       409: error('TOTP is not on (`mfa_not_enabled`).'),
       429: error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
     },
@@ -170,6 +196,7 @@ export const operations: Record<string, OperationDoc> = {
         body: creationOptions,
       },
       401: unauthorized,
+      403: stale,
     },
   },
   'POST /passkeys/register': {
@@ -183,6 +210,7 @@ export const operations: Record<string, OperationDoc> = {
         'Not a valid answer to the current challenge, or without user verification (`invalid_passkey`).',
       ),
       401: unauthorized,
+      403: stale,
     },
   },
   'GET /passkeys': {
@@ -200,7 +228,9 @@ export const operations: Record<string, OperationDoc> = {
     auth: 'session',
     responses: {
       204: { description: 'Removed.' },
+      400: error('An id over 1,024 characters (`invalid_input`).'),
       401: unauthorized,
+      403: stale,
       404: error('Not one of your passkeys (`not_found`).'),
     },
   },
@@ -214,6 +244,7 @@ export const operations: Record<string, OperationDoc> = {
           'Request options for any passkey of this site; the challenge is bound to a 5-minute HttpOnly `__Host-webauthn` cookie.',
         body: requestOptions,
       },
+      429: limited('passkey logins started from this address (100 in 10 minutes)'),
     },
   },
   'POST /passkeys/login': {
@@ -289,6 +320,7 @@ export const operations: Record<string, OperationDoc> = {
       },
       400: error('Not an email address of at most 254 characters (`invalid_input`).'),
       401: unauthorized,
+      403: stale,
       429: error('Too many verification mails this hour (`too_many_requests`); see `Retry-After`.'),
     },
   },

@@ -3,20 +3,35 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
   HttpApi,
+  HttpIntegrationType,
   HttpMethod,
   HttpRoute,
+  HttpRouteIntegration,
+  type HttpRouteIntegrationConfig,
   HttpRouteKey,
   HttpStage,
+  IntegrationCredentials,
   LogGroupLogDestination,
+  PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { InlinePolicyRole } from '#infra/constructs/inline-policy-role';
 import { type ApiFunctionDeclaration, corsPolicy } from '#infra/routes';
 import type { StackSettings } from '#infra/stack-settings';
 
-/** The HTTP API: CORS only for configured origins, its stage with throttling and access logs. */
-export function createApi(stack: Stack, settings: StackSettings, removalPolicy: RemovalPolicy): HttpApi {
+export interface StackApi {
+  api: HttpApi;
+  /** Routes a function's route keys to it, through one integration. */
+  routeTo(declaration: ApiFunctionDeclaration, fn: IFunction): void;
+}
+
+/**
+ * The HTTP API: CORS only for configured origins, its stage with throttling and access logs, and the role
+ * its integrations invoke the functions with.
+ */
+export function createApi(stack: Stack, settings: StackSettings, removalPolicy: RemovalPolicy): StackApi {
   const api = new HttpApi(stack, 'Api', {
     apiName: `pistus-${settings.stage}`,
     createDefaultStage: false,
@@ -68,12 +83,65 @@ export function createApi(stack: Stack, settings: StackSettings, removalPolicy: 
       ),
     },
   });
-  return api;
+  const invoker = apiInvoker(stack);
+  return {
+    api,
+    routeTo(declaration, fn) {
+      invoker.allow(fn);
+      routeTo(
+        api,
+        declaration,
+        new LambdaIntegrationWithRole(`${declaration.name}-integration`, fn, invoker.role),
+      );
+    },
+  };
 }
 
-/** A function's route keys, each integrated with it; `$default` catches whatever no other route matches. */
-export function routeTo(api: HttpApi, declaration: ApiFunctionDeclaration, fn: IFunction): void {
-  const integration = new HttpLambdaIntegration(`${declaration.name}-integration`, fn);
+/**
+ * The role API Gateway assumes to invoke the API's functions (each integration's credentials), allowed
+ * `lambda:InvokeFunction` on exactly those functions, in one statement of its inline policy. It stands in
+ * for a resource-based permission (AWS::Lambda::Permission) per route: one resource for the whole API
+ * instead of one per route, against CloudFormation's 500 per stack. The jobs, the queue consumers and the
+ * mail-feedback subscriber are not in it: API Gateway cannot invoke them.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html
+ */
+function apiInvoker(stack: Stack) {
+  const invoke = new PolicyStatement({ actions: ['lambda:InvokeFunction'] });
+  const role = new InlinePolicyRole(stack, 'ApiInvokeRole', {
+    assumedBy: new ServicePrincipal('apigateway.amazonaws.com'),
+    description: 'API Gateway invokes the API functions with this role (integration credentials)',
+  });
+  role.addToPrincipalPolicy(invoke);
+  return { role, allow: (fn: IFunction) => invoke.addResources(fn.functionArn) };
+}
+
+/**
+ * A Lambda proxy integration (payload 2.0) that API Gateway calls with the given role's credentials. CDK's
+ * `HttpLambdaIntegration` instead adds a Lambda permission for API Gateway on each route it is bound to;
+ * this one adds nothing to the function (`completeBind` is the base class's, which does nothing).
+ */
+class LambdaIntegrationWithRole extends HttpRouteIntegration {
+  private readonly fn: IFunction;
+  private readonly role: IRole;
+
+  constructor(id: string, fn: IFunction, role: IRole) {
+    super(id);
+    this.fn = fn;
+    this.role = role;
+  }
+
+  override bind(): HttpRouteIntegrationConfig {
+    return {
+      type: HttpIntegrationType.AWS_PROXY,
+      uri: this.fn.functionArn,
+      payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      credentials: IntegrationCredentials.fromRole(this.role),
+    };
+  }
+}
+
+/** A function's route keys, each on its one integration; `$default` catches whatever no other route matches. */
+function routeTo(api: HttpApi, declaration: ApiFunctionDeclaration, integration: HttpRouteIntegration): void {
   for (const routeKey of declaration.routes) {
     if (routeKey === '$default') {
       new HttpRoute(api, `${declaration.name}-default-route`, {

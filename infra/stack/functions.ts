@@ -1,6 +1,7 @@
-import type { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, type Duration, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ConfigurationSet, EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -12,7 +13,7 @@ import {
   SECRET_SETTINGS,
 } from '#infra/function-environment';
 import type { FunctionDeclaration, Secret as SecretName } from '#infra/routes';
-import { appUrl, relyingParty, type StackSettings } from '#infra/stack-settings';
+import { functionSettings, type StackSettings } from '#infra/stack-settings';
 import type { StackTables } from '#infra/stack/tables';
 import type { StackQueues } from '#infra/stack/queues';
 
@@ -40,26 +41,23 @@ export function functionFactory(
   },
 ): DeclareFunction {
   const { settings, tables, secrets, sender, configurationSet } = resources;
+  // One log group for every function of the stage, not one each: Lambda's advanced logging controls let
+  // functions share a group, each writing streams named `YYYY/MM/DD/<function name>[<version>]<instance id>`,
+  // so a function's lines stay apart, and the stack spends one of CloudFormation's 500 resources, not 34.
+  // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+  const logGroup = new LogGroup(stack, 'FunctionLogs', {
+    retention: RetentionDays.ONE_MONTH,
+    removalPolicy: resources.removalPolicy,
+  });
+  new CfnOutput(stack, 'FunctionLogGroupName', { value: logGroup.logGroupName });
   const configurationSetArn = stack.formatArn({
     service: 'ses',
     resource: 'configuration-set',
     resourceName: configurationSet.configurationSetName,
   });
-  const common: Record<string, string> = {
-    STAGE: settings.stage,
-    ALLOWED_ORIGINS: settings.allowedOrigins.join(','),
-    COOKIE_SAME_SITE: settings.cookieSameSite,
-    SESSION_TTL_SECONDS: String(settings.sessionTtlSeconds),
-    SESSION_IDLE_SECONDS: String(settings.sessionIdleSeconds),
-    BCRYPT_COST: String(settings.bcryptCost),
-    SIGNUP_LIMIT_PER_IP: String(settings.signupLimitPerIp),
-    PASSWORD_CHANGE_LIMIT_PER_ACCOUNT: String(settings.passwordChangeLimitPerAccount),
-    RESET_LIMIT_PER_IP: String(settings.resetLimitPerIp),
-    VERIFY_LIMIT_PER_IP: String(settings.verifyLimitPerIp),
-    FORGOT_REQUESTS_PER_IP_HOUR: String(settings.forgotLimitPerIp),
-    RP_ID: relyingParty(settings).id,
-    RP_ORIGIN: relyingParty(settings).origin,
-  };
+  // The settings every function (common) or every mailing function (mail) gets, from the stack settings'
+  // one declaration, which the synth has checked as the functions' cold start would (infra/stack-settings.ts).
+  const { common, mail } = functionSettings(settings);
   // The API's functions only, resolved by CloudFormation at deploy time from the edge's secret.
   const edge = (declaration: FunctionDeclaration): Record<string, string> =>
     resources.originSecret && 'routes' in declaration
@@ -84,7 +82,7 @@ export function functionFactory(
     const { function: fn } = new PistusFunction(stack, declaration.name, {
       name: declaration.name,
       memoryMb: declaration.memoryMb,
-      removalPolicy: resources.removalPolicy,
+      logGroup,
       timeout: extra.timeout,
       deadLetterQueue: extra.deadLetterQueue,
       environment: {
@@ -93,13 +91,7 @@ export function functionFactory(
           tableName: (table) => tables.get(table).tableName,
           secret: (name) => [SECRET_SETTINGS[name].aws, secrets[name].secretArn],
           queueUrl: (queue) => resources.queues.get(queue).queue.queueUrl,
-          mail: {
-            SES_SENDER: settings.senderEmail,
-            SES_MAX_SEND_RATE: String(settings.sesMaxSendRate),
-            REMINDER_SENDERS: String(settings.reminderSenders),
-            SES_CONFIGURATION_SET: configurationSet.configurationSetName,
-            APP_URL: appUrl(settings),
-          },
+          mail: { ...mail, SES_CONFIGURATION_SET: configurationSet.configurationSetName },
         }),
         ...edge(declaration),
       },

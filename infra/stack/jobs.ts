@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { CfnOutput, Duration, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
+import { AwsCustomResource, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { OperatorAlarms } from '#infra/constructs/alarms';
+import { InlinePolicyRole } from '#infra/constructs/inline-policy-role';
 import type { JobDeclaration } from '#infra/routes';
 import type { DeclareFunction } from '#infra/stack/functions';
 
@@ -57,7 +57,7 @@ function invokeOnDeploy(
   stack: Stack,
   name: string,
   fn: NodejsFunction,
-  { deployId, removalPolicy }: { deployId: string | undefined; removalPolicy: RemovalPolicy },
+  { deployId }: { deployId: string | undefined },
 ) {
   const cfn = fn.node.defaultChild as CfnFunction;
   const digest = createHash('sha256')
@@ -72,23 +72,28 @@ function invokeOnDeploy(
     parameters: { FunctionName: fn.functionName, InvocationType: 'Event', Payload: '{}' },
     physicalResourceId: PhysicalResourceId.of(`${name}-${deployId ?? digest}`),
   };
-  // Its own role: the provider's default one carries the managed basic execution policy.
-  const role = new Role(stack, `${name}-on-deploy-role`, {
+  // Its own role, instead of the provider's default one with the managed basic execution policy: it may
+  // invoke the job and write to the functions' log group, both inline in the role (no AWS::IAM::Policy).
+  // Its log streams there are named after the provider function: what it did stays readable after a deploy.
+  const logGroup = fn.logGroup;
+  const role = new InlinePolicyRole(stack, `${name}-on-deploy-role`, {
     assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
   });
-  // Its own log group, kept for a set time: what the run-on-deploy helper did stays readable after a deploy.
-  const logGroup = new LogGroup(stack, `${name}-on-deploy-logs`, {
-    retention: RetentionDays.ONE_MONTH,
-    removalPolicy,
-  });
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
   new AwsCustomResource(stack, `${name}-on-deploy`, {
     onCreate: invoke,
     onUpdate: invoke,
     installLatestAwsSdk: false,
+    // No `policy`: the role above carries the grant, so AwsCustomResource adds no policy resource of its own.
     role,
     logGroup,
-    policy: AwsCustomResourcePolicy.fromStatements([
-      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }),
-    ]),
   });
 }

@@ -1,6 +1,6 @@
-import { Duration, type RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -19,14 +19,9 @@ export interface MailFeedback {
  * suppression list. Without it a bouncing address is mailed every day, and a high bounce or complaint rate
  * gets the SES account put under review.
  */
-export function createMailFeedback(stack: Stack, removalPolicy: RemovalPolicy): MailFeedback {
-  const key = new Key(stack, 'MailFeedbackKey', {
-    enableKeyRotation: true,
-    description: 'Pistus SES bounce and complaint topic encryption',
-    removalPolicy,
-    pendingWindow: Duration.days(7),
-  });
-  // SES publishes to the encrypted topic: it needs the key for that, and nothing else.
+export function createMailFeedback(stack: Stack, key: IKey): MailFeedback {
+  // The stage's topic key (the alarm topic's too: one key, not one more resource per topic). SES publishes
+  // to the encrypted topic: it needs the key for that, and nothing else.
   key.grant(new ServicePrincipal('ses.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
   const topic = new Topic(stack, 'MailFeedbackTopic', { masterKey: key, enforceSSL: true });
   const configurationSet = new ConfigurationSet(stack, 'MailConfigurationSet', {});

@@ -27,7 +27,7 @@ export interface AccountTokens {
   /** A new token of this kind for the account and address, replacing the one before; the token itself. */
   issue(
     kind: AccountTokenKind,
-    user: { id: string; username: string },
+    user: { id: string; username: string; emailVersion?: number },
     email: string,
     ttlSeconds: number,
   ): Promise<string>;
@@ -54,6 +54,8 @@ export function createAccountTokens(deps: {
         userId: user.id,
         usernameKey: usernameKey(user.username),
         email,
+        // A reset link is bound to the address as it is now: any later change of it voids the link.
+        ...(kind === 'reset' ? { emailVersion: user.emailVersion ?? 0 } : {}),
         digest: digestOf(token),
         createdAt: now.toISOString(),
         expiresAt: epochSeconds(now) + ttlSeconds,

@@ -71,10 +71,11 @@ export interface Accounts {
    */
   importAccount(account: { username: string; passwordHash: string }): Promise<UserRecord>;
   /**
-   * The name an audit line may carry for what was typed as a username: itself when it could be one, else a
-   * keyed hash, so a password typed in the wrong field never reaches the logs but repeats still correlate.
+   * The name an audit line may carry for what was typed as a username: itself when it names an account (the
+   * one found for it), else a keyed hash, so a password typed in the wrong field never reaches the logs,
+   * even one that fits the username rule ("Hunter2.Summer2024"), but repeats still correlate.
    */
-  auditName(typed: string): Promise<string>;
+  auditName(typed: string, account: UserRecord | undefined): Promise<string>;
 }
 
 export function createAccounts(deps: {
@@ -148,8 +149,8 @@ export function createAccounts(deps: {
     signUp: ({ username, password, email }) => createAccount({ username, password, role: 'user', email }),
     importAccount: ({ username, passwordHash }) => store({ username, passwordHash, role: 'user' }),
     findUser,
-    async auditName(typed) {
-      return USERNAME_PATTERN.test(typed) ? typed : `hmac:${(await deps.passwords()).fingerprint(typed)}`;
+    async auditName(typed, account) {
+      return account ? typed : `hmac:${(await deps.passwords()).fingerprint(typed)}`;
     },
   };
 }

@@ -120,6 +120,22 @@ export const mfaProofSchema = jsonObject({
   }),
 );
 
+/** POST /reauth: the account's password or a current TOTP code, exactly one. */
+export const reauthSchema = jsonObject({
+  password: z.optional(loginBodySchema.shape.password),
+  code: z.optional(code),
+}).check(
+  z.superRefine((body, ctx) => {
+    if ((body.password === undefined) === (body.code === undefined))
+      ctx.issues.push({
+        code: 'custom',
+        input: body,
+        path: [body.password === undefined ? 'password' : 'code'],
+        message: 'give either password or code, not both',
+      });
+  }),
+);
+
 /** A WebAuthn answer as the browser library serializes it; the verifier checks everything inside. */
 const webauthnResponse = z.looseObject({
   id: aString().check(z.minLength(1, 'is required'), z.maxLength(1024, 'is too long')),

@@ -53,11 +53,13 @@ export function createLogins(deps: {
 
       // Without a device token the counters and the user are read in the same round trip.
       const reservation = await throttle.reserve(keys);
+      // The typed name is logged only when it names an account; anything else, under a keyed hash.
+      const auditName = async () => accounts.auditName(input.username, await found.catch(() => undefined));
       if (!reservation.ok)
         return {
           kind: 'throttled',
           retryAfterSeconds: reservation.retryAfterSeconds,
-          auditName: await accounts.auditName(input.username),
+          auditName: await auditName(),
         };
 
       const user = await accounts.checkCredentials(input, found);
@@ -65,7 +67,7 @@ export function createLogins(deps: {
         return {
           kind: 'invalid',
           lockedNow: await throttle.failed(reservation.reserved),
-          auditName: await accounts.auditName(input.username),
+          auditName: await auditName(),
         };
 
       const [settled, admitted] = await Promise.allSettled([

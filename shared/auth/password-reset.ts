@@ -101,8 +101,15 @@ export function createPasswordResets(deps: {
       const record = await tokens.check('reset', token);
       if (!record) throw invalidToken();
       const user = await users.findUserByUsername(record.usernameKey);
-      // The link was for this account at this address: a changed address or a disabled account voids it.
-      if (!canReset(user) || user.id !== record.userId || user.email !== record.email) throw invalidToken();
+      // The link was for this account at this address: a disabled account voids it, and so does any change
+      // of the address since it was mailed, even back to the same one (the address version moved).
+      if (
+        !canReset(user) ||
+        user.id !== record.userId ||
+        user.email !== record.email ||
+        (user.emailVersion ?? 0) !== (record.emailVersion ?? 0)
+      )
+        throw invalidToken();
       const problem = passwordProblem(newPassword, user.username);
       if (problem) throw invalid({ newPassword: problem });
       if (!(await tokens.consume(record))) throw invalidToken();

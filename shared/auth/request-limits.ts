@@ -7,7 +7,7 @@ import { HOUR_SECONDS, type RateLimits, type TakeOutcome } from '#shared/auth/ra
  * limits, which answer the same 202 so that they tell nothing (password-reset.ts).
  */
 export type LimitedAction =
-  'signup' | 'passwordChange' | 'passwordReset' | 'emailVerify' | 'verificationMail';
+  'signup' | 'passwordChange' | 'passwordReset' | 'emailVerify' | 'verificationMail' | 'passkeyOptions';
 
 export interface RequestLimitSettings {
   SIGNUP_LIMIT_PER_IP: number;
@@ -15,6 +15,7 @@ export interface RequestLimitSettings {
   RESET_LIMIT_PER_IP: number;
   VERIFY_LIMIT_PER_IP: number;
   VERIFY_MAILS_PER_HOUR: number;
+  PASSKEY_OPTIONS_LIMIT_PER_IP: number;
 }
 
 interface Policy {
@@ -37,6 +38,8 @@ export const requestLimitPolicies = (settings: RequestLimitSettings): Record<Lim
   emailVerify: [{ per: 'ip', limit: settings.VERIFY_LIMIT_PER_IP, windowSeconds: HOUR_SECONDS }],
   // Each one a mail to an address the account names: a stolen session must not make it a mail cannon.
   verificationMail: [{ per: 'account', limit: settings.VERIFY_MAILS_PER_HOUR, windowSeconds: HOUR_SECONDS }],
+  // Each one a challenge item written for anyone who asks: a classroom signs in together, a script is stopped.
+  passkeyOptions: [{ per: 'ip', limit: settings.PASSKEY_OPTIONS_LIMIT_PER_IP, windowSeconds: TEN_MINUTES }],
 });
 
 export const LIMIT_MESSAGES: Record<LimitedAction, string> = {
@@ -45,6 +48,7 @@ export const LIMIT_MESSAGES: Record<LimitedAction, string> = {
   passwordReset: 'Too many password resets from this address. Please wait before trying again.',
   emailVerify: 'Too many verification attempts from this address. Please wait before trying again.',
   verificationMail: 'Too many verification mails. Please wait before asking for another.',
+  passkeyOptions: 'Too many passkey sign-ins from this address. Please wait before trying again.',
 };
 
 export function createRequestLimits(deps: { limits: RateLimits; settings: RequestLimitSettings }) {

@@ -82,6 +82,8 @@ export interface Sessions {
    * already ended them (clean-up: a row left behind no longer counts); returns how many.
    */
   endAllOf(userId: string, keepSid?: string): Promise<number>;
+  /** The user proved who they are again in this session (step-up); false when it has ended meanwhile. */
+  reauthenticated(session: SessionRecord): Promise<boolean>;
   readonly lifetimeSeconds: number;
 }
 
@@ -145,6 +147,7 @@ export function createSessions(deps: {
         userCreatedAt: user.createdAt,
         createdAt: now.toISOString(),
         lastSeenAt: epochSeconds(now),
+        authenticatedAt: epochSeconds(now),
         expiresAt: epochSeconds(expires),
         credentialVersion: user.credentialVersion ?? 0,
         ...origin,
@@ -172,6 +175,7 @@ export function createSessions(deps: {
       };
     },
     endAllOf: (userId, keepSid) => table.revokeUserSessions(userId, keepSid),
+    reauthenticated: (session) => table.markAuthenticated(session.sid, epochSeconds(clock())),
     async listOf(current) {
       const live = await liveSessionsOf(current);
       return live

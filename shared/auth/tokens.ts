@@ -54,6 +54,21 @@ const importKeys = async (keys: SigningKeys) => {
   };
 };
 
+/**
+ * Each of a token's three parts in its one spelling (RFC 7515 §2: base64url, no padding, the unused low bits
+ * of the last character zero). The decoder forgives `=` and stray bits, which would make one token many
+ * strings: a revoked or logged token must not come back in another spelling.
+ */
+const canonical = (token: string) => {
+  const parts = token.split('.');
+  return (
+    parts.length === 3 &&
+    parts.every(
+      (part) => /^[\w-]+$/.test(part) && Buffer.from(part, 'base64url').toString('base64url') === part,
+    )
+  );
+};
+
 const headerKid = (token: string) => {
   try {
     return decodeProtectedHeader(token).kid;
@@ -103,6 +118,7 @@ export async function createTokenService({
         .sign(ring.signingKey);
     },
     async verify(token) {
+      if (!canonical(token)) return null;
       await learnKid(headerKid(token));
       try {
         const { payload } = await jwtVerify(token, keyFor, {

@@ -98,6 +98,10 @@ export function createTotp(deps: {
 
   return {
     prove,
+    /** A proof checked for the account by its username (step-up): `invalid` when it has no second factor. */
+    async proveFor(username: string, proof: FactorProof, ip: string): Promise<ProofOutcome> {
+      return prove(await account(username), proof, ip);
+    },
     /** A new secret offered to the user (nothing enforced until confirmed), and the URI apps read. */
     async offer(username: string): Promise<{ secret: string; otpauthUri: string }> {
       const user = await account(username);

@@ -49,7 +49,3 @@ export function mfaKeySource(config: Settings): () => Promise<string> {
     );
   return async () => value ?? (await readSecret(arn as string));
 }
-
-/** Reads once: on AWS from Secrets Manager, locally from the environment. */
-export const loadSigningKeys = (config: Settings): Promise<SigningKeys> => signingKeysSource(config)();
-export const loadPepper = (config: Settings): Promise<string> => pepperSource(config)();

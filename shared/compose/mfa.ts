@@ -12,7 +12,8 @@ import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { once } from '#shared/compose/once';
 import { tokenService } from '#shared/compose/sessions';
 import { loginAttemptsTableAccess } from '#shared/data/login-attempts';
-import { loginAttemptsTable, usersTable } from '#shared/data/tables';
+import { mfaChallengesTableAccess } from '#shared/data/mfa-challenges';
+import { accountTokensTable, loginAttemptsTable, usersTable } from '#shared/data/tables';
 import { usersTableAccess } from '#shared/data/users';
 import { systemClock } from '#shared/platform/clock';
 import type { Settings } from '#shared/platform/config';
@@ -40,16 +41,29 @@ export function totpService(config: Settings): Totp {
   return totp;
 }
 
-/** Issuing the challenge of a login that owes its second factor: the signing keys only. */
-export const mfaChallengesService = async (config: Settings): Promise<MfaChallenges> =>
-  createMfaChallenges({ tokens: await tokenService(config, mfaAudience(config)), clock: systemClock });
+/** The open challenges, with the mail tokens. */
+const mfaChallengesTable = (config: Settings) =>
+  mfaChallengesTableAccess(documentClient(config), tableName(config, accountTokensTable));
+
+/** Issuing the challenge of a login that owes its second factor: the signing keys, and the stored challenge. */
+export async function mfaChallengesService(config: Settings): Promise<MfaChallenges> {
+  const challenges = mfaChallengesTable(config);
+  return createMfaChallenges({
+    tokens: await tokenService(config, mfaAudience(config)),
+    challenges,
+    clock: systemClock,
+  });
+}
 
 /** Completing such a login: the challenge, the account, and its factor. */
 export async function mfaCompletionsService(config: Settings): Promise<MfaCompletions> {
   const factors = totpService(config);
+  const challenges = mfaChallengesTable(config);
   return createMfaCompletions({
     tokens: await tokenService(config, mfaAudience(config)),
     users: usersTableAccess(documentClient(config), tableName(config, usersTable)),
+    challenges,
     totp: factors,
+    clock: systemClock,
   });
 }

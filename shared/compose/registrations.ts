@@ -4,7 +4,6 @@ import type { Settings } from '#shared/platform/config';
 import { registrationsTableAccess } from '#shared/data/registrations';
 import { createRegistrations, type Registrations } from '#shared/registrations/registrations';
 import { registrationsTable } from '#shared/data/tables';
-import { sessionsService } from '#shared/compose/sessions';
 
 let registrations: Registrations | undefined;
 
@@ -17,8 +16,5 @@ export function registrationsService(config: Settings): Registrations {
   return registrations;
 }
 
-/** The registrations routes: a signed-in caller and the registrations. */
-export const sessionAndRegistrations = (config: Settings) => ({
-  sessions: sessionsService(config),
-  registrations: registrationsService(config),
-});
+/** The registrations routes' own service (their session is the handler's: shared/http/session-handler.ts). */
+export const registrationsOnly = (config: Settings) => ({ registrations: registrationsService(config) });

@@ -76,6 +76,3 @@ export function sessionEndingService(config: Settings): Promise<Pick<Sessions, '
   ending ??= buildSessions(config, false);
   return ending();
 }
-
-/** For routes that need the session and nothing else. */
-export const sessionOnly = (config: Settings) => ({ sessions: sessionsService(config) });

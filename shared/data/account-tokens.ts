@@ -11,6 +11,11 @@ export interface AccountTokenRecord {
   usernameKey: string;
   /** The address the mail went to: the token is good only while the account still has it. */
   email: string;
+  /**
+   * A reset link's: the account's address version when it was mailed (absent: 0). The link is good only
+   * while the address has not changed since, even to the same address again.
+   */
+  emailVersion?: number;
   /** SHA-256 of the token, base64url. */
   digest: string;
   createdAt: string;

@@ -3,8 +3,8 @@ import {
   BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  paginateQuery,
   PutCommand,
-  QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TableDeclaration } from '#shared/data/tables';
 import { backoffMs, sleep as realSleep } from '#shared/platform/concurrency';
@@ -120,26 +120,22 @@ export const itemExists = (table: TableDeclaration) => ({
 
 /**
  * Every item under one partition key of an index, a page at a time (`projection`: only those attributes).
- * A Query answers at most 1 MB a page; the next starts where `LastEvaluatedKey` says.
+ * A Query answers at most 1 MB a page; the SDK's paginator asks for the next where the last one ended.
  */
 export async function* indexPages(
   db: DynamoDBDocumentClient,
   query: { tableName: string; indexName: string; attribute: string; value: string; projection?: string },
 ): AsyncGenerator<Record<string, unknown>[]> {
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new QueryCommand({
-        TableName: query.tableName,
-        IndexName: query.indexName,
-        KeyConditionExpression: '#key = :value',
-        ExpressionAttributeNames: { '#key': query.attribute },
-        ExpressionAttributeValues: { ':value': query.value },
-        ...(query.projection ? { ProjectionExpression: query.projection } : {}),
-        ExclusiveStartKey: start,
-      }),
-    );
-    start = page.LastEvaluatedKey;
-    yield page.Items ?? [];
-  } while (start);
+  const pages = paginateQuery(
+    { client: db },
+    {
+      TableName: query.tableName,
+      IndexName: query.indexName,
+      KeyConditionExpression: '#key = :value',
+      ExpressionAttributeNames: { '#key': query.attribute },
+      ExpressionAttributeValues: { ':value': query.value },
+      ...(query.projection ? { ProjectionExpression: query.projection } : {}),
+    },
+  );
+  for await (const page of pages) yield page.Items ?? [];
 }

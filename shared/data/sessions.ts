@@ -20,6 +20,11 @@ export interface SessionRecord {
   role: Role;
   userCreatedAt: string;
   createdAt: string;
+  /**
+   * Epoch seconds of when the user last proved who they are in this session: its sign-in, or a later
+   * `POST /reauth` (absent on sessions from before step-up: their sign-in, `createdAt`).
+   */
+  authenticatedAt?: number;
   /** Epoch seconds of the last request, for the idle timeout; written at most once a minute. */
   lastSeenAt: number;
   /** Epoch seconds; DynamoDB's TTL removes the item some time after, so readers check it too. */
@@ -54,6 +59,8 @@ export interface SessionsTable {
   revokeUserSessions(userId: string, keepSid?: string): Promise<number>;
   /** Records activity; a session revoked meanwhile stays revoked. */
   touchSession(sid: string, lastSeenAt: number): Promise<void>;
+  /** Records a new proof of who the user is; false when the session is gone (nothing is written then). */
+  markAuthenticated(sid: string, at: number): Promise<boolean>;
 }
 
 const byUser = indexOf(sessionsTable, 'byUser');
@@ -102,6 +109,20 @@ export function sessionsTableAccess(db: DynamoDBDocumentClient, tableName: strin
           }),
         ),
       );
+    },
+    async markAuthenticated(sid, at) {
+      const marked = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(sid),
+            UpdateExpression: 'SET authenticatedAt = :at',
+            ...itemExists(sessionsTable),
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        ),
+      );
+      return marked !== undefined;
     },
     async listUserSessions(userId) {
       const sessions: SessionRecord[] = [];

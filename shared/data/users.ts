@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { itemExists, putIfAbsent, whenConditionHolds } from '#shared/data/dynamodb';
 import { usersTable } from '#shared/data/tables';
 import { usernameKey } from '#shared/auth/username';
@@ -29,6 +29,11 @@ export interface UserRecord {
   email?: string;
   /** True once the address in `email` was proved by its verification link (or by an operator). */
   emailVerified?: boolean;
+  /**
+   * Bumped by every change of the address (absent: 0), in the write that changes it. A reset link carries
+   * the version it was mailed under, so any change voids it, even one back to the same address.
+   */
+  emailVersion?: number;
   /** The TOTP secret, sealed (AES-256-GCM): a second factor is required at login while it is set. */
   totpSecret?: string;
   /** A TOTP secret offered and not yet confirmed with a code: nothing is enforced for it. */
@@ -71,8 +76,8 @@ export interface UsersTable {
   /** A new credential version: every session and device token of the old one ends, but `keepSid`'s. */
   bumpCredentialVersion(username: string, newCredentials?: NewCredentials): Promise<void>;
   /**
-   * Sets the account's address, unverified (or verified, by an operator); the user as it was before, or
-   * undefined when there is no such user.
+   * Sets the account's address, unverified (or verified, by an operator), under a new address version; the
+   * user as it was before, or undefined when there is no such user.
    */
   setEmail(username: string, email: string, verified?: boolean): Promise<UserRecord | undefined>;
   /** Marks the address verified, provided it is still the account's: false otherwise. */
@@ -108,6 +113,7 @@ export const toUser = (item: Record<string, unknown>): UserRecord => {
     ...(credentialVersion ? { credentialVersion: Number(credentialVersion) } : {}),
     ...(keptSid ? { keptSid } : {}),
     ...(email ? { email, emailVerified: item.emailVerified === true } : {}),
+    ...(item.emailVersion !== undefined ? { emailVersion: Number(item.emailVersion) } : {}),
     ...(typeof item.totpSecret === 'string' ? { totpSecret: item.totpSecret } : {}),
     ...(typeof item.totpPending === 'string' ? { totpPending: item.totpPending } : {}),
     ...(item.totpLastStep !== undefined ? { totpLastStep: Number(item.totpLastStep) } : {}),
@@ -152,12 +158,8 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
       return toUser(result.Item);
     },
     async *listUsers() {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: start }));
-        start = page.LastEvaluatedKey;
+      for await (const page of paginateScan({ client: db }, { TableName: tableName }))
         yield (page.Items ?? []).map(toUser);
-      } while (start);
     },
     async replacePasswordHash(username, oldHash, newHash, newCredentials) {
       // A new password is new credentials: hash, version and kept session change in one write, so a
@@ -204,9 +206,9 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
-            UpdateExpression: 'SET email = :email, emailVerified = :verified',
+            UpdateExpression: 'SET email = :email, emailVerified = :verified ADD emailVersion :one',
             ...itemExists(usersTable),
-            ExpressionAttributeValues: { ':email': email, ':verified': verified },
+            ExpressionAttributeValues: { ':email': email, ':verified': verified, ':one': 1 },
             ReturnValues: 'ALL_OLD',
           }),
         ),

@@ -4,12 +4,22 @@ export interface CookieOptions {
 }
 
 /**
- * The session cookie (ASVS 5.0 V3.3): HttpOnly so scripts never see the token, Secure (browsers count
- * http://localhost as a secure context, so this holds locally too), SameSite, Path=/ and no Domain, so
- * the `__Host-` prefix applies. Max-Age equals the session lifetime.
+ * The one way the service writes a cookie (ASVS 5.0 V3.3): HttpOnly so scripts never see it, Secure
+ * (browsers count http://localhost as a secure context, so this holds locally too), Path=/ and no Domain,
+ * so the `__Host-` prefix applies. Max-Age 0 expires it.
  */
+function serializeCookie(
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+  sameSite: CookieOptions['sameSite'],
+) {
+  return `${name}=${value}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=${sameSite}`;
+}
+
+/** The session cookie, with the stage's name and SameSite; Max-Age equals the session lifetime. */
 export function sessionCookie(options: CookieOptions, token: string, maxAgeSeconds: number): string {
-  return `${options.name}=${token}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=${options.sameSite}`;
+  return serializeCookie(options.name, token, maxAgeSeconds, options.sameSite);
 }
 
 export function expiredSessionCookie(options: CookieOptions): string {
@@ -41,7 +51,7 @@ export function readBearer(authorization: string | undefined): string | undefine
 export const DEVICE_COOKIE_NAME = '__Host-device';
 
 export function deviceCookie(token: string, maxAgeSeconds: number): string {
-  return `${DEVICE_COOKIE_NAME}=${token}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=Strict`;
+  return serializeCookie(DEVICE_COOKIE_NAME, token, maxAgeSeconds, 'Strict');
 }
 
 /**
@@ -51,10 +61,10 @@ export function deviceCookie(token: string, maxAgeSeconds: number): string {
 export const MFA_COOKIE_NAME = '__Host-mfa';
 
 export const mfaCookie = (token: string, maxAgeSeconds: number): string =>
-  `${MFA_COOKIE_NAME}=${token}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=Strict`;
+  serializeCookie(MFA_COOKIE_NAME, token, maxAgeSeconds, 'Strict');
 
 /** A passkey login's challenge id, between its options and its answer: 5 minutes, taken once. */
 export const WEBAUTHN_COOKIE_NAME = '__Host-webauthn';
 
 export const webauthnCookie = (id: string, maxAgeSeconds: number): string =>
-  `${WEBAUTHN_COOKIE_NAME}=${id}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; Secure; SameSite=Strict`;
+  serializeCookie(WEBAUTHN_COOKIE_NAME, id, maxAgeSeconds, 'Strict');

@@ -25,15 +25,8 @@ export class HttpError extends Error {
   }
 }
 
-export const invalidInput = (fields: Record<string, string>) =>
-  new HttpError(
-    400,
-    'invalid_input',
-    Object.entries(fields)
-      .map(([field, problem]) => `${field}: ${problem}`)
-      .join('; '),
-    fields,
-  );
+/** Invalid input is a 400 with per-field problems, built one way: the domain's outcome (shared/platform). */
+export { invalid as invalidInput } from '#shared/platform/outcomes';
 
 export const malformedJson = () =>
   new HttpError(400, 'malformed_json', 'The request body is not valid JSON.');

@@ -51,7 +51,8 @@ export interface HandlerOptions<Body, Mode extends SessionMode, C, Path = undefi
    * Wires the services this function uses, and nothing else (shared/compose/): what it imports is what its
    * bundle carries, and what it reads is what its role must grant. It runs at cold start, so a missing
    * setting fails the init phase naming it; services still loading (a secret being read) are awaited by
-   * the first request, and a failure there is retried by the next. A route with a session needs `sessions`.
+   * the first request, and a failure there is retried by the next. A route with a session is declared with
+   * sessionHandler (shared/http/session-handler.ts), which composes `sessions` for it.
    */
   compose?: (settings: Settings) => C;
 }
@@ -61,9 +62,32 @@ export type ApiHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+type SessionEvent = APIGatewayProxyEventV2 & {
+  token: string | undefined;
+  session: SessionRecord | null | undefined;
+};
+
+/** The caller's token and, for a route with a session, its session: `required` refuses (401) without one. */
+function sessionCheck(
+  mode: SessionMode,
+  config: Settings,
+  services: () => Promise<unknown>,
+): MiddlewareObj<SessionEvent> {
+  return {
+    before: async ({ event }) => {
+      event.token = readCookie(event.cookies, config.COOKIE_NAME) ?? readBearer(event.headers.authorization);
+      if (mode === 'none') return;
+      const { sessions } = (await services()) as { sessions: Sessions };
+      event.session = await sessions.resolve(event.token);
+      if (!event.session && mode === 'required') throw unauthorized();
+    },
+  };
+}
+
 /**
  * A route's handler: the middleware stack in its fixed order (headers normalized, response headers on
- * everything, body parsed and validated, errors rendered last), then the business step alone.
+ * everything, then the origin (403), the session (401), and only then the path, query and body parsed and
+ * validated (400, 413, 415); errors rendered last), then the business step alone.
  */
 export function httpHandler<
   Body = undefined,
@@ -104,6 +128,9 @@ export function httpHandler<
     .use(responseHeaders())
     .use(edgeOnly(config.ORIGIN_VERIFY_SECRET))
     .use(originCheck(config.ALLOWED_ORIGINS))
+    // Who asks before what they ask: without a session a request is refused (401) before its path, query or
+    // body is read, so an anonymous caller learns nothing of what a route accepts.
+    .use(sessionCheck(options.session ?? 'none', config, resolve) as MiddlewareObj)
     .use(
       requestParts({
         path: options.path,
@@ -115,22 +142,15 @@ export function httpHandler<
 
   return stack.use(errorHandler()).handler(async (event) => {
     const built = await resolve();
-    const token = readCookie(event.cookies, config.COOKIE_NAME) ?? readBearer(event.headers.authorization);
-    const mode = options.session ?? 'none';
-    let session: SessionRecord | null | undefined;
-    if (mode !== 'none') {
-      session = await (built as unknown as { sessions: Sessions }).sessions.resolve(token);
-      if (!session && mode === 'required') throw unauthorized();
-    }
-    const parts = event as PartsEvent<Path, Query>;
+    const parts = event as PartsEvent<Path, Query> & SessionEvent;
     const result = await step({
       body: (event as ParsedEvent<Body>).parsedBody,
       path: parts.parsedPath,
       query: parts.parsedQuery,
       facts: parts.facts,
       event,
-      token,
-      session: session as HandlerInput<Body, Mode, Composed<C>, Path, Query>['session'],
+      token: parts.token,
+      session: parts.session as HandlerInput<Body, Mode, Composed<C>, Path, Query>['session'],
       services: built,
       settings: config,
     });

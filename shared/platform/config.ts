@@ -45,6 +45,12 @@ const settingsSchema = z
     TOKEN_AUDIENCE: text('pistus-api'),
     SESSION_TTL_SECONDS: integer(60, 30 * 24 * 3600, 12 * 3600),
     SESSION_IDLE_SECONDS: integer(60, 30 * 24 * 3600, 30 * 60),
+    /**
+     * Step-up: how long after the user last proved who they are (a sign-in, or `POST /reauth`) a session may
+     * make a sensitive change (a passkey, the email address, the second factor). Past it: 403
+     * `reauthentication_required`, so a stolen session alone cannot take the account for good.
+     */
+    REAUTH_WINDOW_SECONDS: integer(60, 24 * 3600, 600),
     BCRYPT_COST: integer(4, 15, 12),
     PASSWORD_MIN_LENGTH: integer(8, 256, 8),
     COOKIE_NAME: z._default(z.string().check(z.regex(/^[A-Za-z0-9_-]+$/)), '__Host-session'),
@@ -90,6 +96,11 @@ const settingsSchema = z
     EMAIL_TOKEN_TTL_SECONDS: integer(300, 30 * 24 * 3600, 86400),
     /** Reset mails one account may be sent in an hour; more requests still answer 202 and send nothing. */
     RESET_MAILS_PER_HOUR: integer(1, 100, 3),
+    /**
+     * The least time `POST /password/forgot` takes to answer, mailed or not, so timing cannot tell an account
+     * from none: DynamoDB and SES answer well within it. Tests of other things shorten it locally.
+     */
+    FORGOT_ANSWER_FLOOR_MS: integer(0, 10_000, 500),
     /** "Forgot password" requests one client address may make in an hour (a classroom shares one). */
     FORGOT_REQUESTS_PER_IP_HOUR: integer(1, 10_000, 30),
     /** Verification mails one account may ask for in an hour. */
@@ -102,6 +113,8 @@ const settingsSchema = z
     RESET_LIMIT_PER_IP: integer(1, 100_000, 20),
     /** Email verifications (`POST /email/verify`) one client address may attempt in an hour. */
     VERIFY_LIMIT_PER_IP: integer(1, 100_000, 60),
+    /** Passkey sign-ins (`POST /passkeys/login/options`, an item each) one address may start in 10 minutes. */
+    PASSKEY_OPTIONS_LIMIT_PER_IP: integer(1, 100_000, 100),
     /**
      * With the edge (CloudFront and WAF) in front: the value of the `x-origin-verify` header CloudFront adds.
      * Requests without it are refused, and the viewer's address is read from CloudFront's header only when
@@ -162,6 +175,15 @@ const settingsSchema = z
           message: 'must be shorter than PAYMENT_PERIOD_DAYS',
         });
       }
+      // The floor hides whether a reset was mailed (SES's round trip included): deployments keep it.
+      if (settings.STAGE !== 'local' && settings.FORGOT_ANSWER_FLOOR_MS < 500) {
+        ctx.issues.push({
+          input: settings,
+          code: 'custom',
+          path: ['FORGOT_ANSWER_FLOOR_MS'],
+          message: 'must be at least 500 outside local',
+        });
+      }
       // OWASP Password Storage: bcrypt work factor 10 or more. Tests may go lower, deployments never.
       if (settings.STAGE !== 'local' && settings.BCRYPT_COST < 10) {
         ctx.issues.push({
@@ -176,20 +198,43 @@ const settingsSchema = z
 
 export type Settings = z.infer<typeof settingsSchema>;
 
+/**
+ * Each setting's schema, with its bounds and default, by name. The stack's context settings that feed a
+ * setting take their schema from here (infra/stack-settings.ts), so the two cannot disagree.
+ */
+export const settingsShape = settingsSchema.shape;
+
 /** The name of every setting, for tools that pass a function's environment on (the local stack's CLIs). */
-export const SETTING_NAMES = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+export const SETTING_NAMES = Object.keys(settingsShape) as (keyof Settings)[];
+
+/** One invalid setting and what is wrong with it. */
+export interface ConfigProblem {
+  setting: string;
+  message: string;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
+  /** What parseSettings found, setting by setting (empty for the errors other modules raise). */
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(message: string, problems: readonly ConfigProblem[] = []) {
+    super(message);
+    this.problems = problems;
+  }
 }
 
 export function parseSettings(env: Record<string, string | undefined>): Settings {
   const result = settingsSchema.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map(
-    (issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`,
+  const problems = result.error.issues.map((issue) => ({
+    setting: issue.path.join('.') || '(settings)',
+    message: issue.message,
+  }));
+  throw new ConfigError(
+    `Invalid configuration: ${problems.map(({ setting, message }) => `${setting}: ${message}`).join('; ')}`,
+    problems,
   );
-  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 
 let cached: Settings | undefined;

@@ -17,6 +17,8 @@ export const EVENTS = {
   loginThrottled: 'loginsThrottled',
   requestsLimited: 'requestsLimited',
   mfaRequired: 'mfaChallenges',
+  reauthenticated: 'reauthentications',
+  reauthenticationFailed: 'reauthenticationsFailed',
   mfaSucceeded: 'mfaSucceeded',
   mfaFailed: 'mfaFailed',
   mfaEnabled: 'mfaEnabled',

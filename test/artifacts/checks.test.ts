@@ -11,7 +11,7 @@ import { packagesIn } from '../support/bundle-contents.ts';
 import { httpClient, sessionToken } from '../support/http-client.ts';
 import { type DeployedStack, startDeployedStack } from './deployed-stack.ts';
 import { STAGES } from './synth.setup.ts';
-import { deployedModel, loadTemplate, type Template } from './template.ts';
+import { deployedModel, loadTemplate, rolePolicyDocuments, type Template } from './template.ts';
 
 const templateFile = () => inject('templates').dev;
 
@@ -24,20 +24,21 @@ function withoutGrant(template: Template, functionName: string, action: string):
       String(resource.Metadata?.['aws:cdk:path']).startsWith(`Pistus-dev/${functionName}/`),
   );
   const role = (fn?.Properties?.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+  if (removeAction(copy, role, action) === 0)
+    throw new Error(`${functionName} has no grant of ${action} to remove`);
+  return copy;
+}
+
+/** Takes an action out of every policy of a role (inline or attached), in place; how many it took out. */
+function removeAction(template: Template, roleId: string, action: string): number {
   let removed = 0;
-  for (const resource of Object.values(copy.Resources)) {
-    if (resource.Type !== 'AWS::IAM::Policy') continue;
-    const roles = resource.Properties?.Roles as { Ref: string }[];
-    if (!roles.some((ref) => ref.Ref === role)) continue;
-    const document = resource.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] };
-    for (const statement of document.Statement) {
+  for (const document of rolePolicyDocuments(template, roleId))
+    for (const statement of document.Statement as { Action: string | string[] }[]) {
       const actions = [statement.Action].flat();
       removed += actions.filter((candidate) => candidate === action).length;
       statement.Action = actions.filter((candidate) => candidate !== action);
     }
-  }
-  if (removed === 0) throw new Error(`${functionName} has no grant of ${action} to remove`);
-  return copy;
+  return removed;
 }
 
 describe('the IAM checker of the deployed-artifact suite', () => {
@@ -107,6 +108,26 @@ describe('the queues of the deployed-artifact suite, checked as AWS checks them'
         templateFile: file,
       }),
     ).rejects.toThrow(/reminder-sender may not sqs:ReceiveMessage/);
+  });
+});
+
+describe('the API of the deployed-artifact suite, checked as API Gateway invokes', () => {
+  it('refuses a route whose integration role may not invoke its function (API Gateway would answer 500), before anything starts', async () => {
+    const file = templateFile();
+    const copy = loadTemplate(file);
+    const integration = Object.values(copy.Resources).find(
+      (resource) =>
+        resource.Type === 'AWS::ApiGatewayV2::Integration' &&
+        JSON.stringify(resource.Properties?.IntegrationUri).includes('"homeFunction'),
+    );
+    const home = JSON.stringify(integration?.Properties?.IntegrationUri);
+    const role = (integration?.Properties?.CredentialsArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+    for (const document of rolePolicyDocuments(copy, role))
+      for (const statement of document.Statement as { Resource: unknown }[])
+        statement.Resource = [statement.Resource].flat().filter((arn) => JSON.stringify(arn) !== home);
+    await expect(startDeployedStack({ template: copy, templateFile: file })).rejects.toThrow(
+      /API Gateway may not invoke the function of (GET|POST) \/home/,
+    );
   });
 });
 

@@ -85,6 +85,13 @@ export async function startDeployedStack(options: {
     options.templateFile,
     stackName,
   );
+  // API Gateway invokes each function with its integration's credentials: a route whose role may not
+  // invoke its function would answer 500 on AWS for every request. Refused here, before anything starts.
+  for (const [routeKey, invocable] of model.invocable)
+    if (!invocable)
+      throw new Error(
+        `API Gateway may not invoke the function of ${routeKey}: its integration's credentials do not allow lambda:InvokeFunction on it`,
+      );
   const emulators: RunningEmulator[] = [];
   const dynamodb = options.dynamodbEndpoint
     ? { endpoint: options.dynamodbEndpoint }

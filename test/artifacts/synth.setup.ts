@@ -1,41 +1,30 @@
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { STAGES, synthesisFolders, synthesized, templateIn } from '../../scripts/synth-once.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Each stage's synthesized template, its bundles beside it. */
+    /** Each stage's synthesized template, its bundles beside it (ready once synth-ready.ts has run). */
     templates: Record<'dev' | 'prod', string>;
   }
 }
 
-export const STAGES = ['dev', 'prod'] as const;
+export { STAGES };
 
 /**
- * Synthesizes both stages exactly as `npm run synth` and `cdk deploy` do (bundles included), each into a
- * folder of its own, so the suite runs what would be deployed now, never a stale cdk.out.
+ * Both stages synthesized exactly as `npm run synth` and `cdk deploy` do (bundles included), so the suite
+ * runs what would be deployed now, never a stale cdk.out: once per change of the sources, shared with the
+ * template checks and the bundle sizes of the same run (scripts/synth-once.ts). The synth is started here
+ * and not awaited: it takes half a minute of bundling, which the other projects' files use meanwhile; each
+ * artifacts file waits for it first (synth-ready.ts), and a synth that failed here is tried again there,
+ * where its error fails the file.
  */
-export default async function setup(project: TestProject) {
-  const cdk = resolve('node_modules/.bin/cdk');
-  const templates = Object.fromEntries(
-    await Promise.all(
-      STAGES.map(async (stage) => {
-        const out = resolve(`.local/cdk.out.${stage}`);
-        // The sender a prod deploy must name (the placeholder is refused there); any address will do here.
-        const sender = [
-          '-c',
-          'senderEmail=payments@pistus.example',
-          '-c',
-          'appUrl=https://app.pistus.example',
-        ];
-        await promisify(execFile)(cdk, ['synth', '--quiet', '-c', `stage=${stage}`, ...sender, '-o', out], {
-          env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-          maxBuffer: 64 * 1024 * 1024,
-        });
-        return [stage, join(out, `Pistus-${stage}.template.json`)] as const;
-      }),
-    ),
-  ) as Record<'dev' | 'prod', string>;
-  project.provide('templates', templates);
+export default function setup(project: TestProject) {
+  const folders = synthesisFolders();
+  synthesized().catch((error: unknown) => {
+    console.error(`artifacts: the synth will be tried again by the tests: ${String(error).slice(0, 500)}`);
+  });
+  project.provide('templates', {
+    dev: templateIn(folders.dev, 'dev'),
+    prod: templateIn(folders.prod, 'prod'),
+  });
 }

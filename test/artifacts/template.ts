@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { intrinsicResolver } from '#infra/cli/template-resolver';
+import { isAllowed } from './iam.ts';
 
 /**
  * A synthesized CloudFormation template, read as AWS would deploy it: each resource gets a physical name
@@ -74,6 +75,12 @@ export interface DeployedModel {
   functionNames: Map<string, string>;
   /** Route key → function logical id, as the API's routes and integrations say. */
   routes: Map<string, string>;
+  /**
+   * Route key → whether API Gateway may invoke its function: with the role its integration's credentials
+   * name, when that role's statements allow `lambda:InvokeFunction` on the function; without credentials,
+   * when a Lambda permission lets API Gateway invoke it.
+   */
+  invocable: Map<string, boolean>;
   /** The API's CORS configuration, if any. */
   cors?: {
     allowOrigins: string[];
@@ -162,12 +169,10 @@ export function deployedModel(template: Template, templateFile: string, stackNam
 
   const byType = (type: string) => Object.entries(resources).filter(([, resource]) => resource.Type === type);
 
+  // A role's grants: its inline policies (`Policies`) and the AWS::IAM::Policy resources attached to it.
   const statementsOf = (roleId: string): Statement[] =>
-    byType('AWS::IAM::Policy')
-      .filter(([, policy]) =>
-        list(policy.Properties?.Roles).some((role) => (role as { Ref?: string }).Ref === roleId),
-      )
-      .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: unknown[] }).Statement)
+    rolePolicyDocuments(template, roleId)
+      .flatMap((document) => document.Statement)
       .map((raw) => {
         const statement = resolve(raw) as { Effect: 'Allow' | 'Deny'; Action: unknown; Resource: unknown };
         return {
@@ -202,17 +207,30 @@ export function deployedModel(template: Template, templateFile: string, stackNam
   const integrations = new Map(
     byType('AWS::ApiGatewayV2::Integration').map(([id, integration]) => {
       const uri = integration.Properties?.IntegrationUri as { 'Fn::GetAtt': [string, string] };
-      return [id, uri['Fn::GetAtt'][0]] as const;
+      const credentials = integration.Properties?.CredentialsArn as
+        { 'Fn::GetAtt': [string, string] } | undefined;
+      return [id, { fn: uri['Fn::GetAtt'][0], role: credentials?.['Fn::GetAtt'][0] }] as const;
     }),
   );
-  const routes = new Map(
-    byType('AWS::ApiGatewayV2::Route').map(([, route]) => {
-      const target = JSON.stringify(route.Properties?.Target);
-      const integration = /"Ref":"([^"]+)"/.exec(target)?.[1] ?? '';
-      const fn = integrations.get(integration);
-      if (!fn) throw new Error(`route ${String(route.Properties?.RouteKey)} has no Lambda integration`);
-      return [String(route.Properties?.RouteKey), fn] as const;
-    }),
+  const apiPermissions = byType('AWS::Lambda::Permission').filter(
+    ([, permission]) => permission.Properties?.Principal === 'apigateway.amazonaws.com',
+  );
+  const apiMayInvoke = ({ fn, role }: { fn: string; role: string | undefined }) =>
+    role
+      ? isAllowed(statementsOf(role), { action: 'lambda:InvokeFunction', resource: attributeOf(fn, 'Arn') })
+      : apiPermissions.some(([, permission]) =>
+          JSON.stringify(permission.Properties?.FunctionName).includes(`"${fn}"`),
+        );
+  const routed = byType('AWS::ApiGatewayV2::Route').map(([, route]) => {
+    const target = JSON.stringify(route.Properties?.Target);
+    const integration = integrations.get(/"Ref":"([^"]+)"/.exec(target)?.[1] ?? '');
+    if (!integration)
+      throw new Error(`route ${String(route.Properties?.RouteKey)} has no Lambda integration`);
+    return { routeKey: String(route.Properties?.RouteKey), integration };
+  });
+  const routes = new Map(routed.map(({ routeKey, integration }) => [routeKey, integration.fn]));
+  const invocable = new Map(
+    routed.map(({ routeKey, integration }) => [routeKey, apiMayInvoke(integration)] as const),
   );
   const api = byType('AWS::ApiGatewayV2::Api')[0]?.[1];
   const cors = api?.Properties?.CorsConfiguration as
@@ -261,6 +279,7 @@ export function deployedModel(template: Template, templateFile: string, stackNam
     ),
     functionNames: new Map(functions.map((fn) => [fn.logicalId, String(refs.get(fn.logicalId))])),
     routes,
+    invocable,
     ...(cors
       ? {
           cors: {
@@ -277,6 +296,26 @@ export function deployedModel(template: Template, templateFile: string, stackNam
     mappings,
     secrets,
   };
+}
+
+/**
+ * The policy documents IAM evaluates for a role: each inline policy in the role's `Policies`, and each
+ * AWS::IAM::Policy resource whose `Roles` name it (also inline policies of the role, as IAM stores them).
+ * Live objects of the template: a test may change them in a copy.
+ */
+export function rolePolicyDocuments(template: Template, roleId: string): { Statement: unknown[] }[] {
+  const resources = Object.values(template.Resources);
+  const inline = (
+    (template.Resources[roleId]?.Properties?.Policies ?? []) as { PolicyDocument: { Statement: unknown[] } }[]
+  ).map((policy) => policy.PolicyDocument);
+  const attached = resources
+    .filter(
+      (resource) =>
+        resource.Type === 'AWS::IAM::Policy' &&
+        list(resource.Properties?.Roles).some((role) => (role as { Ref?: string }).Ref === roleId),
+    )
+    .map((policy) => policy.Properties?.PolicyDocument as { Statement: unknown[] });
+  return [...inline, ...attached];
 }
 
 interface GenerateSecretString {

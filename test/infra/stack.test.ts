@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiFunctions, consumers, jobs, routeKeys, visibilityTimeoutOf } from '#infra/routes';
+import { allFunctions, apiFunctions, consumers, jobs, routeKeys, visibilityTimeoutOf } from '#infra/routes';
 import { remindersQueue } from '#shared/aws/queues';
 import { CLAIM_LEASE_MS } from '#shared/registrations/reminder-sender';
 import { checkWithCdkNag } from '#infra/nag';
@@ -18,12 +18,25 @@ beforeAll(() => {
   template = synth();
 });
 
+/**
+ * A role's statements: its inline policies, and any AWS::IAM::Policy attached to it (none for the
+ * functions' roles, whose grants are all inline).
+ */
+function roleStatements(roleId: string): Statement[] {
+  const role = template.findResources('AWS::IAM::Role')[roleId];
+  const inline = (
+    (role?.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]
+  ).flatMap((policy) => policy.PolicyDocument.Statement);
+  const attached = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  return [...inline, ...attached];
+}
+
 /** The actions a function's role may take, per table (by logical id) and per secret. */
 function permissions(functionName: string) {
-  const policies = template.findResources('AWS::IAM::Policy');
-  const statements = Object.entries(policies)
-    .filter(([id]) => id.startsWith(`${logicalPrefix(functionName)}Role`))
-    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  const [, fn] = functionEntry(functionName);
+  const statements = roleStatements(fn.Properties.Role['Fn::GetAtt'][0]);
   const on = (resourceIdPrefix: string) =>
     new Set(
       statements
@@ -48,6 +61,19 @@ function functionEntry(name: string) {
   );
   if (!entry) throw new Error(`no function ${name}`);
   return entry;
+}
+
+/** The alarms whose math reads a queue's visible messages, by the queue's logical id. */
+function queueAlarms(queueId: string) {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((alarm) =>
+    (alarm.Properties.Metrics ?? []).some(
+      (query: { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown } } }) =>
+        query.MetricStat?.Metric.Namespace === 'AWS/SQS' &&
+        query.MetricStat.Metric.MetricName === 'ApproximateNumberOfMessagesVisible' &&
+        JSON.stringify(query.MetricStat.Metric.Dimensions) ===
+          JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }]),
+    ),
+  );
 }
 
 /** Every action a function may take on a table, as `Action table` or `Action table/index`. */
@@ -98,6 +124,28 @@ describe('the API', () => {
         });
       }
     }
+  });
+
+  it('invokes the API functions with one role whose policy allows lambda:InvokeFunction on them and nothing else, with no Lambda permission per route', () => {
+    const integrations = Object.values(template.findResources('AWS::ApiGatewayV2::Integration'));
+    expect(integrations).toHaveLength(apiFunctions.length);
+    const roles = new Set(integrations.map((i) => JSON.stringify(i.Properties.CredentialsArn)));
+    expect(roles.size).toBe(1);
+    const [invokeRole] = integrations.map((i) => i.Properties.CredentialsArn['Fn::GetAtt'][0] as string);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' } })],
+      },
+    });
+    const statements = roleStatements(String(invokeRole));
+    expect(statements.flatMap((statement) => [statement.Action].flat())).toEqual(['lambda:InvokeFunction']);
+    const invocable = statements
+      .flatMap((statement) => [statement.Resource].flat() as { 'Fn::GetAtt': [string, string] }[])
+      .map((arn) => arn['Fn::GetAtt'][0])
+      .sort();
+    expect(invocable).toEqual(apiFunctions.map((declaration) => functionEntry(declaration.name)[0]).sort());
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission'));
+    expect(permissions.filter((p) => p.Properties.Principal === 'apigateway.amazonaws.com')).toEqual([]);
   });
 
   it('has one function per declared handler, on Node.js 24 arm64, with the declared memory, traced by X-Ray', () => {
@@ -202,7 +250,7 @@ describe('least privilege', () => {
   });
 
   it('gives the pepper only to the functions that hash passwords, the MFA key only to those that check codes, and the signing keys to all that need them', () => {
-    const mfa = ['login-mfa', 'totp-offer', 'totp-confirm', 'totp-disable', 'recovery-codes'];
+    const mfa = ['login-mfa', 'reauth', 'totp-offer', 'totp-confirm', 'totp-disable', 'recovery-codes'];
     for (const declaration of apiFunctions) {
       const { pepper, signing, mfaKey } = permissions(declaration.name);
       expect(mfaKey.has('secretsmanager:GetSecretValue'), declaration.name).toBe(
@@ -255,6 +303,7 @@ describe("each function's table permissions, pinned", () => {
       'PutItem sessions',
       'UpdateItem loginattempts',
       'UpdateItem users',
+      'PutItem accounttokens',
     ],
     logout: ['DeleteItem sessions'],
     'check-session': session,
@@ -264,6 +313,16 @@ describe("each function's table permissions, pinned", () => {
       'DeleteItem loginattempts',
       'UpdateItem loginattempts',
       ...endSessions,
+      // Its security notice (and the notices of every route below that reads suppressions).
+      'BatchGetItem suppressions',
+    ],
+    // Step-up: a password checked as a login is, or a TOTP code's step used up; the session marks when.
+    reauth: [
+      ...session,
+      'UpdateItem users',
+      'GetItem loginattempts',
+      'UpdateItem loginattempts',
+      'DeleteItem loginattempts',
     ],
     'end-sessions': endSessions,
     'create-registration': [...session, 'PutItem registrations', 'GetItem registrations'],
@@ -312,8 +371,10 @@ describe("each function's table permissions, pinned", () => {
       'DeleteItem sessions',
       'UpdateItem loginattempts',
       'GetItem loginattempts',
+      'BatchGetItem suppressions',
     ],
-    // The second half of a login: the code's step or recovery code used up, its counters, the new session.
+    // The second half of a login: its challenge taken once, the code's step or recovery code used up, its
+    // counters, the new session.
     'login-mfa': [
       'GetItem users',
       'UpdateItem users',
@@ -322,14 +383,21 @@ describe("each function's table permissions, pinned", () => {
       'DeleteItem loginattempts',
       'PutItem sessions',
       'DeleteItem sessions',
+      'GetItem accounttokens',
+      'DeleteItem accounttokens',
     ],
     'totp-offer': [...session, 'UpdateItem users'],
     'passkey-register-options': [...session, 'Query passkeys/byUser', 'PutItem accounttokens'],
-    'passkey-register': [...session, 'DeleteItem accounttokens', 'PutItem passkeys'],
+    'passkey-register': [
+      ...session,
+      'DeleteItem accounttokens',
+      'PutItem passkeys',
+      'BatchGetItem suppressions',
+    ],
     'list-passkeys': [...session, 'Query passkeys/byUser'],
-    'delete-passkey': [...session, 'DeleteItem passkeys'],
-    // No session, no secret: a random challenge stored for 5 minutes.
-    'passkey-login-options': ['PutItem accounttokens'],
+    'delete-passkey': [...session, 'DeleteItem passkeys', 'BatchGetItem suppressions'],
+    // No session, no secret: a random challenge stored for 5 minutes, counted per client address first.
+    'passkey-login-options': ['PutItem accounttokens', 'UpdateItem loginattempts', 'GetItem loginattempts'],
     'passkey-login': [
       'DeleteItem accounttokens',
       'GetItem passkeys',
@@ -338,13 +406,14 @@ describe("each function's table permissions, pinned", () => {
       'PutItem sessions',
       'DeleteItem sessions',
     ],
-    'totp-confirm': [...session, 'UpdateItem users'],
+    'totp-confirm': [...session, 'UpdateItem users', 'BatchGetItem suppressions'],
     'totp-disable': [
       ...session,
       'UpdateItem users',
       'GetItem loginattempts',
       'UpdateItem loginattempts',
       'DeleteItem loginattempts',
+      'BatchGetItem suppressions',
     ],
     'recovery-codes': [
       ...session,
@@ -352,6 +421,7 @@ describe("each function's table permissions, pinned", () => {
       'GetItem loginattempts',
       'UpdateItem loginattempts',
       'DeleteItem loginattempts',
+      'BatchGetItem suppressions',
     ],
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],
@@ -408,17 +478,28 @@ describe('the deadline job', () => {
     const [, fn] = jobFunction() ?? [];
     expect(fn?.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]).toMatch(/^deadlinedeadletters/);
     expect(fn?.Properties.Timeout).toBe(900);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
+    const queue = fn?.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0];
+    const [alarm, ...others] = queueAlarms(queue);
+    expect(others).toEqual([]);
+    expect(alarm?.Properties).toMatchObject({
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
+    expect(alarm?.Properties.AlarmDescription).toContain('deadline');
   });
 
-  it('may send email as the configured sender identity only, as may the routes that mail links, and no other', () => {
+  it('may send email as the configured sender identity only, as may the routes that mail links or security notices, and no other', () => {
     template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@example.com' });
-    const mailing = ['reminder-sender', 'signup', 'change-email', 'forgot-password'];
+    const notices = [
+      'change-password',
+      'reset-password',
+      'totp-confirm',
+      'totp-disable',
+      'recovery-codes',
+      'passkey-register',
+      'delete-passkey',
+    ];
+    const mailing = ['reminder-sender', 'signup', 'change-email', 'forgot-password', ...notices];
     for (const name of mailing) {
       const ses = permissions(name).statements.filter((s) => JSON.stringify(s.Action).includes('ses:'));
       expect(ses, name).toHaveLength(1);
@@ -548,10 +629,7 @@ describe('the reminders fanned out through SQS', () => {
 
   it('watches both dead-letter queues with an alarm, and names them in the outputs for the redrive', () => {
     for (const prefix of ['remindersdeadletters', 'deadlinecontinuationsdeadletters'])
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(prefix), 'QueueName'] } }],
-      });
+      expect(queueAlarms(queueId(prefix)), prefix).toHaveLength(1);
     const outputs = template.findOutputs('*');
     for (const key of [
       'RemindersDeadLettersUrl',
@@ -634,33 +712,58 @@ describe('cdk-nag', () => {
 describe('alarms', () => {
   const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm'));
 
-  it('watch every function for errors and throttles', () => {
-    for (const declaration of [...apiFunctions, ...jobs]) {
+  /** The alarms whose math reads the function's metric. */
+  const watching = (functionId: string, metricName: string) =>
+    alarms().filter((a) =>
+      (a.Properties.Metrics ?? []).some(
+        (query: { MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } } }) =>
+          query.MetricStat?.Metric.MetricName === metricName &&
+          JSON.stringify(query.MetricStat.Metric.Dimensions) ===
+            JSON.stringify([{ Name: 'FunctionName', Value: { Ref: functionId } }]),
+      ),
+    );
+
+  it('watch every function for errors and throttles, in groups of at most 10 named in the description', () => {
+    for (const declaration of allFunctions()) {
+      const [id] = functionEntry(declaration.name);
       for (const metric of ['Errors', 'Throttles']) {
-        const found = alarms().some(
-          (a) =>
-            a.Properties.MetricName === metric &&
-            JSON.stringify(a.Properties.Dimensions).includes(`${logicalPrefix(declaration.name)}Function`),
-        );
-        expect(found, `${declaration.name} ${metric}`).toBe(true);
+        const found = watching(id, metric);
+        expect(found, `${declaration.name} ${metric}`).toHaveLength(1);
+        expect(found[0]?.Properties.AlarmDescription).toContain(declaration.name);
+        expect(found[0]?.Properties.Threshold).toBe(1);
       }
     }
   });
 
   it("watch every function's p99 duration against 80% of its own timeout", () => {
-    const functions = template.findResources('AWS::Lambda::Function');
-    for (const declaration of [...apiFunctions, ...jobs]) {
-      const [id, fn] =
-        Object.entries(functions).find(([key]) =>
-          key.startsWith(`${logicalPrefix(declaration.name)}Function`),
-        ) ?? [];
-      const alarm = alarms().find(
-        (a) =>
-          a.Properties.MetricName === 'Duration' &&
-          a.Properties.ExtendedStatistic === 'p99' &&
-          JSON.stringify(a.Properties.Dimensions).includes(String(id)),
+    for (const declaration of allFunctions()) {
+      const [id, fn] = functionEntry(declaration.name);
+      const [alarm, ...others] = watching(id, 'Duration');
+      expect(others, declaration.name).toEqual([]);
+      // Its p99, over its own timeout in milliseconds, against 0.8.
+      const queries = alarm?.Properties.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: { Stat: string; Metric: { Dimensions: { Value: unknown }[] } };
+      }[];
+      const metric = queries.find(
+        (query) =>
+          JSON.stringify(query.MetricStat?.Metric.Dimensions[0]?.Value) === JSON.stringify({ Ref: id }),
       );
-      expect(alarm?.Properties.Threshold, declaration.name).toBe(fn?.Properties.Timeout * 1000 * 0.8);
+      expect(metric?.MetricStat?.Stat).toBe('p99');
+      const share = queries.find((query) => new RegExp(`\\b${metric?.Id}\\b`).test(query.Expression ?? ''));
+      expect(share?.Expression, declaration.name).toMatch(
+        new RegExp(`\\) / ${fn.Properties.Timeout * 1000}$`),
+      );
+      expect(alarm?.Properties.Threshold, declaration.name).toBe(0.8);
+    }
+  });
+
+  it('fit CloudWatch: at most 10 metrics and 10 expressions in any alarm', () => {
+    for (const alarm of alarms()) {
+      const queries = (alarm.Properties.Metrics ?? []) as { MetricStat?: unknown; Expression?: unknown }[];
+      expect(queries.filter((query) => query.MetricStat).length).toBeLessThanOrEqual(10);
+      expect(queries.filter((query) => query.Expression).length).toBeLessThanOrEqual(10);
     }
   });
 
@@ -679,15 +782,21 @@ describe('alarms', () => {
     }
   });
 
-  it('give the run-on-deploy helper a log group of its own, kept for a month', () => {
-    const groups = template.findResources('AWS::Logs::LogGroup');
+  it("log the run-on-deploy helper to the functions' log group, kept for a month, which its role alone lets it write to", () => {
     const [groupId, group] =
-      Object.entries(groups).find(([id]) => id.startsWith('deadlineondeploylogs')) ?? [];
+      Object.entries(template.findResources('AWS::Logs::LogGroup')).find(([id]) =>
+        id.startsWith('FunctionLogs'),
+      ) ?? [];
     expect(group?.Properties.RetentionInDays).toBe(30);
     const provider = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
       id.startsWith('AWS679f53fac002430cb0da5b7982bd2287'),
     )?.[1];
-    expect(JSON.stringify(provider?.Properties.LoggingConfig)).toContain(String(groupId));
+    expect(provider?.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: groupId } });
+    const statements = roleStatements(provider?.Properties.Role['Fn::GetAtt'][0]);
+    expect(statements.map((s) => [[s.Action].flat().sort(), s.Resource])).toEqual([
+      [['lambda:InvokeFunction'], { 'Fn::GetAtt': [functionEntry('deadline')[0], 'Arn'] }],
+      [['logs:CreateLogStream', 'logs:PutLogEvents'], { 'Fn::GetAtt': [groupId, 'Arn'] }],
+    ]);
   });
 
   it('watch the API 5xx rate', () => {
@@ -777,8 +886,41 @@ describe('operability', () => {
 
   it('keeps every log group for a set time', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.length).toBeGreaterThanOrEqual(apiFunctions.length + jobs.length + 1);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('logs every function to the one function log group, each role writing only there', () => {
+    const [groupId] = Object.keys(template.findResources('AWS::Logs::LogGroup')).filter((id) =>
+      id.startsWith('FunctionLogs'),
+    );
+    for (const declaration of allFunctions()) {
+      const [, fn] = functionEntry(declaration.name);
+      expect(fn.Properties.LoggingConfig.LogGroup, declaration.name).toEqual({ Ref: groupId });
+      const logs = permissions(declaration.name).statements.filter((s) =>
+        JSON.stringify(s.Action).includes('logs:'),
+      );
+      expect(logs, declaration.name).toEqual([
+        expect.objectContaining({ Resource: { 'Fn::GetAtt': [groupId, 'Arn'] } }),
+      ]);
+    }
+  });
+
+  it("keeps each function's grants inline in its own role: no AWS::IAM::Policy, no role shared", () => {
+    const roles = allFunctions().map((declaration) => functionEntry(declaration.name)[1].Properties.Role);
+    expect(new Set(roles.map((role) => JSON.stringify(role))).size).toBe(roles.length);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    for (const role of roles)
+      expect(
+        policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(`"${role['Fn::GetAtt'][0]}"`)),
+      ).toEqual([]);
+    // What CDK adds by itself lands inline too: tracing, the job's dead-letter queue, the mappings' receive.
+    const actions = (name: string) => permissions(name).statements.flatMap((s) => [s.Action].flat());
+    for (const declaration of allFunctions())
+      expect(actions(declaration.name), declaration.name).toEqual(
+        expect.arrayContaining(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']),
+      );
+    expect(actions('deadline')).toEqual(expect.arrayContaining(['sqs:SendMessage', 'sqs:ReceiveMessage']));
+    expect(actions('reminder-sender')).toContain('sqs:ReceiveMessage');
   });
 
   it('runs every function with source maps on, for readable stack traces from the minified bundles', () => {

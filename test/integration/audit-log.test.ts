@@ -57,7 +57,8 @@ describe('the audit log', () => {
   });
 
   it('takes the client address from the connection, never from X-Forwarded-For or Forwarded', async () => {
-    const username = uniqueUsername('spoofer');
+    // An account's name: an unknown one would be logged under its keyed hash.
+    const { username } = await signUp(uniqueUsername('spoofer'));
     await callFrom('127.0.0.44', 'POST', '/login', {
       json: { username, password: 'wrong guess here' },
       headers: { 'x-forwarded-for': '203.0.113.9', forwarded: 'for=203.0.113.9' },

@@ -11,30 +11,33 @@ import { type SuppressionsTable, suppressionsTableAccess } from '#shared/data/su
 export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const region = 'us-east-1';
 
-/** A fresh DynamoDB client on the stack's emulator, so a test can add its own middleware (faults, counters). */
-export function dynamoClient(): DynamoDBClient {
-  return new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region, credentials });
+/**
+ * A fresh DynamoDB client on the stack's emulator (or another), so a test can add its own middleware
+ * (faults, counters).
+ */
+export function dynamoClient(endpoint = inject('dynamodbEndpoint')): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region, credentials });
 }
 
 export const documentClient = (client: DynamoDBClient) =>
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
-/** A registrations table of the test's own, on the same emulator, made from the stack's declaration. */
-export async function privateRegistrationsTable(): Promise<string> {
+/** A registrations table of the test's own, on the stack's emulator unless named, from the stack's declaration. */
+export async function privateRegistrationsTable(endpoint?: string): Promise<string> {
   const name = `${inject('tablePrefix')}registrations-${randomBytes(4).toString('hex')}`;
-  await ensureTables(dynamoClient(), [registrationsTable], () => name);
+  await ensureTables(dynamoClient(endpoint), [registrationsTable], () => name);
   return name;
 }
 
-/** A suppressions table of the test's own (empty until the test adds to it), on the same emulator. */
-export async function privateSuppressionsTable(): Promise<string> {
+/** A suppressions table of the test's own (empty until the test adds to it), as the registrations'. */
+export async function privateSuppressionsTable(endpoint?: string): Promise<string> {
   const name = `${inject('tablePrefix')}suppressions-${randomBytes(4).toString('hex')}`;
-  await ensureTables(dynamoClient(), [suppressionsTable], () => name);
+  await ensureTables(dynamoClient(endpoint), [suppressionsTable], () => name);
   return name;
 }
 
-export const privateSuppressions = async (): Promise<SuppressionsTable> =>
-  suppressionsTableAccess(documentClient(dynamoClient()), await privateSuppressionsTable());
+export const privateSuppressions = async (endpoint?: string): Promise<SuppressionsTable> =>
+  suppressionsTableAccess(documentClient(dynamoClient(endpoint)), await privateSuppressionsTable(endpoint));
 
 /** A registration whose deadline is `deadlineFromNow` away from `now`, as the API would have stored it. */
 export function registrationDue(

@@ -39,7 +39,7 @@ describe('the local API Gateway, as the HTTP API answers', () => {
     for (const path of ['/registrations/%E0%A4%A', '/%ZZ', '/registrations/%']) {
       const response = await raw(apiUrl, 'GET', path);
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
-      expect(response.json).toEqual({ message: 'Bad Request' });
+      expect(response.json).toEqual({ error: { code: 'bad_request', message: expect.any(String) } });
       expect(response.headers).toMatchObject(SECURITY);
     }
   });

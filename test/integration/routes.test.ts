@@ -17,7 +17,8 @@ const templateRouteKeys = () => {
 
 /**
  * What each route answers a client with no session and an empty JSON body: its own function's answer, so a
- * route wired to the wrong function (or to none) fails here. Every declared route must have a line.
+ * route wired to the wrong function (or to none) fails here. Every declared route must have a line. A route
+ * that needs a session says 401 before it reads the body.
  */
 const WITHOUT_SESSION: Record<string, [status: number, code?: string]> = {
   'POST /signup': [400, 'invalid_input'],
@@ -27,18 +28,19 @@ const WITHOUT_SESSION: Record<string, [status: number, code?: string]> = {
   'GET /check_session': [204],
   'GET /home': [401, 'unauthorized'],
   'POST /home': [401, 'unauthorized'],
-  'POST /password': [400, 'invalid_input'],
-  'PUT /email': [400, 'invalid_input'],
+  'POST /password': [401, 'unauthorized'],
+  'PUT /email': [401, 'unauthorized'],
   'POST /email/verify': [400, 'invalid_input'],
   'POST /password/forgot': [400, 'invalid_input'],
   'POST /password/reset': [400, 'invalid_input'],
   'POST /login/mfa': [400, 'invalid_input'],
+  'POST /reauth': [401, 'unauthorized'],
   'POST /mfa/totp': [401, 'unauthorized'],
-  'POST /mfa/totp/confirm': [400, 'invalid_input'],
-  'DELETE /mfa/totp': [400, 'invalid_input'],
-  'POST /mfa/recovery-codes': [400, 'invalid_input'],
+  'POST /mfa/totp/confirm': [401, 'unauthorized'],
+  'DELETE /mfa/totp': [401, 'unauthorized'],
+  'POST /mfa/recovery-codes': [401, 'unauthorized'],
   'POST /passkeys/register/options': [401, 'unauthorized'],
-  'POST /passkeys/register': [400, 'invalid_input'],
+  'POST /passkeys/register': [401, 'unauthorized'],
   'GET /passkeys': [401, 'unauthorized'],
   'DELETE /passkeys/{id}': [401, 'unauthorized'],
   'POST /passkeys/login/options': [200],
@@ -46,7 +48,7 @@ const WITHOUT_SESSION: Record<string, [status: number, code?: string]> = {
   'DELETE /sessions': [401, 'unauthorized'],
   'GET /sessions': [401, 'unauthorized'],
   'DELETE /sessions/{id}': [401, 'unauthorized'],
-  'POST /registrations': [400, 'invalid_input'],
+  'POST /registrations': [401, 'unauthorized'],
   'GET /registrations': [401, 'unauthorized'],
   'GET /registrations/{id}': [401, 'unauthorized'],
   'DELETE /registrations/{id}': [401, 'unauthorized'],

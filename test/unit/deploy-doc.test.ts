@@ -1,5 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import {
+  DERIVED_FUNCTION_SETTINGS,
+  FUNCTION_SETTINGS,
+  parseStackSettings,
+  STACK_SETTING_NAMES,
+} from '#infra/stack-settings';
 
 const doc = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
 const root = new URL('../../', import.meta.url);
@@ -40,6 +46,28 @@ describe('docs/deploy.md', () => {
       expect(how, command).toMatch(/^(tested: |needs )/);
       for (const file of how.match(/(?:test|scripts)\/[\w./-]+\.(?:ts|sh)/g) ?? [])
         expect(existsSync(new URL(file, root)), `${command}: ${file}`).toBe(true);
+    }
+  });
+
+  it('lists every stack setting with the function setting it feeds and, for those, its default', () => {
+    const start = doc.indexOf('## 2. Choose the settings');
+    const rows = doc
+      .slice(start, doc.indexOf('\n## ', start + 1))
+      .split('\n')
+      .filter((line) => /^\| `/.test(line))
+      .map((line) => line.split('|').map((cell) => cell.trim().replace(/`/g, '')));
+    const table = new Map(
+      rows.map(([, name = '', feeds = '', fallback = '']) => [name, { feeds, fallback }]),
+    );
+    expect([...table.keys()].sort()).toEqual([...STACK_SETTING_NAMES].sort());
+    const feeds: Record<string, string> = { ...FUNCTION_SETTINGS, ...DERIVED_FUNCTION_SETTINGS };
+    for (const [name, row] of table) expect(row.feeds, name).toBe(feeds[name] ?? '');
+    const defaults = parseStackSettings({});
+    for (const name of Object.keys(FUNCTION_SETTINGS) as (keyof typeof FUNCTION_SETTINGS)[]) {
+      const value = defaults[name];
+      expect(table.get(name)?.fallback, name).toBe(
+        Array.isArray(value) && !value.length ? 'none' : String(value),
+      );
     }
   });
 });

@@ -11,6 +11,7 @@ const options = { issuer: 'pistus', audience: 'pistus-api', clock };
 const service = () => createTokenService({ keys: { current, previous: [previous] }, ...options });
 const inAnHour = new Date(now.getTime() + 3600_000);
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** A token built by hand, to forge every way a token can be wrong. */
 async function forge(overrides: { key?: string; kid?: string; claims?: Record<string, unknown> } = {}) {
@@ -94,6 +95,28 @@ describe('session tokens', () => {
       },
     ],
     ['garbage', async () => 'not.a.token'],
+    // One token, one spelling (RFC 7515 §2: base64url without padding): a decoder that forgives `=`, the
+    // other alphabet or the unused low bits of the last character would make each token many.
+    ['padding after its signature', async () => `${await forge()}=`],
+    ['padding after its payload', async () => (await forge()).replace(/\.([^.]+)\./, '.$1=.')],
+    [
+      'the base64 alphabet instead of base64url',
+      async () => {
+        // The same bytes in the other alphabet: a token that has a `-` or `_` to spell otherwise.
+        for (let i = 0; ; i++) {
+          const token = await forge({ claims: { sid: `s${i}` } });
+          if (/[-_]/.test(token)) return token.replaceAll('-', '+').replaceAll('_', '/');
+        }
+      },
+    ],
+    [
+      'a signature whose last character sets the unused bits',
+      async () => {
+        const token = await forge();
+        const last = BASE64URL.indexOf(token.at(-1) ?? 'A');
+        return `${token.slice(0, -1)}${BASE64URL[last | 1]}`;
+      },
+    ],
     ['an empty string', async () => ''],
   ];
   it.each(forgeries)('reject a token with %s', async (_, make) => {

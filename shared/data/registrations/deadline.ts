@@ -3,7 +3,7 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
+  paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { indexOf, itemExists, whenConditionHolds } from '#shared/data/dynamodb';
@@ -27,21 +27,21 @@ export function deadlineAccess(db: DynamoDBDocumentClient, tableName: string): D
   const key = (id: string) => ({ [registrationsTable.partitionKey]: id });
   return {
     async *unpaidDueBy(dueBy, pageSize = 100, from = undefined) {
+      // Each page is yielded with the cursor it started from, so a run out of time resumes at that page.
       let start: IndexCursor | undefined = from;
-      do {
-        const result = await db.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: unpaidByDeadline.name,
-            KeyConditionExpression: 'unpaid = :unpaid AND paymentDeadline <= :dueBy',
-            ExpressionAttributeValues: { ':unpaid': UNPAID, ':dueBy': dueBy.toISOString() },
-            Limit: pageSize,
-            ExclusiveStartKey: start,
-          }),
-        );
+      const pages = paginateQuery(
+        { client: db, pageSize, ...(from ? { startingToken: from } : {}) },
+        {
+          TableName: tableName,
+          IndexName: unpaidByDeadline.name,
+          KeyConditionExpression: 'unpaid = :unpaid AND paymentDeadline <= :dueBy',
+          ExpressionAttributeValues: { ':unpaid': UNPAID, ':dueBy': dueBy.toISOString() },
+        },
+      );
+      for await (const result of pages) {
         if (result.Items?.length) yield { items: result.Items.map(toRegistration), start };
-        start = result.LastEvaluatedKey;
-      } while (start);
+        start = result.LastEvaluatedKey as IndexCursor | undefined;
+      }
     },
     async deleteBatch(ids) {
       if (ids.length === 0) return [];

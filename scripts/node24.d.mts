@@ -1,0 +1,3 @@
+export declare const NODE_VERSION: string;
+export declare function runningMajor(version?: string): number;
+export declare function node24Bin(): string;

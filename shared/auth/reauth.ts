@@ -1,0 +1,51 @@
+import type { Logins } from '#shared/auth/login';
+import type { Sessions } from '#shared/auth/sessions';
+import type { Totp } from '#shared/auth/totp';
+import type { SessionRecord } from '#shared/data/sessions';
+
+export type ReauthProof = { password: string } | { code: string };
+
+export type ReauthOutcome =
+  | { kind: 'ok' }
+  | { kind: 'invalid' }
+  | { kind: 'throttled'; retryAfterSeconds: number }
+  /** The session ended while the proof was checked: nothing to mark. */
+  | { kind: 'ended' };
+
+/**
+ * Step-up (shared/auth/step-up.ts): the signed-in user proves who they are again, and the session records
+ * when. A password is checked as a login is (the account's and the client's brute-force counters, the device
+ * token against lockout abuse: a wrong one counts toward the same lock); a TOTP code as at the second factor
+ * (its own counters, each code once). A wrong proof changes nothing else: the session is kept.
+ */
+export function createReauth(deps: {
+  logins: () => Promise<Logins>;
+  totp: () => Totp;
+  sessions: () => Promise<Sessions>;
+}) {
+  return {
+    async prove(
+      session: SessionRecord,
+      proof: ReauthProof,
+      client: { ip: string; deviceToken?: string },
+    ): Promise<ReauthOutcome> {
+      const sessions = await deps.sessions();
+      if ('password' in proof) {
+        const logins = await deps.logins();
+        const outcome = await logins.attempt(
+          { username: session.username, password: proof.password, ...client },
+          // Marked beside the counters' settlement, as a login writes its session.
+          () => sessions.reauthenticated(session),
+        );
+        if (outcome.kind === 'throttled') return outcome;
+        if (outcome.kind === 'invalid') return { kind: 'invalid' };
+        return outcome.admitted ? { kind: 'ok' } : { kind: 'ended' };
+      }
+      const outcome = await deps.totp().proveFor(session.username, proof, client.ip);
+      if (outcome.kind !== 'ok') return outcome;
+      return (await sessions.reauthenticated(session)) ? { kind: 'ok' } : { kind: 'ended' };
+    },
+  };
+}
+
+export type Reauth = ReturnType<typeof createReauth>;

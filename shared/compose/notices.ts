@@ -1,0 +1,22 @@
+import { createSecurityNotices, type SecurityNotices } from '#shared/auth/security-notices';
+import { documentClient, tableName } from '#shared/compose/dynamodb';
+import { sesMailer } from '#shared/compose/mail';
+import { suppressionsTableAccess } from '#shared/data/suppressions';
+import { suppressionsTable } from '#shared/data/tables';
+import { ConfigError, type Settings } from '#shared/platform/config';
+
+let notices: SecurityNotices | undefined;
+
+/** Security notices by mail: the mailer, the suppression list, and the client's account page to link to. */
+export function securityNoticesService(config: Settings): SecurityNotices {
+  if (!config.APP_URL)
+    throw new ConfigError(
+      'Invalid configuration: APP_URL: this function mails security notices that link to the client but was not told where it is',
+    );
+  notices ??= createSecurityNotices({
+    mailer: sesMailer(config),
+    appUrl: config.APP_URL,
+    suppressions: suppressionsTableAccess(documentClient(config), tableName(config, suppressionsTable)),
+  });
+  return notices;
+}

@@ -1,0 +1,3 @@
+import { deployedStageContract } from './contract.ts';
+
+deployedStageContract('dev');

@@ -1,0 +1,161 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { authenticator, awayFromStepEdge } from '../support/totp.ts';
+import { softwareAuthenticator } from '../support/webauthn.ts';
+import { dynamoClient } from './deadline-fixtures.ts';
+import { apiUrl, call, callFrom, errorCode, loopbackAddress, PASSWORD, signUp } from './http-client.ts';
+import { lastMailTo, linkToken } from './mail.ts';
+
+/**
+ * Step-up (security round 3, findings 1–3): a copy of a session cookie alone cannot add a passkey, change the
+ * email address or turn a second factor on or off once the user's last proof in it is older than
+ * REAUTH_WINDOW_SECONDS (600 s here). The session's age is moved in its table, as an hour passing would.
+ */
+const origin = apiUrl.replace('127.0.0.1', 'localhost');
+
+/** The session id inside a session token (its JWT claims). */
+const sidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sid: string }).sid;
+
+/** The session's last proof an hour ago: what a cookie copied off a shared computer an hour later holds. */
+async function ageSession(token: string) {
+  const hourAgo = Math.floor(Date.now() / 1000) - 3600;
+  await dynamoClient().send(
+    new UpdateItemCommand({
+      TableName: `${inject('tablePrefix')}sessions`,
+      Key: { sid: { S: sidOf(token) } },
+      UpdateExpression: 'SET authenticatedAt = :at',
+      ExpressionAttributeValues: { ':at': { N: String(hourAgo) } },
+    }),
+  );
+}
+
+const reauth = (token: string, json: object, ip = loopbackAddress()) =>
+  callFrom(ip, 'POST', '/reauth', { token, json });
+
+/** A user whose session is stale: signed up, then the proof aged. */
+async function staleUser() {
+  const account = await signUp();
+  await ageSession(account.token);
+  return account;
+}
+
+const expectReauthRequired = (response: { status: number; json: unknown }) => {
+  expect(response.status).toBe(403);
+  expect(errorCode(response as never)).toBe('reauthentication_required');
+};
+
+describe('a stolen session cannot keep the account', () => {
+  it('cannot add a passkey without proving who it is; after POST /reauth it can', async () => {
+    const { token } = await staleUser();
+    expectReauthRequired(await call('POST', '/passkeys/register/options', { token }));
+    expect((await call('GET', '/passkeys', { token })).json).toEqual({ items: [] });
+
+    expect((await reauth(token, { password: PASSWORD })).status).toBe(204);
+    const device = softwareAuthenticator({ origin });
+    const options = await call('POST', '/passkeys/register/options', { token });
+    expect(options.status).toBe(200);
+    const added = await call('POST', '/passkeys/register', {
+      token,
+      json: { response: device.create(options.json as never) },
+    });
+    expect(added.status).toBe(201);
+  });
+
+  it('cannot answer registration options it got while fresh, once stale', async () => {
+    const { token } = await signUp();
+    const device = softwareAuthenticator({ origin });
+    const options = await call('POST', '/passkeys/register/options', { token });
+    await ageSession(token);
+    const added = await call('POST', '/passkeys/register', {
+      token,
+      json: { response: device.create(options.json as never) },
+    });
+    expectReauthRequired(added);
+    expect((await call('GET', '/passkeys', { token })).json).toEqual({ items: [] });
+  });
+
+  it('cannot change the email address: the owner keeps the address resets go to', async () => {
+    const { token } = await staleUser();
+    const attacker = `attacker.${Date.now()}@example.com`;
+    expectReauthRequired(await call('PUT', '/email', { token, json: { email: attacker } }));
+    expect(await lastMailTo(attacker)).toBeUndefined();
+    expect((await call('GET', '/check_session', { token })).json).not.toHaveProperty('email', attacker);
+  });
+
+  it('cannot turn TOTP on with a secret only the attacker holds', async () => {
+    const { token } = await staleUser();
+    expectReauthRequired(await call('POST', '/mfa/totp', { token }));
+    expectReauthRequired(await call('POST', '/mfa/totp/confirm', { token, json: { code: '123456' } }));
+    expect((await call('GET', '/check_session', { token })).json).toMatchObject({ mfaEnabled: false });
+  });
+
+  it('cannot turn TOTP off, renew recovery codes or remove a passkey, even with a code, without step-up', async () => {
+    const { token } = await signUp();
+    const offer = await call('POST', '/mfa/totp', { token });
+    const codes = authenticator((offer.json as { secret: string }).secret);
+    // Each code works once and steps only move forward: confirm with the last step, prove with this one,
+    // turn off with the next (all three are accepted, one step of clock skew either way).
+    await awayFromStepEdge();
+    expect((await call('POST', '/mfa/totp/confirm', { token, json: { code: codes.code(-1) } })).status).toBe(
+      200,
+    );
+    const device = softwareAuthenticator({ origin });
+    const options = await call('POST', '/passkeys/register/options', { token });
+    const passkey = await call('POST', '/passkeys/register', {
+      token,
+      json: { response: device.create(options.json as never) },
+    });
+    await ageSession(token);
+    expectReauthRequired(await call('DELETE', '/mfa/totp', { token, json: { code: codes.code(1) } }));
+    expectReauthRequired(await call('POST', '/mfa/recovery-codes', { token, json: { code: codes.code(1) } }));
+    expectReauthRequired(await call('DELETE', `/passkeys/${(passkey.json as { id: string }).id}`, { token }));
+    expect((await call('GET', '/passkeys', { token })).json).toMatchObject({ items: [{}] });
+    expect((await call('GET', '/check_session', { token })).json).toMatchObject({ mfaEnabled: true });
+
+    // A current code proves who it is as well as the password does.
+    await awayFromStepEdge();
+    expect((await reauth(token, { code: codes.code(0) })).status).toBe(204);
+    expect((await call('DELETE', '/mfa/totp', { token, json: { code: codes.code(1) } })).status).toBe(204);
+  });
+
+  it('refuses a wrong proof with 400 invalid_credentials, keeps the session, and counts it toward the lock', async () => {
+    const { token, username } = await staleUser();
+    const ip = loopbackAddress();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const wrong = await reauth(token, { password: 'not the password at all' }, ip);
+      expect(wrong.status).toBe(400);
+      expect(errorCode(wrong)).toBe('invalid_credentials');
+    }
+    expect((await call('GET', '/check_session', { token })).status).toBe(200);
+    // Five wrong proofs lock the account as five wrong logins do: the right password waits too.
+    const locked = await reauth(token, { password: PASSWORD }, ip);
+    expect(locked.status).toBe(429);
+    const login = await callFrom(loopbackAddress(), 'POST', '/login', {
+      json: { username, password: PASSWORD },
+    });
+    expect(login.status).toBe(429);
+    expectReauthRequired(await call('PUT', '/email', { token, json: { email: 'someone@example.com' } }));
+  });
+
+  it('takes exactly one proof: neither or both is invalid_input; a code on an account without TOTP is wrong', async () => {
+    const { token } = await staleUser();
+    expect(errorCode(await reauth(token, {}))).toBe('invalid_input');
+    expect(errorCode(await reauth(token, { password: PASSWORD, code: '123456' }))).toBe('invalid_input');
+    expect(errorCode(await reauth(token, { code: '123456' }))).toBe('invalid_credentials');
+  });
+
+  it('needs a session: without one, 401', async () => {
+    expect((await call('POST', '/reauth', { json: { password: PASSWORD } })).status).toBe(401);
+  });
+
+  it('is not needed right after signing in, and a verified address is kept until the link is followed', async () => {
+    const { token } = await signUp();
+    const email = `fresh.${Date.now()}@example.com`;
+    expect((await call('PUT', '/email', { token, json: { email } })).status).toBe(202);
+    const verified = await call('POST', '/email/verify', {
+      json: { token: linkToken(await lastMailTo(email), 'verify-email') },
+    });
+    expect(verified.status).toBe(204);
+  });
+});
