@@ -89,6 +89,59 @@ function form(
   return element;
 }
 
+/**
+ * Step-up: a sensitive change (a passkey, the email address, the second factor) answers 403
+ * `reauthentication_required` when this session has not proved who the user is lately. Then a dialog asks
+ * for the password (or a code from the authenticator app), `POST /reauth` takes it, and the change is tried
+ * once more; closing the dialog leaves the first answer to be shown.
+ */
+type Answer = { error?: ApiError; response: Response };
+async function withStepUp<A extends Answer>(call: () => Promise<A>): Promise<A> {
+  const first = await call();
+  if (first.response.status !== 403 || first.error?.error.code !== 'reauthentication_required') return first;
+  return (await proveWhoYouAre()) ? call() : first;
+}
+
+function proveWhoYouAre(): Promise<boolean> {
+  return new Promise((done) => {
+    const dialog = el('dialog', { id: 'reauth-dialog', 'aria-labelledby': 'reauth-title' });
+    const cancel = el('button', { type: 'button', class: 'secondary', id: 'reauth-cancel' }, 'Cancel');
+    let proved = false;
+    const proof = form(
+      'reauth-form',
+      [
+        field('password', 'Your password', 'password', { autocomplete: 'current-password' }),
+        field('code', 'Or a code from your authenticator app', 'text', {
+          autocomplete: 'one-time-code',
+          inputmode: 'numeric',
+        }),
+      ],
+      'Confirm',
+      async (values, f) => {
+        const body = values.code ? { code: values.code } : { password: values.password ?? '' };
+        const { error, response } = await api.POST('/reauth', { body });
+        const failure = problem(error, response);
+        if (failure) return showErrors(f, failure);
+        proved = true;
+        dialog.close();
+      },
+    );
+    proof.append(cancel);
+    cancel.addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      done(proved);
+    });
+    dialog.append(
+      el('h2', { id: 'reauth-title' }, 'Confirm it is you'),
+      el('p', {}, 'This changes how your account is protected. Please confirm who you are first.'),
+      proof,
+    );
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
 function render(...children: Node[]) {
   app.replaceChildren(...children);
 }
@@ -451,7 +504,9 @@ function emailSection(user: User): Node[] {
       ],
       user.email && !user.emailVerified ? 'Save and send the link again' : 'Save',
       async (values, f) => {
-        const { data, error, response } = await api.PUT('/email', { body: { email: values.email ?? '' } });
+        const { data, error, response } = await withStepUp(() =>
+          api.PUT('/email', { body: { email: values.email ?? '' } }),
+        );
         const failure = problem(error, response);
         if (failure) return showErrors(f, failure);
         showErrors(f, { code: '', message: '', fields: {} });
@@ -535,7 +590,7 @@ function totpSection(user: User): Node[] {
   const showOff = () => {
     const begin = el('button', { type: 'button', id: 'totp-begin' }, 'Set up an authenticator app');
     begin.addEventListener('click', async () => {
-      const offer = await api.POST('/mfa/totp');
+      const offer = await withStepUp(() => api.POST('/mfa/totp'));
       if (!offer.data) return;
       area.replaceChildren(
         el(
@@ -548,7 +603,7 @@ function totpSection(user: User): Node[] {
         codeForm(
           'totp-confirm',
           'Turn on',
-          (code) => api.POST('/mfa/totp/confirm', { body: { code } }),
+          (code) => withStepUp(() => api.POST('/mfa/totp/confirm', { body: { code } })),
           (data) => {
             area.replaceChildren(
               el('p', { id: 'totp-state' }, 'Two-factor authentication is on.'),
@@ -563,11 +618,16 @@ function totpSection(user: User): Node[] {
   const showOn = () =>
     area.replaceChildren(
       el('p', { id: 'totp-state' }, 'Two-factor authentication is on.'),
-      codeForm('totp-disable', 'Turn off', (code) => api.DELETE('/mfa/totp', { body: { code } }), showOff),
+      codeForm(
+        'totp-disable',
+        'Turn off',
+        (code) => withStepUp(() => api.DELETE('/mfa/totp', { body: { code } })),
+        showOff,
+      ),
       codeForm(
         'totp-renew',
         'New recovery codes',
-        (code) => api.POST('/mfa/recovery-codes', { body: { code } }),
+        (code) => withStepUp(() => api.POST('/mfa/recovery-codes', { body: { code } })),
         (data) => area.append(recoveryList((data as { recoveryCodes: string[] }).recoveryCodes)),
       ),
     );
@@ -594,7 +654,7 @@ function passkeysSection(): Node[] {
           'Remove',
         );
         remove.addEventListener('click', async () => {
-          await api.DELETE('/passkeys/{id}', { params: { path: { id: passkey.id } } });
+          await withStepUp(() => api.DELETE('/passkeys/{id}', { params: { path: { id: passkey.id } } }));
           await refresh();
         });
         return el(
@@ -613,15 +673,81 @@ function passkeysSection(): Node[] {
     el('p', {}, 'Sign in with your fingerprint, face or device PIN instead of a password and a code.'),
     list,
     passkeyButton('passkey-add', 'Add a passkey', async () => {
-      const options = await api.POST('/passkeys/register/options');
+      const options = await withStepUp(() => api.POST('/passkeys/register/options'));
       if (!options.data) return problem(options.error, options.response)?.message;
       const answer = await startRegistration({ optionsJSON: options.data as never });
-      const added = await api.POST('/passkeys/register', { body: { response: answer as never } });
+      const added = await withStepUp(() =>
+        api.POST('/passkeys/register', { body: { response: answer as never } }),
+      );
       if (!added.response.ok) return problem(added.error, added.response)?.message;
       await refresh();
       return undefined;
     }),
   ];
+}
+
+/** A new password: the current one proves it is you; every other session ends with the change. */
+function passwordSection(): Node[] {
+  const done = el('p', { class: 'notice', id: 'password-notice', hidden: '' });
+  return [
+    el('h3', {}, 'Your password'),
+    form(
+      'password-form',
+      [
+        field('currentPassword', 'Current password', 'password', { autocomplete: 'current-password' }),
+        field('newPassword', 'New password', 'password', { autocomplete: 'new-password' }),
+        field('newPassword_confirmation', 'New password again', 'password', { autocomplete: 'new-password' }),
+      ],
+      'Change password',
+      async (values, f) => {
+        done.hidden = true;
+        if (values.newPassword !== values.newPassword_confirmation)
+          return showErrors(f, {
+            code: 'invalid_input',
+            message: 'The new passwords differ.',
+            fields: { newPassword_confirmation: 'does not match the new password' },
+          });
+        const { error, response } = await api.POST('/password', {
+          body: { currentPassword: values.currentPassword ?? '', newPassword: values.newPassword ?? '' },
+        });
+        const failure = problem(error, response);
+        if (failure) return showErrors(f, failure);
+        showErrors(f, { code: '', message: '', fields: {} });
+        f.reset();
+        done.textContent = 'Your password is changed. Every other session has ended; this one goes on.';
+        done.hidden = false;
+      },
+    ),
+    done,
+  ];
+}
+
+/** Log out everywhere, this browser included, after a confirmation: then the login page. */
+function everywhereSection(): Node[] {
+  const message = el('p', { class: 'form-error', id: 'everywhere-error', role: 'alert' });
+  const ask = el('button', { type: 'button', id: 'logout-everywhere' }, 'Log out everywhere');
+  const confirm = el(
+    'div',
+    { id: 'logout-everywhere-confirm', hidden: '' },
+    el('p', {}, 'End every session of your account, on every device, this one included?'),
+    el('button', { type: 'button', id: 'logout-everywhere-yes' }, 'Yes, log out everywhere'),
+    ' ',
+    el('button', { type: 'button', class: 'secondary', id: 'logout-everywhere-no' }, 'Cancel'),
+  );
+  ask.addEventListener('click', () => {
+    confirm.hidden = false;
+    ask.hidden = true;
+  });
+  confirm.querySelector('#logout-everywhere-no')?.addEventListener('click', () => {
+    confirm.hidden = true;
+    ask.hidden = false;
+  });
+  confirm.querySelector('#logout-everywhere-yes')?.addEventListener('click', async () => {
+    const { error, response } = await api.DELETE('/sessions');
+    message.textContent = problem(error, response)?.message ?? '';
+    if (response.ok) location.hash = '#/logged-out-everywhere';
+  });
+  return [ask, confirm, message];
 }
 
 /** The account page: where the user is signed in, each session endable but the one in use here. */
@@ -664,12 +790,14 @@ async function accountView(user: User) {
     el('h2', {}, 'Your account'),
     el('p', {}, `Signed in as ${user.username}.`),
     ...emailSection(user),
+    ...passwordSection(),
     ...totpSection(user),
     ...passkeysSection(),
     el('h3', {}, 'Your sessions'),
     el('p', {}, 'Everywhere you are signed in. End any session you do not recognise.'),
     message,
     list,
+    ...everywhereSection(),
   );
   await refresh();
 }
@@ -677,6 +805,7 @@ async function accountView(user: User) {
 /** The notices a page can open with, by the view's name. */
 const NOTICES: Record<string, string> = {
   'logged-out': 'You are logged out.',
+  'logged-out-everywhere': 'You are logged out everywhere: every session of your account has ended.',
   'password-reset': 'Your password is changed, and every session has ended. Log in with the new one.',
 };
 

@@ -25,6 +25,7 @@ export const SECRET_SETTINGS: Record<Secret, { aws: string; local: string }> = {
   'signing-keys': { aws: 'SIGNING_SECRET_ARN', local: 'SIGNING_KEYS' },
   'password-pepper': { aws: 'PEPPER_SECRET_ARN', local: 'PASSWORD_PEPPER' },
   'mfa-key': { aws: 'MFA_KEY_SECRET_ARN', local: 'MFA_KEY' },
+  'mail-key': { aws: 'MAIL_KEY_SECRET_ARN', local: 'MAIL_KEY' },
 };
 
 /** The settings that belong to some functions only; every other setting is common to all. */

@@ -19,7 +19,7 @@ import {
  */
 export type DynamoAction =
   'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
-export type Secret = 'signing-keys' | 'password-pepper' | 'mfa-key';
+export type Secret = 'signing-keys' | 'password-pepper' | 'mfa-key' | 'mail-key';
 
 export interface TableGrant {
   table: TableDeclaration;
@@ -143,8 +143,9 @@ const bruteForceCounters: TableGrant = {
 
 // A security notice mailed to the account's verified address (shared/auth/security-notices.ts): the
 // suppression list read first, then SES.
+// Every mail also counts on its recipient's hour (shared/auth/recipient-limits.ts), named with the mail key.
 const notifies = {
-  tables: [{ table: suppressionsTable, actions: ['BatchGetItem'] }],
+  tables: [{ table: suppressionsTable, actions: ['BatchGetItem'] }, countRequests],
   sendsEmail: true,
 } as const;
 
@@ -166,7 +167,7 @@ const totpRoute = (
     ...(options.checksCode ? [bruteForceCounters] : []),
     ...(options.notifies ? notifies.tables : []),
   ),
-  secrets: ['signing-keys', 'mfa-key'],
+  secrets: ['signing-keys', 'mfa-key', ...(options.notifies ? (['mail-key'] as const) : [])],
   memoryMb: DEFAULT_MEMORY_MB,
   ...(options.notifies ? { sendsEmail: true } : {}),
 });
@@ -184,7 +185,7 @@ const passkeyRoute = (
   name,
   routes: [route],
   tables: merged(...readSession, ...grants, ...(options.notifies ? notifies.tables : [])),
-  secrets: ['signing-keys'],
+  secrets: ['signing-keys', ...(options.notifies ? (['mail-key'] as const) : [])],
   memoryMb: DEFAULT_MEMORY_MB,
   ...(options.notifies ? { sendsEmail: true } : {}),
 });
@@ -215,7 +216,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       // Signups per client address.
       countRequests,
     ),
-    secrets: ['signing-keys', 'password-pepper'],
+    secrets: ['signing-keys', 'password-pepper', 'mail-key'],
     memoryMb: PASSWORD_MEMORY_MB,
     sendsEmail: true,
   },
@@ -263,7 +264,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: loginAttemptsTable, actions: ['GetItem', 'UpdateItem', 'DeleteItem'] },
       ...notifies.tables,
     ),
-    secrets: ['signing-keys', 'password-pepper'],
+    secrets: ['signing-keys', 'password-pepper', 'mail-key'],
     memoryMb: PASSWORD_MEMORY_MB,
     sendsEmail: true,
   },
@@ -306,7 +307,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       countRequests,
       ...mailLink,
     ),
-    secrets: ['signing-keys'],
+    secrets: ['signing-keys', 'mail-key'],
     memoryMb: DEFAULT_MEMORY_MB,
     sendsEmail: true,
   },
@@ -332,7 +333,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: usersTable, actions: ['GetItem'] },
       ...mailLink,
     ),
-    secrets: [],
+    secrets: ['mail-key'],
     // Its answer is padded to a comparable time whether or not a link was mailed: waiting, not CPU.
     memoryMb: WAITING_MEMORY_MB,
     sendsEmail: true,
@@ -350,7 +351,7 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: sessionsTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] },
       ...notifies.tables,
     ),
-    secrets: ['password-pepper'],
+    secrets: ['password-pepper', 'mail-key'],
     memoryMb: PASSWORD_MEMORY_MB,
     sendsEmail: true,
   },

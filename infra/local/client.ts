@@ -39,6 +39,11 @@ export async function buildClient(options: { apiUrl: string; mailUrl: string }):
       type: 'text/css; charset=utf-8',
       body: readFileSync(new URL('style.css', clientDir), 'utf8'),
     },
+    // Declared by the page, so a browser asks for no /favicon.ico to answer with a 404.
+    '/favicon.svg': {
+      type: 'image/svg+xml',
+      body: readFileSync(new URL('favicon.svg', clientDir), 'utf8'),
+    },
   };
   // The pages the links in account mails open are the same page, which reads its path (a static host needs
   // the same fallback: docs/deploy.md).

@@ -6,6 +6,7 @@ export interface LocalSecrets {
   SIGNING_KEYS: string;
   PASSWORD_PEPPER: string;
   MFA_KEY: string;
+  MAIL_KEY: string;
 }
 
 /**
@@ -19,6 +20,7 @@ export function localSecrets(file: string): LocalSecrets {
     SIGNING_KEYS: JSON.stringify({ kid: 'local-1', secret: randomBytes(32).toString('base64url') }),
     PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
     MFA_KEY: randomBytes(32).toString('base64url'),
+    MAIL_KEY: randomBytes(32).toString('base64url'),
     ...kept,
   };
   if (Object.keys(kept).length === Object.keys(secrets).length) return secrets;

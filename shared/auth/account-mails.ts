@@ -1,5 +1,6 @@
 import { escapeHtml, type Mailer } from '#shared/platform/mailer';
 import type { SuppressionsTable } from '#shared/data/suppressions';
+import type { RecipientLimits } from '#shared/auth/recipient-limits';
 
 /** The page of the browser client each link opens, with the token in its query. */
 export type LinkPage = 'verify-email' | 'reset-password';
@@ -42,14 +43,17 @@ export function createAccountMails(deps: {
   /** Where the browser client is served, without a trailing slash. */
   appUrl: string;
   suppressions: Pick<SuppressionsTable, 'suppressedAmong'>;
+  /** At most so many of these mails to one address in an hour, whoever asks (shared/auth/recipient-limits.ts). */
+  recipients: Pick<RecipientLimits, 'allow'>;
 }) {
   const link = (page: LinkPage, token: string) =>
     `${deps.appUrl.replace(/\/+$/, '')}/${page}?token=${encodeURIComponent(token)}`;
   return {
     link,
-    /** Sends the mail for this page; false when the address is suppressed and nothing was sent. */
+    /** Sends the mail for this page; false when the address is suppressed or had its hour's mails. */
     async send(page: LinkPage, mail: AccountMail): Promise<boolean> {
       if ((await deps.suppressions.suppressedAmong([mail.to])).size) return false;
+      if (!(await deps.recipients.allow('link', mail.to))) return false;
       const content = CONTENT[page];
       const url = link(page, mail.token);
       const valid = `The link works for ${duration(mail.expiresInSeconds)}.`;

@@ -1,3 +1,4 @@
+import type { RecipientLimits } from '#shared/auth/recipient-limits';
 import type { SuppressionsTable } from '#shared/data/suppressions';
 import { escapeHtml, type Mailer } from '#shared/platform/mailer';
 
@@ -64,12 +65,15 @@ export function createSecurityNotices(deps: {
   /** Where the browser client is served, without a trailing slash. */
   appUrl: string;
   suppressions: Pick<SuppressionsTable, 'suppressedAmong'>;
+  /** At most so many notices to one address in an hour (shared/auth/recipient-limits.ts). */
+  recipients: Pick<RecipientLimits, 'allow'>;
 }) {
   const accountPage = `${deps.appUrl.replace(/\/+$/, '')}/account`;
   return {
     /** Mails the notice; false when the address is suppressed and nothing was sent. */
     async send(notice: Notice): Promise<boolean> {
       if ((await deps.suppressions.suppressedAmong([notice.to])).size) return false;
+      if (!(await deps.recipients.allow('notice', notice.to))) return false;
       const what = WHAT[notice.kind];
       const facts = [
         `${what.happened} on ${notice.at.toUTCString()},`,

@@ -40,6 +40,16 @@ export function pepperSource(config: Settings): () => Promise<string> {
   };
 }
 
+/** The key that names recipient addresses in the mail counters, for the functions that send mail. */
+export function mailKeySource(config: Settings): () => Promise<string> {
+  const { MAIL_KEY: value, MAIL_KEY_SECRET_ARN: arn } = config;
+  if (!value && !arn)
+    throw new ConfigError(
+      'Invalid configuration: MAIL_KEY_SECRET_ARN: this function sends mail: set MAIL_KEY_SECRET_ARN (AWS) or MAIL_KEY (local)',
+    );
+  return async () => value ?? (await readSecret(arn as string));
+}
+
 /** The key that encrypts TOTP secrets, for the functions that check second factors. */
 export function mfaKeySource(config: Settings): () => Promise<string> {
   const { MFA_KEY: value, MFA_KEY_SECRET_ARN: arn } = config;

@@ -1,5 +1,6 @@
 import { createSecurityNotices, type SecurityNotices } from '#shared/auth/security-notices';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
+import { recipientLimitsService } from '#shared/compose/limits';
 import { sesMailer } from '#shared/compose/mail';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
 import { suppressionsTable } from '#shared/data/tables';
@@ -17,6 +18,7 @@ export function securityNoticesService(config: Settings): SecurityNotices {
     mailer: sesMailer(config),
     appUrl: config.APP_URL,
     suppressions: suppressionsTableAccess(documentClient(config), tableName(config, suppressionsTable)),
+    recipients: recipientLimitsService(config),
   });
   return notices;
 }

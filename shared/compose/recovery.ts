@@ -10,7 +10,7 @@ import {
 } from '#shared/auth/email-verification';
 import { createResetRequests, type ResetRequests } from '#shared/auth/password-reset';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
-import { rateLimits } from '#shared/compose/limits';
+import { rateLimits, recipientLimitsService } from '#shared/compose/limits';
 import { sesMailer } from '#shared/compose/mail';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
 import { emailsTableAccess } from '#shared/data/emails';
@@ -42,6 +42,7 @@ function mails(config: Settings) {
     mailer: sesMailer(config),
     appUrl: config.APP_URL,
     suppressions: suppressionsTableAccess(documentClient(config), tableName(config, suppressionsTable)),
+    recipients: recipientLimitsService(config),
   });
 }
 

@@ -68,6 +68,17 @@ const settingsSchema = z
     MFA_KEY_SECRET_ARN: optionalText,
     /** Locally: that key itself (32 bytes, base64url). */
     MFA_KEY: optionalText,
+    /** On AWS: the Secrets Manager secret holding the key that names recipient addresses in mail counters. */
+    MAIL_KEY_SECRET_ARN: optionalText,
+    /** Locally: that key itself. */
+    MAIL_KEY: optionalText,
+    /**
+     * Mails with a link or a code (verification, reset) one address may be sent in an hour, across every
+     * account and client that names it; more requests answer as before and send nothing.
+     */
+    LINK_MAILS_PER_ADDRESS_HOUR: integer(1, 1000, 5),
+    /** Security notices one address may be sent in an hour; more are not sent. */
+    NOTICES_PER_ADDRESS_HOUR: integer(1, 1000, 20),
     PAYMENT_PERIOD_DAYS: integer(1, 365, 5),
     REMINDER_WINDOW_DAYS: integer(0, 364, 2),
     /** The From address of reminder emails; an SES verified identity on AWS. */
@@ -157,7 +168,15 @@ const settingsSchema = z
           message: 'set only one of MFA_KEY_SECRET_ARN (AWS) or MFA_KEY (local)',
         });
       }
-      for (const raw of ['SIGNING_KEYS', 'PASSWORD_PEPPER', 'MFA_KEY'] as const) {
+      if (settings.MAIL_KEY_SECRET_ARN && settings.MAIL_KEY) {
+        ctx.issues.push({
+          input: settings,
+          code: 'custom',
+          path: ['MAIL_KEY_SECRET_ARN'],
+          message: 'set only one of MAIL_KEY_SECRET_ARN (AWS) or MAIL_KEY (local)',
+        });
+      }
+      for (const raw of ['SIGNING_KEYS', 'PASSWORD_PEPPER', 'MFA_KEY', 'MAIL_KEY'] as const) {
         if (settings.STAGE !== 'local' && settings[raw]) {
           ctx.issues.push({
             input: settings,

@@ -16,6 +16,7 @@ export const EVENTS = {
   lockout: 'lockouts',
   loginThrottled: 'loginsThrottled',
   requestsLimited: 'requestsLimited',
+  recipientLimited: 'recipientsLimited',
   mfaRequired: 'mfaChallenges',
   reauthenticated: 'reauthentications',
   reauthenticationFailed: 'reauthenticationsFailed',

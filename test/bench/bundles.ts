@@ -32,9 +32,10 @@ import { packagesIn, WATCHED_PACKAGES } from '../support/bundle-contents.ts';
 export const BUNDLE_BUDGET_BYTES = 520 * 1024;
 /**
  * The passkey routes that make or verify WebAuthn answers carry @simplewebauthn/server, which brings CBOR,
- * ASN.1, X.509 and the FIDO metadata service (about 250 KB, not tree-shakable: no sideEffects flag).
+ * ASN.1, X.509 and the FIDO metadata service (about 250 KB, not tree-shakable: no sideEffects flag). The one
+ * that adds a passkey also mails its security notice (the SES client, about 45 KB): 727 KB.
  */
-export const WEBAUTHN_BUDGET_BYTES = 700 * 1024;
+export const WEBAUTHN_BUDGET_BYTES = 740 * 1024;
 const budgetOf = (file: string) =>
   packagesIn(file).has('@simplewebauthn/server') ? WEBAUTHN_BUDGET_BYTES : BUNDLE_BUDGET_BYTES;
 const RUNS = 10;

@@ -35,6 +35,7 @@ import {
 } from '#shared/auth/email-verification';
 import { createPasswordResets, createResetRequests } from '#shared/auth/password-reset';
 import { createRateLimits } from '#shared/auth/rate-limits';
+import { createRecipientLimits } from '#shared/auth/recipient-limits';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
 import { emailsTableAccess } from '#shared/data/emails';
 
@@ -121,7 +122,12 @@ export function domainWorld() {
       tokens,
       /** Account recovery as the functions wire it, mailing links to `https://app.test` through `mailer`. */
       recovery(mailer: Mailer) {
-        const mails = createAccountMails({ mailer, appUrl: 'https://app.test', suppressions });
+        const recipients = createRecipientLimits({
+          limits,
+          key: async () => 'domain-test-mail-key',
+          settings: { LINK_MAILS_PER_ADDRESS_HOUR: 5, NOTICES_PER_ADDRESS_HOUR: 20 },
+        });
+        const mails = createAccountMails({ mailer, appUrl: 'https://app.test', suppressions, recipients });
         const links = createVerificationLinks({ tokens, mails, ttlSeconds: 86400 });
         return {
           links,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, ConsoleMessage, Page, Response } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { operator } from '../integration/operator.ts';
 import {
@@ -36,15 +36,31 @@ describe.skipIf(!hasChromium)('every page of the client, at 375 and 1280 px', ()
     await page.waitForSelector(`#registrations tr:has-text("${activity}")`);
   }
 
-  /** Opens a page, waits for what shows it is there, and checks and photographs it. */
+  /**
+   * Opens a page, waits for what shows it is there, and checks and photographs it: with no console error
+   * and no answer of 400 or more (a missing icon's 404 included) on the way.
+   */
   async function check(page: Page, name: string, width: number, ready: string) {
+    const errors: string[] = [];
+    const onConsole = (message: ConsoleMessage) => {
+      if (message.type() === 'error') errors.push(message.text());
+    };
+    const onResponse = (response: Response) => {
+      if (response.status() >= 400) errors.push(`${response.status()} ${response.url()}`);
+    };
+    page.on('console', onConsole);
+    page.on('response', onResponse);
     await page.goto(`${appUrl}/#/${name}`);
     await page.waitForSelector(ready);
+    await page.waitForLoadState('networkidle');
+    page.off('console', onConsole);
+    page.off('response', onResponse);
     const problems = {
       name,
       width,
       overflow: await horizontalOverflow(page),
       axe: await accessibilityViolations(page),
+      errors,
     };
     await page.screenshot({ path: `${SCREENSHOTS}page-${name}-${width}.png`, fullPage: true });
     return problems;
@@ -59,7 +75,7 @@ describe.skipIf(!hasChromium)('every page of the client, at 375 and 1280 px', ()
         await check(page, 'signup', width, '#signup-form'),
         await check(page, 'forgot', width, '#forgot-form'),
       ];
-      expect(found).toEqual(found.map(({ name }) => ({ name, width, overflow: 0, axe: [] })));
+      expect(found).toEqual(found.map(({ name }) => ({ name, width, overflow: 0, axe: [], errors: [] })));
       expect(await page.isVisible('#nav')).toBe(false);
       for (const control of ['Registrations', 'Mail viewer', 'Log out'])
         expect(await page.getByText(control, { exact: true }).isVisible(), control).toBe(false);
@@ -83,7 +99,7 @@ describe.skipIf(!hasChromium)('every page of the client, at 375 and 1280 px', ()
         await check(page, 'registrations', width, '#registrations tr'),
         await check(page, 'account', width, '#sessions li'),
       ];
-      expect(found).toEqual(found.map(({ name }) => ({ name, width, overflow: 0, axe: [] })));
+      expect(found).toEqual(found.map(({ name }) => ({ name, width, overflow: 0, axe: [], errors: [] })));
       expect(await page.isVisible('#nav')).toBe(true);
       await context.close();
     });

@@ -62,7 +62,8 @@ describe('the local runtime and the stack', () => {
     expect(new Set(routeKeys()).size).toBe(routeKeys().length);
   });
 
-  it("answer every declared route with its own function's answer", async () => {
+  // Every function's first request starts its worker (a cold start each): 30-odd of them in a row.
+  it("answer every declared route with its own function's answer", { timeout: 90_000 }, async () => {
     expect(Object.keys(WITHOUT_SESSION).sort()).toEqual(routeKeys().sort());
     for (const key of routeKeys()) {
       const [method, path] =

@@ -1,0 +1,81 @@
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { BrowserContext } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { readLocalState } from '#infra/local/state';
+import { hasChromium, PASSWORD, SCREENSHOTS, signUpIn, suiteBrowser } from './browser.ts';
+
+/**
+ * Step-up as a person meets it: a change to how the account is protected, made from a session whose last
+ * proof is old, opens a dialog asking for the password; a wrong one is said so in it, the right one
+ * completes the change without the person doing it again.
+ */
+describe.skipIf(!hasChromium)('step-up in Chromium', () => {
+  const suite = suiteBrowser();
+  const { appUrl } = suite;
+
+  /** The session's last proof an hour ago, as after an hour at the page: its id from the HttpOnly cookie. */
+  async function ageSession(context: BrowserContext) {
+    const { sources } = readLocalState(inject('e2eStateFile'));
+    const cookie = (await context.cookies()).find((c) => c.name === '__Host-session');
+    const claims = JSON.parse(Buffer.from(cookie?.value.split('.')[1] ?? '', 'base64url').toString());
+    const db = new DynamoDBClient({
+      endpoint: sources.common.DYNAMODB_ENDPOINT,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await db.send(
+      new UpdateItemCommand({
+        TableName: sources.tables.sessions,
+        Key: { sid: { S: (claims as { sid: string }).sid } },
+        UpdateExpression: 'SET authenticatedAt = :at',
+        ExpressionAttributeValues: { ':at': { N: String(Math.floor(Date.now() / 1000) - 3600) } },
+      }),
+    );
+    db.destroy();
+  }
+
+  it('asks for the password in a dialog, says when it is wrong, then changes the email address', async () => {
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    await signUpIn(page, appUrl);
+    await page.goto(`${appUrl}/#/account`);
+    await page.waitForSelector('#email-form');
+    await ageSession(context);
+
+    const email = `step.up.${Date.now()}@example.com`;
+    await page.fill('#field-email', email);
+    await page.click('#email-form button[type=submit]');
+    await page.waitForSelector('#reauth-dialog[open]');
+    await page.fill('#reauth-dialog #field-password', 'not the password at all');
+    await page.click('#reauth-form button[type=submit]');
+    await page.waitForFunction(
+      () => document.querySelector('#reauth-form .form-error')?.textContent?.includes('not right') === true,
+    );
+    await page.screenshot({ path: `${SCREENSHOTS}step-up-dialog.png` });
+    await page.fill('#reauth-dialog #field-password', PASSWORD);
+    await page.click('#reauth-form button[type=submit]');
+    await page.waitForSelector('#reauth-dialog', { state: 'detached' });
+    await page.waitForFunction(
+      (address) => document.querySelector('#email-state')?.textContent?.startsWith(address) === true,
+      email,
+    );
+    expect(await page.textContent('#email-notice')).toContain('on its way');
+    await context.close();
+  });
+
+  it('leaves everything as it was when the dialog is cancelled', async () => {
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    await signUpIn(page, appUrl);
+    await page.goto(`${appUrl}/#/account`);
+    await page.waitForSelector('#totp-begin');
+    await ageSession(context);
+    await page.click('#totp-begin');
+    await page.waitForSelector('#reauth-dialog[open]');
+    await page.click('#reauth-cancel');
+    await page.waitForSelector('#reauth-dialog', { state: 'detached' });
+    expect(await page.textContent('#totp-state')).toBe('Two-factor authentication is off.');
+    expect(await page.locator('svg.qr').count()).toBe(0);
+    await context.close();
+  });
+});
