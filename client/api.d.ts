@@ -2277,7 +2277,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The password or code is not right (`invalid_credentials`): counted toward the account lock as a failed login; the session is kept. Or neither or both given (`invalid_input`). Or: The body is not valid JSON (`malformed_json`) or not valid input. */
+            /** @description The password or code is not right (`invalid_credentials`): a password counts toward the account lock as a failed login, a code on the second-factor counters; the session is kept. Or neither or both given (`invalid_input`), or a password for an account with two-factor authentication, which steps up with a code (`code_required`). Or: The body is not valid JSON (`malformed_json`) or not valid input. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2465,7 +2465,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2680,7 +2680,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again. Or: A browser request from an origin not allowed (`forbidden_origin`). */
+            /** @description A browser request from an origin not allowed (`forbidden_origin`). */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -618,16 +618,11 @@ function totpSection(user: User): Node[] {
   const showOn = () =>
     area.replaceChildren(
       el('p', { id: 'totp-state' }, 'Two-factor authentication is on.'),
-      codeForm(
-        'totp-disable',
-        'Turn off',
-        (code) => withStepUp(() => api.DELETE('/mfa/totp', { body: { code } })),
-        showOff,
-      ),
+      codeForm('totp-disable', 'Turn off', (code) => api.DELETE('/mfa/totp', { body: { code } }), showOff),
       codeForm(
         'totp-renew',
         'New recovery codes',
-        (code) => withStepUp(() => api.POST('/mfa/recovery-codes', { body: { code } })),
+        (code) => api.POST('/mfa/recovery-codes', { body: { code } }),
         (data) => area.append(recoveryList((data as { recoveryCodes: string[] }).recoveryCodes)),
       ),
     );

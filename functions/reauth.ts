@@ -1,11 +1,16 @@
 import { reauthSchema } from '#shared/auth/credentials';
 import { reauthService } from '#shared/compose/reauth';
 import { DEVICE_COOKIE_NAME, readCookie } from '#shared/http/cookies';
-import { HttpError, unauthorized } from '#shared/http/errors';
+import { HttpError, invalidInput, unauthorized } from '#shared/http/errors';
 import { sessionHandler } from '#shared/http/session-handler';
 import { recordEvent } from '#shared/platform/events';
 import { tooManyAttempts } from '#shared/platform/outcomes';
 
+const codeRequired = () =>
+  invalidInput(
+    { code: 'is required: this account has two-factor authentication, so a code proves who you are' },
+    'code_required',
+  );
 const wrongProof = () =>
   new HttpError(400, 'invalid_credentials', 'That password or code is not right; nothing was changed.');
 
@@ -27,10 +32,16 @@ export const handler = sessionHandler(
       deviceToken: readCookie(event.cookies, DEVICE_COOKIE_NAME),
     });
     const by = 'password' in proof ? 'password' : 'totp';
-    if (outcome.kind === 'throttled') throw tooManyAttempts(outcome.retryAfterSeconds);
+    if (outcome.kind === 'throttled') {
+      recordEvent('loginThrottled', { userId: session.userId, username: session.username, by, ...facts });
+      throw tooManyAttempts(outcome.retryAfterSeconds);
+    }
     if (outcome.kind === 'ended') throw unauthorized();
+    if (outcome.kind === 'code_required') throw codeRequired();
     if (outcome.kind === 'invalid') {
       recordEvent('reauthenticationFailed', { userId: session.userId, by, ...facts });
+      if (outcome.lockedNow)
+        recordEvent('lockout', { userId: session.userId, username: session.username, ...facts });
       throw wrongProof();
     }
     recordEvent('reauthenticated', { userId: session.userId, by, ...facts });

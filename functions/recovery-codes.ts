@@ -11,7 +11,8 @@ import { tooManyAttempts } from '#shared/platform/outcomes';
 export const handler = sessionHandler(
   {
     session: 'required',
-    stepUp: true,
+    // No step-up of its own: the current code it needs is the proof (the second factor, each code once), and
+    // an account with a second factor steps up with a code anyway (shared/auth/reauth.ts).
     body: () => totpCodeSchema,
     compose: (config) => ({ totp: totpService(config), notices: securityNoticesService(config) }),
   },

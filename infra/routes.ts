@@ -146,7 +146,6 @@ const bruteForceCounters: TableGrant = {
 // Every mail also counts on its recipient's hour (shared/auth/recipient-limits.ts), named with the mail key.
 const notifies = {
   tables: [{ table: suppressionsTable, actions: ['BatchGetItem'] }, countRequests],
-  sendsEmail: true,
 } as const;
 
 /**
@@ -331,6 +330,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       countRequests,
       { table: emailsTable, actions: ['GetItem'] },
       { table: usersTable, actions: ['GetItem'] },
+      // The account's passkeys, named in the reset mail (a reset does not end them).
+      { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
       ...mailLink,
     ),
     secrets: ['mail-key'],

@@ -20,7 +20,8 @@ lint() {
 status=0
 # The first copy of each stage is the run's one synth (scripts/synth-once.ts: the artifacts tests and the
 # bundle sizes read the same); the second is made now, to compare.
-mapfile -t first_copies < <(node scripts/synth-once.ts dev prod)
+copies=$(node scripts/synth-once.ts dev prod) || { echo "the synth failed"; exit 1; }
+mapfile -t first_copies <<<"$copies"
 for i in 0 1; do
   stage=$([ $i = 0 ] && echo dev || echo prod)
   first=${first_copies[$i]} second=.local/templates/$stage-2

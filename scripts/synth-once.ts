@@ -23,7 +23,15 @@ export type Stage = (typeof STAGES)[number];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** What a synth reads: the app, its functions and shared code, and how they are built. */
-const INPUTS = ['infra', 'functions', 'shared', 'package-lock.json', 'cdk.json', 'tsconfig.json'];
+const INPUTS = [
+  'infra',
+  'functions',
+  'shared',
+  'package.json',
+  'package-lock.json',
+  'cdk.json',
+  'tsconfig.json',
+];
 /** The settings a prod synth must name (its placeholder sender is refused); any address will do here. */
 export const SYNTH_CONTEXT = [
   '-c',

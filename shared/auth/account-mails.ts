@@ -10,6 +10,8 @@ export interface AccountMail {
   username: string;
   token: string;
   expiresInSeconds: number;
+  /** Lines after the link: what recovery needs to know (the passkeys that still sign in). */
+  notes?: readonly string[];
 }
 
 const duration = (seconds: number) =>
@@ -53,21 +55,30 @@ export function createAccountMails(deps: {
     /** Sends the mail for this page; false when the address is suppressed or had its hour's mails. */
     async send(page: LinkPage, mail: AccountMail): Promise<boolean> {
       if ((await deps.suppressions.suppressedAmong([mail.to])).size) return false;
-      if (!(await deps.recipients.allow('link', mail.to))) return false;
+      const category = page === 'verify-email' ? 'verification' : 'reset';
+      if (!(await deps.recipients.allow(category, mail.to))) return false;
       const content = CONTENT[page];
       const url = link(page, mail.token);
       const valid = `The link works for ${duration(mail.expiresInSeconds)}.`;
       await deps.mailer.send({
         to: mail.to,
         subject: content.subject,
-        text: [`Hello ${mail.username},`, '', `${content.lead}:`, url, '', valid, content.otherwise].join(
-          '\n',
-        ),
+        text: [
+          `Hello ${mail.username},`,
+          '',
+          `${content.lead}:`,
+          url,
+          '',
+          valid,
+          content.otherwise,
+          ...(mail.notes?.length ? ['', ...mail.notes] : []),
+        ].join('\n'),
         html: [
           `<p>Hello ${escapeHtml(mail.username)},</p>`,
           `<p>${escapeHtml(content.lead)}:</p>`,
           `<p><a href="${escapeHtml(url)}">${escapeHtml(content.action)}</a></p>`,
           `<p>${escapeHtml(valid)} ${escapeHtml(content.otherwise)}</p>`,
+          ...(mail.notes ?? []).map((note) => `<p>${escapeHtml(note)}</p>`),
         ].join('\n'),
       });
       return true;

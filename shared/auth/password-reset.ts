@@ -29,6 +29,20 @@ const canReset = (user: UserRecord | undefined): user is UserRecord & { email: s
  * caller answers the same whether or not the account exists; a link goes only to a verified address, at
  * most `mailsPerHour` to one account, and one client address may ask `requestsPerIpHour` times an hour.
  */
+/**
+ * What a reset mail says of the account's passkeys: a new password ends every session, but a passkey still
+ * signs in, so one the owner did not add (a stolen session's) must be seen and removed.
+ */
+export function passkeyNotes(passkeys: readonly { name: string; createdAt: string }[]): string[] {
+  if (!passkeys.length) return ['This account has no passkeys.'];
+  return [
+    `Passkeys on this account (they still sign in after a reset): ${passkeys
+      .map((passkey) => `${passkey.name}, added ${passkey.createdAt.slice(0, 10)}`)
+      .join('; ')}.`,
+    'Remove any you do not recognise on your account page once you are signed in again.',
+  ];
+}
+
 export function createResetRequests(deps: {
   users: UsersTable;
   emails: EmailsTable;
@@ -38,6 +52,8 @@ export function createResetRequests(deps: {
   ttlSeconds: number;
   mailsPerHour: number;
   requestsPerIpHour: number;
+  /** The account's passkeys, named in the mail: a reset ends sessions, not passkeys (recovery that recovers). */
+  passkeysOf: (userId: string) => Promise<readonly { name: string; createdAt: string }[]>;
 }) {
   const { users, emails, tokens, mails, limits } = deps;
 
@@ -66,12 +82,16 @@ export function createResetRequests(deps: {
         { key: `reset-mail#${user.id}`, limit: deps.mailsPerHour, windowSeconds: HOUR_SECONDS },
       ]);
       if (!perAccount.ok) return perAccount.firstRefusal ? 'limited_first' : 'limited';
-      const token = await tokens.issue('reset', user, user.email, deps.ttlSeconds);
+      const [token, passkeys] = await Promise.all([
+        tokens.issue('reset', user, user.email, deps.ttlSeconds),
+        deps.passkeysOf(user.id),
+      ]);
       const sent = await mails.send('reset-password', {
         to: user.email,
         username: user.username,
         token,
         expiresInSeconds: deps.ttlSeconds,
+        notes: passkeyNotes(passkeys),
       });
       return sent ? 'mailed' : 'suppressed';
     },

@@ -7,8 +7,10 @@ export type ReauthProof = { password: string } | { code: string };
 
 export type ReauthOutcome =
   | { kind: 'ok' }
-  | { kind: 'invalid' }
+  | { kind: 'invalid'; lockedNow: boolean }
   | { kind: 'throttled'; retryAfterSeconds: number }
+  /** The account has a second factor: its password alone does not step up (a phished one must not). */
+  | { kind: 'code_required' }
   /** The session ended while the proof was checked: nothing to mark. */
   | { kind: 'ended' };
 
@@ -16,7 +18,9 @@ export type ReauthOutcome =
  * Step-up (shared/auth/step-up.ts): the signed-in user proves who they are again, and the session records
  * when. A password is checked as a login is (the account's and the client's brute-force counters, the device
  * token against lockout abuse: a wrong one counts toward the same lock); a TOTP code as at the second factor
- * (its own counters, each code once). A wrong proof changes nothing else: the session is kept.
+ * (its own counters, each code once). An account with a second factor steps up with a code only: a password
+ * phished beside a stolen session must not open the way to a passkey, which itself passes the second factor.
+ * A wrong proof changes nothing else: the session is kept.
  */
 export function createReauth(deps: {
   logins: () => Promise<Logins>;
@@ -30,6 +34,7 @@ export function createReauth(deps: {
       client: { ip: string; deviceToken?: string },
     ): Promise<ReauthOutcome> {
       const sessions = await deps.sessions();
+      if ('password' in proof && session.mfaEnabled) return { kind: 'code_required' };
       if ('password' in proof) {
         const logins = await deps.logins();
         const outcome = await logins.attempt(
@@ -38,10 +43,11 @@ export function createReauth(deps: {
           () => sessions.reauthenticated(session),
         );
         if (outcome.kind === 'throttled') return outcome;
-        if (outcome.kind === 'invalid') return { kind: 'invalid' };
+        if (outcome.kind === 'invalid') return { kind: 'invalid', lockedNow: outcome.lockedNow };
         return outcome.admitted ? { kind: 'ok' } : { kind: 'ended' };
       }
       const outcome = await deps.totp().proveFor(session.username, proof, client.ip);
+      if (outcome.kind === 'invalid') return { kind: 'invalid', lockedNow: false };
       if (outcome.kind !== 'ok') return outcome;
       return (await sessions.reauthenticated(session)) ? { kind: 'ok' } : { kind: 'ended' };
     },

@@ -3,14 +3,15 @@ import { HOUR_SECONDS, type RateLimits } from '#shared/auth/rate-limits';
 
 /**
  * Per-recipient limits on mail (security round 3, finding 4): however many accounts and client addresses
- * name one address, it is sent at most so many mails with a link or a code, and so many security notices,
- * in an hour. Past a limit the request answers as it would have and nothing more is sent: a mail inbox
+ * name one address, it is sent at most so many verification links, so many reset links, and so many security
+ * notices in an hour. Past a limit the request answers as it would have and nothing more is sent: a mail inbox
  * (and the stack's SES reputation) cannot be flooded through signups, address changes or resets.
  *
  * The counter is named by an HMAC of the address under a key of its own (Secrets Manager), never the
  * address: the counters table holds no address, nor a hash a dictionary of addresses could reverse.
  */
-export type MailCategory = 'link' | 'notice';
+/** Verification and reset links count apart: a flood of one kind cannot hold back the owner's reset. */
+export type MailCategory = 'verification' | 'reset' | 'notice';
 
 export interface RecipientLimitSettings {
   LINK_MAILS_PER_ADDRESS_HOUR: number;
@@ -26,7 +27,8 @@ export function createRecipientLimits(deps: {
   onLimited?: (category: MailCategory) => void;
 }) {
   const limitOf: Record<MailCategory, number> = {
-    link: deps.settings.LINK_MAILS_PER_ADDRESS_HOUR,
+    verification: deps.settings.LINK_MAILS_PER_ADDRESS_HOUR,
+    reset: deps.settings.LINK_MAILS_PER_ADDRESS_HOUR,
     notice: deps.settings.NOTICES_PER_ADDRESS_HOUR,
   };
   return {

@@ -12,6 +12,7 @@ import { createResetRequests, type ResetRequests } from '#shared/auth/password-r
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { rateLimits, recipientLimitsService } from '#shared/compose/limits';
 import { sesMailer } from '#shared/compose/mail';
+import { passkeyListService } from '#shared/compose/passkey-list';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
 import { emailsTableAccess } from '#shared/data/emails';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
@@ -93,6 +94,7 @@ export function resetRequestsService(config: Settings): ResetRequests {
     ttlSeconds: config.RESET_TOKEN_TTL_SECONDS,
     mailsPerHour: config.RESET_MAILS_PER_HOUR,
     requestsPerIpHour: config.FORGOT_REQUESTS_PER_IP_HOUR,
+    passkeysOf: (userId) => passkeyListService(config).list(userId),
   });
   return requests;
 }

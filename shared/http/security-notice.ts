@@ -3,7 +3,11 @@ import { deviceLabel } from '#shared/auth/device-label';
 import type { NoticeKind, SecurityNotices } from '#shared/auth/security-notices';
 import type { RequestFacts } from '#shared/http/request-parts';
 import { systemClock } from '#shared/platform/clock';
+import { sleep } from '#shared/platform/concurrency';
 import { logger } from '#shared/platform/logger';
+
+/** How long an answer waits for its notice to be sent. */
+const NOTICE_WAIT_MS = 2000;
 
 /** Whom a notice goes to: the account's address, only once it is verified (an unverified one may not be theirs). */
 export interface NoticeRecipient {
@@ -26,7 +30,7 @@ export async function sendNotice(
 ): Promise<void> {
   if (!recipient.email || !recipient.emailVerified) return;
   try {
-    await notices.send({
+    const sending = notices.send({
       kind,
       to: recipient.email,
       username: recipient.username,
@@ -35,6 +39,16 @@ export async function sendNotice(
       ip: request.facts.clientIp,
       ...(detail === undefined ? {} : { detail }),
     });
+    // Still handled if it fails after the wait below has given up on it.
+    sending.catch(() => undefined);
+    // A slow SES must not hold the answer past the function's limit: the change (and anything shown only
+    // in its answer, recovery codes) stands; a notice not sent by then is logged as such.
+    await Promise.race([
+      sending,
+      sleep(NOTICE_WAIT_MS).then(() =>
+        Promise.reject(Object.assign(new Error('notice'), { name: 'Timeout' })),
+      ),
+    ]);
   } catch (error) {
     logger.warn('security notice not sent', { kind, error: error instanceof Error ? error.name : 'Error' });
   }

@@ -6,9 +6,10 @@ import { type CookieOptions, sessionCookie } from '#shared/http/cookies';
 import type { RequestFacts } from '#shared/http/request-parts';
 
 /**
- * The one step every sign-in kind ends with (signup, password, second factor, passkey): whatever session the
- * browser still carried ends (a shared computer), a new one starts for this device and client address, and
- * its cookie is what the answer sets. A fresh session id on every sign-in (ASVS 5.0 V3.2).
+ * The one step every sign-in kind ends with (signup, password, second factor, passkey): the session the
+ * browser still carried ends (a shared computer; signup passes none, as its role may not delete one), a new
+ * one starts for this device and client address, and its cookie is what the answer sets. A fresh session id
+ * on every sign-in (ASVS 5.0 V3.2).
  */
 export async function issueSession(
   services: { sessions: Sessions; cookie: CookieOptions },

@@ -73,8 +73,8 @@ const settingsSchema = z
     /** Locally: that key itself. */
     MAIL_KEY: optionalText,
     /**
-     * Mails with a link or a code (verification, reset) one address may be sent in an hour, across every
-     * account and client that names it; more requests answer as before and send nothing.
+     * Verification links one address may be sent in an hour, and reset links apart, across every account
+     * and client that names it; more requests answer as before and send nothing.
      */
     LINK_MAILS_PER_ADDRESS_HOUR: integer(1, 1000, 5),
     /** Security notices one address may be sent in an hour; more are not sent. */

@@ -84,6 +84,7 @@ const env = {
   RP_ID: 'app.pistus.example',
   RP_ORIGIN: 'https://app.pistus.example',
   MFA_KEY: 'k'.repeat(43),
+  MAIL_KEY: 'm'.repeat(43),
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',

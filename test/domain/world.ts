@@ -36,6 +36,8 @@ import {
 import { createPasswordResets, createResetRequests } from '#shared/auth/password-reset';
 import { createRateLimits } from '#shared/auth/rate-limits';
 import { createRecipientLimits } from '#shared/auth/recipient-limits';
+import { createPasskeyList } from '#shared/auth/passkey-list';
+import { passkeysTableAccess } from '#shared/data/passkeys';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
 import { emailsTableAccess } from '#shared/data/emails';
 
@@ -142,6 +144,7 @@ export function domainWorld() {
             ttlSeconds: 1800,
             mailsPerHour: 3,
             requestsPerIpHour: 30,
+            passkeysOf: createPasskeyList({ passkeys: passkeysTableAccess(db, name('passkeys')) }).list,
           }),
           resets: createPasswordResets({ users, accounts, sessions, tokens }),
         };

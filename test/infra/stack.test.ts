@@ -354,8 +354,9 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem loginattempts',
       'GetItem loginattempts',
     ],
-    // Reads only: who the request names, and whether the limits allow a mail.
+    // Reads only: who the request names, its passkeys, and whether the limits allow a mail.
     'forgot-password': [
+      'Query passkeys/byUser',
       'UpdateItem loginattempts',
       'GetItem loginattempts',
       'GetItem emails',

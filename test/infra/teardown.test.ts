@@ -23,6 +23,7 @@ const ROWS: Record<string, (id: string, type: string) => boolean> = {
   'signing-keys secret': (id, type) => type === 'AWS::SecretsManager::Secret' && id.startsWith('SigningKeys'),
   'pepper secret': (id, type) => type === 'AWS::SecretsManager::Secret' && id.startsWith('PasswordPepper'),
   'MFA key secret': (id, type) => type === 'AWS::SecretsManager::Secret' && id.startsWith('MfaKey'),
+  'mail key secret': (id, type) => type === 'AWS::SecretsManager::Secret' && id.startsWith('MailKey'),
   'dead-letter queue': (_, type) => type === 'AWS::SQS::Queue',
   'topic keys (KMS)': (_, type) => type === 'AWS::KMS::Key',
   'log groups': (_, type) => type === 'AWS::Logs::LogGroup',

@@ -66,7 +66,7 @@ describe('security notices by mail', () => {
 
   it('tells the address of a password reset', async () => {
     const { email, ip } = await verifiedAccount();
-    await call('POST', '/password/forgot', { json: { email } });
+    await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
     const token = linkToken(await lastMailTo(email), 'reset-password');
     const reset = await callFrom(ip, 'POST', '/password/reset', {
       ...from(ip),
@@ -127,6 +127,29 @@ describe('security notices by mail', () => {
     const id = (added.json as { id: string }).id;
     expect((await callFrom(ip, 'DELETE', `/passkeys/${id}`, from(ip, token))).status).toBe(204);
     expectNotice(await noticeTo(email, 'A passkey was removed from your Pistus account'), ip);
+  });
+
+  it('names in the reset mail the passkeys that still sign in after a reset (recovery that recovers)', async () => {
+    const { email, token, ip } = await verifiedAccount();
+    await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
+    expect((await lastMailTo(email))?.body.text).toContain('This account has no passkeys.');
+
+    const device = softwareAuthenticator({ origin });
+    const options = await callFrom(ip, 'POST', '/passkeys/register/options', from(ip, token));
+    const added = await callFrom(ip, 'POST', '/passkeys/register', {
+      ...from(ip, token),
+      json: { response: device.create(options.json as never) },
+    });
+    const { name, id } = added.json as { name: string; id: string };
+    await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
+    const reset = (await mailTo([email]))
+      .filter((mail) => mail.subject === 'Reset your Pistus password')
+      .at(-1);
+    expect(reset?.body.text).toContain(
+      `Passkeys on this account (they still sign in after a reset): ${name}, added`,
+    );
+    expect(reset?.body.text).toContain('Remove any you do not recognise');
+    expect(reset?.body.text).not.toContain(id);
   });
 
   it('mails no notice to an address that is not verified', async () => {
