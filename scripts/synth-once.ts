@@ -61,16 +61,36 @@ export function synthDigest(extraContext: readonly string[] = []): string {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** Whether the process that took a lock is still running (a lock without its pid yet is being taken). */
+function holderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return true; // no pid written yet, or the lock just went: wait and look again
+  }
+  if (!pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's; ESRCH: gone.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Takes a lock folder (atomic mkdir), waiting while another process holds it; a stale one is broken. */
 async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {
   for (const started = Date.now(); ;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      // A holder that died leaves its lock: ten minutes is far past any synth here.
+      // A holder that died (a run stopped with Ctrl-C) leaves its lock: it is broken at once when its
+      // process is gone, and in any case after ten minutes, far past any synth here.
       const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-      if (Date.now() - since > 600_000) rmSync(lock, { recursive: true, force: true });
+      if (!holderAlive(lock) || Date.now() - since > 600_000) rmSync(lock, { recursive: true, force: true });
       if (Date.now() - started > 900_000) throw new Error(`waited 15 minutes for ${lock}`);
       await sleep(250);
     }
