@@ -104,37 +104,32 @@ const recoveryCode = aString().check(z.minLength(1, 'is required'), z.maxLength(
 /** A current TOTP code: enabling, disabling, renewing recovery codes. */
 export const totpCodeSchema = jsonObject({ code });
 
+/**
+ * Exactly one of two optional fields: neither or both is `invalid_input`, named on the first when it is
+ * missing (neither) and on the second otherwise (both).
+ */
+const exactlyOne = <A extends string, B extends string>(first: A, second: B) =>
+  z.superRefine((body: Partial<Record<A | B, unknown>>, ctx) => {
+    if ((body[first] === undefined) === (body[second] === undefined))
+      ctx.issues.push({
+        code: 'custom',
+        input: body,
+        path: [body[first] === undefined ? first : second],
+        message: `give either ${first} or ${second}, not both`,
+      });
+  });
+
 /** The second half of a login: a TOTP code or a recovery code, exactly one. */
 export const mfaProofSchema = jsonObject({
   code: z.optional(code),
   recoveryCode: z.optional(recoveryCode),
-}).check(
-  z.superRefine((body, ctx) => {
-    if ((body.code === undefined) === (body.recoveryCode === undefined))
-      ctx.issues.push({
-        code: 'custom',
-        input: body,
-        path: [body.code === undefined ? 'code' : 'recoveryCode'],
-        message: 'give either code or recoveryCode, not both',
-      });
-  }),
-);
+}).check(exactlyOne('code', 'recoveryCode'));
 
 /** POST /reauth: the account's password or a current TOTP code, exactly one. */
 export const reauthSchema = jsonObject({
   password: z.optional(loginBodySchema.shape.password),
   code: z.optional(code),
-}).check(
-  z.superRefine((body, ctx) => {
-    if ((body.password === undefined) === (body.code === undefined))
-      ctx.issues.push({
-        code: 'custom',
-        input: body,
-        path: [body.password === undefined ? 'password' : 'code'],
-        message: 'give either password or code, not both',
-      });
-  }),
-);
+}).check(exactlyOne('password', 'code'));
 
 /** A WebAuthn answer as the browser library serializes it; the verifier checks everything inside. */
 const webauthnResponse = z.looseObject({
