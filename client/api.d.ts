@@ -335,7 +335,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Prove who you are again, for sensitive changes (step-up) */
+        /** Prove who you are again (password, TOTP code or passkey), for sensitive changes (step-up) */
         post: operations["postReauth"];
         delete?: never;
         options?: never;
@@ -2266,6 +2266,22 @@ export interface operations {
                 "application/json": {
                     password?: string;
                     code?: string;
+                    passkey?: {
+                        id: string;
+                        rawId: string;
+                        /** @constant */
+                        type: "public-key";
+                        response: {
+                            clientDataJSON: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                        clientExtensionResults?: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };
@@ -2277,7 +2293,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The password or code is not right (`invalid_credentials`): a password counts toward the account lock as a failed login, a code on the second-factor counters; the session is kept. Or neither or both given (`invalid_input`), or a password for an account with two-factor authentication, which steps up with a code (`code_required`). Or: The body is not valid JSON (`malformed_json`) or not valid input. */
+            /** @description The password, code or passkey is not right (`invalid_credentials`): a password counts toward the account lock as a failed login, a code on the second-factor counters; a passkey must be one of this account's, answering a challenge from `POST /passkeys/login/options` (its `__Host-webauthn` cookie); the session is kept. Or not exactly one proof given (`invalid_input`), or a password for an account with two-factor authentication, which steps up with a code or a passkey (`code_required`). Or: The body is not valid JSON (`malformed_json`) or not valid input. */
             400: {
                 headers: {
                     [name: string]: unknown;

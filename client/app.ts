@@ -92,7 +92,7 @@ function form(
 /**
  * Step-up: a sensitive change (a passkey, the email address, the second factor) answers 403
  * `reauthentication_required` when this session has not proved who the user is lately. Then a dialog asks
- * for the password (or a code from the authenticator app), `POST /reauth` takes it, and the change is tried
+ * for the password (or a code from the authenticator app, or a passkey), `POST /reauth` takes it, and the change is tried
  * once more; closing the dialog leaves the first answer to be shown.
  */
 type Answer = { error?: ApiError; response: Response };
@@ -126,6 +126,17 @@ function proveWhoYouAre(): Promise<boolean> {
         dialog.close();
       },
     );
+    // A passkey proves both factors, as at login: any of this account's, answering a login challenge.
+    const byPasskey = passkeyButton('reauth-passkey', 'Use a passkey instead', async () => {
+      const options = await api.POST('/passkeys/login/options');
+      if (!options.data) return problem(options.error, options.response)?.message;
+      const answer = await startAuthentication({ optionsJSON: options.data as never });
+      const { error, response } = await api.POST('/reauth', { body: { passkey: answer as never } });
+      if (!response.ok) return problem(error, response)?.message;
+      proved = true;
+      dialog.close();
+      return undefined;
+    });
     proof.append(cancel);
     cancel.addEventListener('click', () => dialog.close());
     dialog.addEventListener('close', () => {
@@ -136,6 +147,7 @@ function proveWhoYouAre(): Promise<boolean> {
       el('h2', { id: 'reauth-title' }, 'Confirm it is you'),
       el('p', {}, 'This changes how your account is protected. Please confirm who you are first.'),
       proof,
+      byPasskey,
     );
     document.body.append(dialog);
     dialog.showModal();

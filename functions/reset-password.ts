@@ -21,7 +21,7 @@ export const handler = httpHandler(
     await withinLimit(limits, 'passwordReset', { ip: facts.clientIp }, facts);
     const { user, sessionsEnded } = await resets.reset(body.token, body.newPassword);
     recordEvent('passwordReset', { userId: user.id, username: user.username, sessionsEnded, ...facts });
-    await sendNotice(notices, user, 'password_reset', { event, facts });
+    await sendNotice(notices, { ...user, userId: user.id }, 'password_reset', { event, facts });
     return { status: 204 };
   },
 );

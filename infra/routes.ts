@@ -144,8 +144,13 @@ const bruteForceCounters: TableGrant = {
 // A security notice mailed to the account's verified address (shared/auth/security-notices.ts): the
 // suppression list read first, then SES.
 // Every mail also counts on its recipient's hour (shared/auth/recipient-limits.ts), named with the mail key.
+// Each lists the account's passkeys as they are then (Query on the byUser index).
 const notifies = {
-  tables: [{ table: suppressionsTable, actions: ['BatchGetItem'] }, countRequests],
+  tables: [
+    { table: suppressionsTable, actions: ['BatchGetItem'] },
+    countRequests,
+    { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
+  ],
 } as const;
 
 /**
@@ -305,6 +310,8 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       { table: emailsTable, actions: ['DeleteItem'] },
       countRequests,
       ...mailLink,
+      // The old verified address is told of the change.
+      ...notifies.tables,
     ),
     secrets: ['signing-keys', 'mail-key'],
     memoryMb: DEFAULT_MEMORY_MB,
@@ -425,6 +432,9 @@ export const apiFunctions: readonly ApiFunctionDeclaration[] = [
       // is used up in a conditional write. Either counts on the brute-force counters.
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       bruteForceCounters,
+      // A passkey's answer: its login challenge taken once, the passkey read and its counter moved.
+      { table: accountTokensTable, actions: ['DeleteItem'] },
+      { table: passkeysTable, actions: ['GetItem', 'UpdateItem'] },
     ),
     secrets: ['signing-keys', 'password-pepper', 'mfa-key'],
     memoryMb: PASSWORD_MEMORY_MB,

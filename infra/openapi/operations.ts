@@ -113,7 +113,7 @@ export const operations: Record<string, OperationDoc> = {
     },
   },
   'POST /reauth': {
-    summary: 'Prove who you are again, for sensitive changes (step-up)',
+    summary: 'Prove who you are again (password, TOTP code or passkey), for sensitive changes (step-up)',
     tag: 'Accounts and sessions',
     auth: 'session',
     body: reauthSchema,
@@ -123,7 +123,7 @@ export const operations: Record<string, OperationDoc> = {
           'This session may make sensitive changes (passkeys, email address, second factor) for `REAUTH_WINDOW_SECONDS`.',
       },
       400: error(
-        'The password or code is not right (`invalid_credentials`): a password counts toward the account lock as a failed login, a code on the second-factor counters; the session is kept. Or neither or both given (`invalid_input`), or a password for an account with two-factor authentication, which steps up with a code (`code_required`).',
+        "The password, code or passkey is not right (`invalid_credentials`): a password counts toward the account lock as a failed login, a code on the second-factor counters; a passkey must be one of this account's, answering a challenge from `POST /passkeys/login/options` (its `__Host-webauthn` cookie); the session is kept. Or not exactly one proof given (`invalid_input`), or a password for an account with two-factor authentication, which steps up with a code or a passkey (`code_required`).",
       ),
       401: unauthorized,
       429: error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),

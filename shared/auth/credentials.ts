@@ -105,17 +105,18 @@ const recoveryCode = aString().check(z.minLength(1, 'is required'), z.maxLength(
 export const totpCodeSchema = jsonObject({ code });
 
 /**
- * Exactly one of two optional fields: neither or both is `invalid_input`, named on the first when it is
- * missing (neither) and on the second otherwise (both).
+ * Exactly one of these optional fields: none is `invalid_input` named on the first; more than one is named
+ * on the second given.
  */
-const exactlyOne = <A extends string, B extends string>(first: A, second: B) =>
-  z.superRefine((body: Partial<Record<A | B, unknown>>, ctx) => {
-    if ((body[first] === undefined) === (body[second] === undefined))
+const exactlyOne = <F extends string>(...fields: [F, F, ...F[]]) =>
+  z.superRefine((body: Partial<Record<F, unknown>>, ctx) => {
+    const given = fields.filter((field) => body[field] !== undefined);
+    if (given.length !== 1)
       ctx.issues.push({
         code: 'custom',
         input: body,
-        path: [body[first] === undefined ? first : second],
-        message: `give either ${first} or ${second}, not both`,
+        path: [given[1] ?? fields[0]],
+        message: `give exactly one of ${fields.join(', ')}`,
       });
   });
 
@@ -125,12 +126,6 @@ export const mfaProofSchema = jsonObject({
   recoveryCode: z.optional(recoveryCode),
 }).check(exactlyOne('code', 'recoveryCode'));
 
-/** POST /reauth: the account's password or a current TOTP code, exactly one. */
-export const reauthSchema = jsonObject({
-  password: z.optional(loginBodySchema.shape.password),
-  code: z.optional(code),
-}).check(exactlyOne('password', 'code'));
-
 /** A WebAuthn answer as the browser library serializes it; the verifier checks everything inside. */
 const webauthnResponse = z.looseObject({
   id: aString().check(z.minLength(1, 'is required'), z.maxLength(1024, 'is too long')),
@@ -139,6 +134,16 @@ const webauthnResponse = z.looseObject({
   response: z.looseObject({ clientDataJSON: aString() }),
   clientExtensionResults: z.optional(z.record(z.string(), z.unknown())),
 });
+
+/**
+ * POST /reauth: the account's password, a current TOTP code, or a passkey's answer to a challenge from
+ * `POST /passkeys/login/options`: exactly one.
+ */
+export const reauthSchema = jsonObject({
+  password: z.optional(loginBodySchema.shape.password),
+  code: z.optional(code),
+  passkey: z.optional(webauthnResponse),
+}).check(exactlyOne('password', 'code', 'passkey'));
 
 /** POST /passkeys/register and POST /passkeys/login: the authenticator's answer. */
 export const passkeyResponseSchema = jsonObject({ response: webauthnResponse });

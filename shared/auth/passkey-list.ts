@@ -19,6 +19,20 @@ export const passkeyView = ({ credentialId, name, createdAt, lastUsedAt }: Passk
   ...(lastUsedAt ? { lastUsedAt } : {}),
 });
 
+/**
+ * What a reset mail or a security notice says of the account's passkeys: a new password ends every session,
+ * but a passkey still signs in, so one the owner did not add (a stolen session's) must be seen and removed.
+ */
+export function passkeyNotes(passkeys: readonly { name: string; createdAt: string }[]): string[] {
+  if (!passkeys.length) return ['This account has no passkeys.'];
+  return [
+    `Passkeys on this account (they still sign in after a reset): ${passkeys
+      .map((passkey) => `${passkey.name}, added ${passkey.createdAt.slice(0, 10)}`)
+      .join('; ')}.`,
+    'Remove any you do not recognise on your account page once you are signed in again.',
+  ];
+}
+
 /** The user's passkeys: listed without their keys, removed one at a time. */
 export function createPasskeyList(deps: { passkeys: PasskeysTable }) {
   return {

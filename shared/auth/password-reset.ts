@@ -1,3 +1,4 @@
+import { passkeyNotes } from '#shared/auth/passkey-list';
 import type { AccountMails } from '#shared/auth/account-mails';
 import { USERNAME_PATTERN } from '#shared/auth/username';
 import type { Accounts } from '#shared/auth/accounts';
@@ -29,20 +30,6 @@ const canReset = (user: UserRecord | undefined): user is UserRecord & { email: s
  * caller answers the same whether or not the account exists; a link goes only to a verified address, at
  * most `mailsPerHour` to one account, and one client address may ask `requestsPerIpHour` times an hour.
  */
-/**
- * What a reset mail says of the account's passkeys: a new password ends every session, but a passkey still
- * signs in, so one the owner did not add (a stolen session's) must be seen and removed.
- */
-export function passkeyNotes(passkeys: readonly { name: string; createdAt: string }[]): string[] {
-  if (!passkeys.length) return ['This account has no passkeys.'];
-  return [
-    `Passkeys on this account (they still sign in after a reset): ${passkeys
-      .map((passkey) => `${passkey.name}, added ${passkey.createdAt.slice(0, 10)}`)
-      .join('; ')}.`,
-    'Remove any you do not recognise on your account page once you are signed in again.',
-  ];
-}
-
 export function createResetRequests(deps: {
   users: UsersTable;
   emails: EmailsTable;

@@ -1,9 +1,15 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Logins } from '#shared/auth/login';
+import type { PasskeyLogins } from '#shared/auth/passkeys';
 import type { Sessions } from '#shared/auth/sessions';
 import type { Totp } from '#shared/auth/totp';
 import type { SessionRecord } from '#shared/data/sessions';
 
-export type ReauthProof = { password: string } | { code: string };
+export type ReauthProof =
+  | { password: string }
+  | { code: string }
+  /** A passkey's answer to a login challenge (`POST /passkeys/login/options`), its id from the cookie. */
+  | { passkey: AuthenticationResponseJSON; challengeId: string | undefined };
 
 export type ReauthOutcome =
   | { kind: 'ok' }
@@ -20,11 +26,14 @@ export type ReauthOutcome =
  * token against lockout abuse: a wrong one counts toward the same lock); a TOTP code as at the second factor
  * (its own counters, each code once). An account with a second factor steps up with a code only: a password
  * phished beside a stolen session must not open the way to a passkey, which itself passes the second factor.
- * A wrong proof changes nothing else: the session is kept.
+ * A passkey proves both factors, as at login, but only one of this user's: another account's passkey is a
+ * wrong proof. Its answer is not counted on the brute-force counters: a signature cannot be guessed, and the
+ * challenge it answers is taken once. A wrong proof changes nothing else: the session is kept.
  */
 export function createReauth(deps: {
   logins: () => Promise<Logins>;
   totp: () => Totp;
+  passkeys: () => PasskeyLogins;
   sessions: () => Promise<Sessions>;
 }) {
   return {
@@ -45,6 +54,12 @@ export function createReauth(deps: {
         if (outcome.kind === 'throttled') return outcome;
         if (outcome.kind === 'invalid') return { kind: 'invalid', lockedNow: outcome.lockedNow };
         return outcome.admitted ? { kind: 'ok' } : { kind: 'ended' };
+      }
+      if ('passkey' in proof) {
+        const outcome = await deps.passkeys().login(proof.challengeId, proof.passkey);
+        if (outcome.kind !== 'ok' || outcome.user.id !== session.userId)
+          return { kind: 'invalid', lockedNow: false };
+        return (await sessions.reauthenticated(session)) ? { kind: 'ok' } : { kind: 'ended' };
       }
       const outcome = await deps.totp().proveFor(session.username, proof, client.ip);
       if (outcome.kind === 'invalid') return { kind: 'invalid', lockedNow: false };

@@ -1,4 +1,6 @@
+import { passkeyNotes } from '#shared/auth/passkey-list';
 import type { RecipientLimits } from '#shared/auth/recipient-limits';
+import type { PasskeysTable } from '#shared/data/passkeys';
 import type { SuppressionsTable } from '#shared/data/suppressions';
 import { escapeHtml, type Mailer } from '#shared/platform/mailer';
 
@@ -51,6 +53,8 @@ const WHAT: Record<NoticeKind, { subject: string; happened: string }> = {
 export interface Notice {
   kind: NoticeKind;
   to: string;
+  /** Whose account: its passkeys are listed, so one the owner did not add is seen. */
+  userId: string;
   username: string;
   /** When, and from where: the device label and the client address of the request that made the change. */
   at: Date;
@@ -67,6 +71,7 @@ export function createSecurityNotices(deps: {
   suppressions: Pick<SuppressionsTable, 'suppressedAmong'>;
   /** At most so many notices to one address in an hour (shared/auth/recipient-limits.ts). */
   recipients: Pick<RecipientLimits, 'allow'>;
+  passkeys: Pick<PasskeysTable, 'listPasskeys'>;
 }) {
   const accountPage = `${deps.appUrl.replace(/\/+$/, '')}/account`;
   return {
@@ -79,7 +84,12 @@ export function createSecurityNotices(deps: {
         `${what.happened} on ${notice.at.toUTCString()},`,
         `from ${notice.device ?? 'an unknown device'} at address ${notice.ip}.`,
       ].join(' ');
-      const details = notice.detail === undefined ? [] : [notice.detail];
+      // The passkeys as they are now; a list that cannot be read does not hold the notice back.
+      const passkeys = await deps.passkeys.listPasskeys(notice.userId).catch(() => undefined);
+      const details = [
+        ...(notice.detail === undefined ? [] : [notice.detail]),
+        ...(passkeys ? passkeyNotes(passkeys) : ['Review the passkeys on your account page.']),
+      ];
       const otherwise =
         'If this was you, there is nothing to do. If it was not, reset your password now ("Forgot password?" ' +
         'on the login page) and review your details, sessions and two-factor settings on your account page:';

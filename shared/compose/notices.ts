@@ -2,13 +2,17 @@ import { createSecurityNotices, type SecurityNotices } from '#shared/auth/securi
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { recipientLimitsService } from '#shared/compose/limits';
 import { sesMailer } from '#shared/compose/mail';
+import { passkeysTableAccess } from '#shared/data/passkeys';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
-import { suppressionsTable } from '#shared/data/tables';
+import { passkeysTable, suppressionsTable } from '#shared/data/tables';
 import { ConfigError, type Settings } from '#shared/platform/config';
 
 let notices: SecurityNotices | undefined;
 
-/** Security notices by mail: the mailer, the suppression list, and the client's account page to link to. */
+/**
+ * Security notices by mail: the mailer, the suppression list, the account's passkeys (listed in each), and
+ * the client's account page to link to.
+ */
 export function securityNoticesService(config: Settings): SecurityNotices {
   if (!config.APP_URL)
     throw new ConfigError(
@@ -19,6 +23,7 @@ export function securityNoticesService(config: Settings): SecurityNotices {
     appUrl: config.APP_URL,
     suppressions: suppressionsTableAccess(documentClient(config), tableName(config, suppressionsTable)),
     recipients: recipientLimitsService(config),
+    passkeys: passkeysTableAccess(documentClient(config), tableName(config, passkeysTable)),
   });
   return notices;
 }

@@ -11,6 +11,7 @@ const NOTICE_WAIT_MS = 2000;
 
 /** Whom a notice goes to: the account's address, only once it is verified (an unverified one may not be theirs). */
 export interface NoticeRecipient {
+  userId: string;
   username: string;
   email?: string;
   emailVerified?: boolean;
@@ -33,6 +34,7 @@ export async function sendNotice(
     const sending = notices.send({
       kind,
       to: recipient.email,
+      userId: recipient.userId,
       username: recipient.username,
       at: systemClock(),
       device: deviceLabel(request.event.headers['user-agent']),

@@ -78,4 +78,35 @@ describe.skipIf(!hasChromium)('step-up in Chromium', () => {
     expect(await page.locator('svg.qr').count()).toBe(0);
     await context.close();
   });
+
+  it('steps up with a passkey on a virtual authenticator, then removes that passkey', async () => {
+    // WebAuthn binds passkeys to a domain name: the local stack's client at localhost, not 127.0.0.1.
+    const base = appUrl.replace('127.0.0.1', 'localhost');
+    const context = await suite.browser.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    await signUpIn(page, base);
+    await page.goto(`${base}/#/account`);
+    await page.click('#passkey-add');
+    await page.waitForSelector('#passkeys li');
+    await ageSession(context);
+
+    await page.click('#passkeys li button');
+    await page.waitForSelector('#reauth-dialog[open]');
+    await page.click('#reauth-passkey');
+    await page.waitForSelector('#reauth-dialog', { state: 'detached' });
+    await page.waitForFunction(() => document.querySelectorAll('#passkeys li').length === 0);
+    await context.close();
+  });
 });

@@ -286,7 +286,13 @@ describe("each function's table permissions, pinned", () => {
   ];
   const endSessions = [...session, 'DeleteItem sessions', 'Query sessions/byUser', 'UpdateItem users'];
   // A security notice: the suppression list, and the recipient's hour on the counters.
-  const notice = ['BatchGetItem suppressions', 'UpdateItem loginattempts', 'GetItem loginattempts'];
+  // A security notice: the suppression list, the recipient's hour, and the account's passkeys it lists.
+  const notice = [
+    'BatchGetItem suppressions',
+    'UpdateItem loginattempts',
+    'GetItem loginattempts',
+    'Query passkeys/byUser',
+  ];
   const expected: Record<string, string[]> = {
     signup: [
       'PutItem sessions',
@@ -315,16 +321,21 @@ describe("each function's table permissions, pinned", () => {
       'DeleteItem loginattempts',
       'UpdateItem loginattempts',
       ...endSessions,
-      // Its security notice (and the notices of every route below that reads suppressions).
+      // Its security notice (and the notices of every route below that lists passkeys).
       'BatchGetItem suppressions',
+      'Query passkeys/byUser',
     ],
-    // Step-up: a password checked as a login is, or a TOTP code's step used up; the session marks when.
+    // Step-up: a password checked as a login is, a TOTP code's step used up, or a passkey's answer to its
+    // challenge (taken once, the counter moved); the session marks when.
     reauth: [
       ...session,
       'UpdateItem users',
       'GetItem loginattempts',
       'UpdateItem loginattempts',
       'DeleteItem loginattempts',
+      'DeleteItem accounttokens',
+      'GetItem passkeys',
+      'UpdateItem passkeys',
     ],
     'end-sessions': endSessions,
     'create-registration': [...session, 'PutItem registrations', 'GetItem registrations'],
@@ -342,6 +353,7 @@ describe("each function's table permissions, pinned", () => {
       'GetItem loginattempts',
       'PutItem accounttokens',
       'BatchGetItem suppressions',
+      'Query passkeys/byUser',
     ],
     // No session, no mail: the token, its account, and the claim on the address.
     'verify-email': [
@@ -375,6 +387,7 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem loginattempts',
       'GetItem loginattempts',
       'BatchGetItem suppressions',
+      'Query passkeys/byUser',
     ],
     // The second half of a login: its challenge taken once, the code's step or recovery code used up, its
     // counters, the new session.
@@ -412,6 +425,7 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem loginattempts',
       'DeleteItem loginattempts',
       'BatchGetItem suppressions',
+      'Query passkeys/byUser',
     ],
     'recovery-codes': [
       ...session,
@@ -420,6 +434,7 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem loginattempts',
       'DeleteItem loginattempts',
       'BatchGetItem suppressions',
+      'Query passkeys/byUser',
     ],
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],

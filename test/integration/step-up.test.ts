@@ -3,7 +3,18 @@ import { describe, expect, inject, it } from 'vitest';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
 import { softwareAuthenticator } from '../support/webauthn.ts';
 import { dynamoClient } from './deadline-fixtures.ts';
-import { apiUrl, call, callFrom, errorCode, loopbackAddress, PASSWORD, signUp } from './http-client.ts';
+import {
+  type ApiResponse,
+  apiUrl,
+  call,
+  callFrom,
+  COOKIE_NAME,
+  errorCode,
+  loopbackAddress,
+  PASSWORD,
+  sessionToken,
+  signUp,
+} from './http-client.ts';
 import { lastMailTo, linkToken } from './mail.ts';
 
 /**
@@ -38,6 +49,33 @@ async function staleUser() {
   const account = await signUp();
   await ageSession(account.token);
   return account;
+}
+
+/** A signed-up user with one passkey on a software authenticator, its session then an hour old. */
+async function staleUserWithPasskey() {
+  const account = await signUp();
+  const device = softwareAuthenticator({ origin });
+  const options = await call('POST', '/passkeys/register/options', { token: account.token });
+  const added = await call('POST', '/passkeys/register', {
+    token: account.token,
+    json: { response: device.create(options.json as never) },
+  });
+  expect(added.status).toBe(201);
+  await ageSession(account.token);
+  return { ...account, device, passkeyId: (added.json as { id: string }).id };
+}
+
+/** The login challenge's cookie from `POST /passkeys/login/options`. */
+const challengeCookie = (response: ApiResponse) =>
+  response.setCookies.find((cookie) => cookie.startsWith('__Host-webauthn='))?.split(';')[0] ?? '';
+
+/** Steps up with a passkey: a login challenge, the authenticator's answer, both cookies sent. */
+async function reauthByPasskey(token: string, device: ReturnType<typeof softwareAuthenticator>) {
+  const options = await call('POST', '/passkeys/login/options');
+  return call('POST', '/reauth', {
+    json: { passkey: device.get(options.json as never) },
+    headers: { cookie: `${COOKIE_NAME}=${token}; ${challengeCookie(options)}` },
+  });
 }
 
 const expectReauthRequired = (response: { status: number; json: unknown }) => {
@@ -150,7 +188,65 @@ describe('a stolen session cannot keep the account', () => {
     const { token } = await staleUser();
     expect(errorCode(await reauth(token, {}))).toBe('invalid_input');
     expect(errorCode(await reauth(token, { password: PASSWORD, code: '123456' }))).toBe('invalid_input');
+    expect(errorCode(await reauth(token, { code: '123456', passkey: { id: 'x' } }))).toBe('invalid_input');
     expect(errorCode(await reauth(token, { code: '123456' }))).toBe('invalid_credentials');
+  });
+
+  it("steps up with one of the account's own passkeys; another account's passkey is a wrong proof", async () => {
+    const { token, device, passkeyId } = await staleUserWithPasskey();
+    const other = await staleUserWithPasskey();
+    const wrong = await reauthByPasskey(token, other.device);
+    expect(wrong.status).toBe(400);
+    expect(errorCode(wrong)).toBe('invalid_credentials');
+    expectReauthRequired(await call('DELETE', `/passkeys/${passkeyId}`, { token }));
+
+    const proved = await reauthByPasskey(token, device);
+    expect(proved.status).toBe(204);
+    // The challenge was taken: its cookie is cleared.
+    expect(proved.setCookies.some((cookie) => /^__Host-webauthn=;/.test(cookie))).toBe(true);
+    expect((await call('DELETE', `/passkeys/${passkeyId}`, { token })).status).toBe(204);
+  });
+
+  it('refuses a passkey answer replayed against its used challenge, or without its challenge cookie', async () => {
+    const { token, device } = await staleUserWithPasskey();
+    const options = await call('POST', '/passkeys/login/options');
+    const answer = device.get(options.json as never);
+    const headers = { cookie: `${COOKIE_NAME}=${token}; ${challengeCookie(options)}` };
+    expect(errorCode(await call('POST', '/reauth', { json: { passkey: answer }, token }))).toBe(
+      'invalid_credentials',
+    );
+    expect((await call('POST', '/reauth', { json: { passkey: answer }, headers })).status).toBe(204);
+    await ageSession(token);
+    expect(errorCode(await call('POST', '/reauth', { json: { passkey: answer }, headers }))).toBe(
+      'invalid_credentials',
+    );
+    expectReauthRequired(await call('PUT', '/email', { token, json: { email: 'someone@example.com' } }));
+  });
+
+  it('after a password reset, the new session removes a passkey it did not add without another proof', async () => {
+    const { username, token, passkeyId } = await staleUserWithPasskey();
+    const email = `recover.${Date.now()}@example.com`;
+    expect((await reauth(token, { password: PASSWORD })).status).toBe(204);
+    expect((await call('PUT', '/email', { token, json: { email } })).status).toBe(202);
+    await call('POST', '/email/verify', {
+      json: { token: linkToken(await lastMailTo(email), 'verify-email') },
+    });
+    await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
+    const reset = await call('POST', '/password/reset', {
+      json: {
+        token: linkToken(await lastMailTo(email), 'reset-password'),
+        newPassword: 'the owner is back now',
+      },
+    });
+    expect(reset.status).toBe(204);
+    const login = await callFrom(loopbackAddress(), 'POST', '/login', {
+      json: { username, password: 'the owner is back now' },
+    });
+    const fresh = sessionToken(login) as string;
+    expect((await call('GET', '/passkeys', { token: fresh })).json).toMatchObject({
+      items: [{ id: passkeyId }],
+    });
+    expect((await call('DELETE', `/passkeys/${passkeyId}`, { token: fresh })).status).toBe(204);
   });
 
   it('needs a session: without one, 401', async () => {
