@@ -6,21 +6,38 @@ import { passwordChangeSchema } from '#shared/auth/credentials';
 import { recordEvent } from '#shared/platform/events';
 import { invalidInput } from '#shared/http/errors';
 import { tooManyAttempts } from '#shared/platform/outcomes';
-import { sessionHandler } from '#shared/http/session-handler';
 import { passwordProblem } from '#shared/auth/password-policy';
 import { requestLimitsService } from '#shared/compose/limits';
 import { withinLimit } from '#shared/http/request-limit';
+import { sessionRoute } from '#shared/http/session-handler';
+import * as docs from '#shared/http/route-docs';
 
 /** POST /password: the current password checked as a login is, replaced, and every other session ended. */
-export const handler = sessionHandler(
+export const handler = sessionRoute(
   {
+    routes: ['POST /password'],
+    doc: {
+      summary: 'Change the password; every other session ends',
+      tag: 'Accounts and sessions',
+      responses: {
+        204: { description: 'Changed; every other session of the user has ended.' },
+        400: docs.error(
+          '`currentPassword` is incorrect, or `newPassword` breaks the policy (`invalid_input`).',
+        ),
+        401: docs.unauthorized,
+        429: docs.error(
+          'Too many failed attempts (`too_many_attempts`), or too many changes of this account (`too_many_requests`, 10 an hour); see `Retry-After`.',
+        ),
+      },
+    },
+    memory: 'password',
     session: 'required',
     body: (config) => passwordChangeSchema(config.PASSWORD_MIN_LENGTH),
-    compose: (config) => ({
-      passwordChanges: passwordChangesService(config),
-      limits: requestLimitsService(config),
-      notices: securityNoticesService(config),
-    }),
+    services: {
+      passwordChanges: passwordChangesService,
+      limits: requestLimitsService,
+      notices: securityNoticesService,
+    },
   },
   async ({ session, body, facts, event, services: { passwordChanges, limits, notices } }) => {
     const problem = passwordProblem(body.newPassword, session.username);

@@ -1,20 +1,33 @@
 import { securityNoticesService } from '#shared/compose/notices';
 import { sendNotice } from '#shared/http/security-notice';
 import * as z from 'zod/mini';
-import { passkeyListService } from '#shared/compose/passkey-list';
-import { sessionHandler } from '#shared/http/session-handler';
+import { passkeyRemovalService } from '#shared/compose/passkey-list';
 import { recordEvent } from '#shared/platform/events';
+import { sessionRoute } from '#shared/http/session-handler';
+import * as docs from '#shared/http/route-docs';
 
 /** DELETE /passkeys/{id}: removes one of the signed-in user's passkeys; 404 for anyone else's. */
-export const handler = sessionHandler(
+export const handler = sessionRoute(
   {
+    routes: ['DELETE /passkeys/{id}'],
+    doc: {
+      summary: 'Remove one of your passkeys',
+      tag: 'Accounts and sessions',
+      responses: {
+        204: { description: 'Removed.' },
+        400: docs.error('An id over 1,024 characters (`invalid_input`).'),
+        401: docs.unauthorized,
+        403: docs.stale,
+        404: docs.error('Not one of your passkeys (`not_found`).'),
+      },
+    },
     session: 'required',
     stepUp: true,
     path: z.object({ id: z.string().check(z.minLength(1), z.maxLength(1024)) }),
-    compose: (config) => ({
-      passkeys: passkeyListService(config),
-      notices: securityNoticesService(config),
-    }),
+    services: {
+      passkeys: passkeyRemovalService,
+      notices: securityNoticesService,
+    },
   },
   async ({ session, path, event, facts, services: { passkeys, notices } }) => {
     await passkeys.remove(session.userId, path.id);

@@ -1,17 +1,24 @@
 import { credentialVersionsService } from '#shared/compose/credential-versions';
 import { cookieOptions } from '#shared/compose/sessions';
 import { expiredSessionCookie } from '#shared/http/cookies';
-import { sessionHandler } from '#shared/http/session-handler';
 import { recordEvent } from '#shared/platform/events';
+import { sessionRoute } from '#shared/http/session-handler';
+import * as docs from '#shared/http/route-docs';
 
 /** DELETE /sessions: logs the user out everywhere, this session included, and retires their device tokens. */
-export const handler = sessionHandler(
+export const handler = sessionRoute(
   {
+    routes: ['DELETE /sessions'],
+    doc: {
+      summary: 'Sign out everywhere',
+      tag: 'Accounts and sessions',
+      responses: { 204: { description: 'Every session of the user has ended.' }, 401: docs.unauthorized },
+    },
     session: 'required',
-    compose: (config) => ({
-      credentials: credentialVersionsService(config),
-      cookie: cookieOptions(config),
-    }),
+    services: {
+      credentials: credentialVersionsService,
+      cookie: cookieOptions,
+    },
   },
   async ({ session, facts, services: { credentials, cookie } }) => {
     const ended = await credentials.endEverywhere(session);

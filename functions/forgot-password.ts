@@ -1,14 +1,30 @@
 import { forgotPasswordSchema } from '#shared/auth/credentials';
 import { resetRequestsService } from '#shared/compose/recovery';
-import { httpHandler } from '#shared/http/handler';
 import { sleep } from '#shared/platform/concurrency';
 import { recordEvent } from '#shared/platform/events';
+import { apiRoute } from '#shared/http/route';
+import * as answers from '#shared/http/response-schemas';
+import * as docs from '#shared/http/route-docs';
 
 /** POST /password/forgot: the same 202, in comparable time, whether or not a reset link was mailed. */
-export const handler = httpHandler(
+export const handler = apiRoute(
   {
+    routes: ['POST /password/forgot'],
+    doc: {
+      summary: 'Ask for a password reset link by mail',
+      tag: 'Accounts and sessions',
+      responses: {
+        202: {
+          description:
+            'The same answer, in comparable time, whether or not the account exists; a link goes only to a verified address, and within the limits.',
+          body: answers.accepted,
+        },
+        400: docs.error('Neither or both of `email` and `username`, or a malformed one (`invalid_input`).'),
+      },
+    },
+    memory: 'waiting',
     body: () => forgotPasswordSchema,
-    compose: (config) => ({ requests: resetRequestsService(config) }),
+    services: { requests: resetRequestsService },
   },
   async ({ body, facts, settings, services: { requests } }) => {
     const who = body.email === undefined ? { username: body.username ?? '' } : { email: body.email };

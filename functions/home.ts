@@ -1,7 +1,20 @@
-import { sessionHandler } from '#shared/http/session-handler';
+import { sessionRoute } from '#shared/http/session-handler';
+import * as answers from '#shared/http/response-schemas';
+import * as docs from '#shared/http/route-docs';
 
 /** GET|POST /home: a greeting for a signed-in user; 401 otherwise. */
-export const handler = sessionHandler({ session: 'required' }, async ({ session }) => ({
-  status: 200,
-  body: { message: `Hello, ${session.username}` },
-}));
+export const handler = sessionRoute(
+  {
+    routes: ['GET /home', 'POST /home'],
+    doc: {
+      summary: 'A greeting for the signed-in user',
+      tag: 'Accounts and sessions',
+      responses: { 200: { description: 'The greeting.', body: answers.greeting }, 401: docs.unauthorized },
+    },
+    session: 'required',
+  },
+  async ({ session }) => ({
+    status: 200,
+    body: { message: `Hello, ${session.username}` },
+  }),
+);

@@ -1,13 +1,24 @@
 import { passkeyListService } from '#shared/compose/passkey-list';
-import { sessionHandler } from '#shared/http/session-handler';
+import { sessionRoute } from '#shared/http/session-handler';
+import * as answers from '#shared/http/response-schemas';
+import * as docs from '#shared/http/route-docs';
 
 /** GET /passkeys: the signed-in user's passkeys, never their keys. */
-export const handler = sessionHandler(
+export const handler = sessionRoute(
   {
+    routes: ['GET /passkeys'],
+    doc: {
+      summary: 'Your passkeys',
+      tag: 'Accounts and sessions',
+      responses: {
+        200: { description: 'Your passkeys, never their keys.', body: answers.passkeyList },
+        401: docs.unauthorized,
+      },
+    },
     session: 'required',
-    compose: (config) => ({
-      passkeys: passkeyListService(config),
-    }),
+    services: {
+      passkeys: passkeyListService,
+    },
   },
   async ({ session, services: { passkeys } }) => ({
     status: 200,

@@ -1,7 +1,7 @@
 import { issueSession } from '#shared/http/sign-in';
 import { publicUser } from '#shared/auth/accounts';
 import { loginsService } from '#shared/compose/logins';
-import { cookieOptions, sessionsService } from '#shared/compose/sessions';
+import { cookieOptions, sessionIssuingService } from '#shared/compose/sessions';
 import { DEVICE_COOKIE_NAME, deviceCookie, mfaCookie, readCookie } from '#shared/http/cookies';
 import { MFA_CHALLENGE_SECONDS, mfaMethods } from '#shared/auth/mfa-login';
 import { mfaChallengesService } from '#shared/compose/mfa';
@@ -9,20 +9,39 @@ import { loginBodySchema } from '#shared/auth/credentials';
 import { recordEvent } from '#shared/platform/events';
 import { invalidCredentials } from '#shared/http/errors';
 import { tooManyAttempts } from '#shared/platform/outcomes';
-import { httpHandler } from '#shared/http/handler';
 import { DEVICE_LIFETIME_SECONDS } from '#shared/auth/login';
 import type { UserRecord } from '#shared/data/users';
+import * as z from 'zod/mini';
+import { apiRoute } from '#shared/http/route';
+import * as answers from '#shared/http/response-schemas';
+import * as docs from '#shared/http/route-docs';
 
 /** POST /login: one answer for an unknown user and a wrong password; 429 while locked; a fresh session on success. */
-export const handler = httpHandler(
+export const handler = apiRoute(
   {
+    routes: ['POST /login'],
+    doc: {
+      summary: 'Sign in',
+      tag: 'Accounts and sessions',
+      responses: {
+        200: {
+          description:
+            'The user, with a new session cookie with a fresh session id; or, for an account with a second factor, `{mfaRequired: true, methods}` with a 5-minute `__Host-mfa` cookie and no session (finish at `POST /login/mfa`).',
+          body: z.union([answers.user, answers.mfaChallenge]),
+        },
+        400: docs.error('Invalid input (`invalid_input`).'),
+        401: docs.error('Unknown user or wrong password, the same answer (`invalid_credentials`).'),
+        429: docs.error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
+      },
+    },
+    memory: 'password',
     body: () => loginBodySchema,
-    compose: (config) => ({
-      logins: loginsService(config),
-      sessions: sessionsService(config),
-      cookie: cookieOptions(config),
-      challenges: mfaChallengesService(config),
-    }),
+    services: {
+      logins: loginsService,
+      sessions: sessionIssuingService,
+      cookie: cookieOptions,
+      challenges: mfaChallengesService,
+    },
   },
   async ({ body, facts, event, token: previous, services: { logins, sessions, cookie, challenges } }) => {
     const deviceToken = readCookie(event.cookies, DEVICE_COOKIE_NAME);

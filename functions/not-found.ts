@@ -1,7 +1,13 @@
 import { notFound } from '#shared/platform/outcomes';
-import { httpHandler } from '#shared/http/handler';
+import { apiRoute } from '#shared/http/route';
 
 /** The `$default` route: any request no other route matches gets the contract's JSON 404. */
-export const handler = httpHandler({}, async () => {
-  throw notFound();
-});
+export const handler = apiRoute(
+  {
+    routes: ['$default'],
+    memory: 'waiting',
+  },
+  async () => {
+    throw notFound();
+  },
+);

@@ -1,14 +1,29 @@
-import { passkeyRegistrationService } from '#shared/compose/passkeys';
-import { sessionHandler } from '#shared/http/session-handler';
+import { passkeyOptionsService } from '#shared/compose/passkeys';
+import { sessionRoute } from '#shared/http/session-handler';
+import * as answers from '#shared/http/response-schemas';
+import * as docs from '#shared/http/route-docs';
 
 /** POST /passkeys/register/options: the creation options for a new passkey of the signed-in user. */
-export const handler = sessionHandler(
+export const handler = sessionRoute(
   {
+    routes: ['POST /passkeys/register/options'],
+    doc: {
+      summary: 'Options to add a passkey',
+      tag: 'Accounts and sessions',
+      responses: {
+        200: {
+          description: 'Creation options; their challenge is good for 5 minutes, once.',
+          body: answers.creationOptions,
+        },
+        401: docs.unauthorized,
+        403: docs.stale,
+      },
+    },
     session: 'required',
     stepUp: true,
-    compose: (config) => ({
-      passkeys: passkeyRegistrationService(config),
-    }),
+    services: {
+      passkeys: passkeyOptionsService,
+    },
   },
   async ({ session, services: { passkeys } }) => ({
     status: 200,

@@ -4,9 +4,10 @@ import { reauthService } from '#shared/compose/reauth';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { DEVICE_COOKIE_NAME, readCookie, WEBAUTHN_COOKIE_NAME, webauthnCookie } from '#shared/http/cookies';
 import { HttpError, invalidInput, unauthorized } from '#shared/http/errors';
-import { sessionHandler } from '#shared/http/session-handler';
 import { recordEvent } from '#shared/platform/events';
 import { tooManyAttempts } from '#shared/platform/outcomes';
+import { sessionRoute } from '#shared/http/session-handler';
+import * as docs from '#shared/http/route-docs';
 
 const codeRequired = () =>
   invalidInput(
@@ -39,11 +40,28 @@ function proofOf(body: ReauthBody, cookies: string[] | undefined): ReauthProof {
  * make sensitive changes for REAUTH_WINDOW_SECONDS (step-up). 204; a wrong proof is 400 and counts toward
  * the account's lock as a failed login does (429 while locked); the session is kept either way.
  */
-export const handler = sessionHandler(
+export const handler = sessionRoute(
   {
+    routes: ['POST /reauth'],
+    doc: {
+      summary: 'Prove who you are again (password, TOTP code or passkey), for sensitive changes (step-up)',
+      tag: 'Accounts and sessions',
+      responses: {
+        204: {
+          description:
+            'This session may make sensitive changes (passkeys, email address, second factor) for `REAUTH_WINDOW_SECONDS`.',
+        },
+        400: docs.error(
+          "The password, code or passkey is not right (`invalid_credentials`): a password counts toward the account lock as a failed login, a code on the second-factor counters; a passkey must be one of this account's, answering a challenge from `POST /passkeys/login/options` (its `__Host-webauthn` cookie); the session is kept. Or not exactly one proof given (`invalid_input`), or a password for an account with two-factor authentication, which steps up with a code or a passkey (`code_required`).",
+        ),
+        401: docs.unauthorized,
+        429: docs.error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
+      },
+    },
+    memory: 'password',
     session: 'required',
     body: () => reauthSchema,
-    compose: (config) => ({ reauth: reauthService(config) }),
+    services: { reauth: reauthService },
   },
   async ({ session, body, event, facts, services: { reauth } }) => {
     const proof = proofOf(body, event.cookies);

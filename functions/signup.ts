@@ -1,26 +1,40 @@
 import { issueSession } from '#shared/http/sign-in';
 import { publicUser } from '#shared/auth/accounts';
-import { accountsService } from '#shared/compose/accounts';
-import { cookieOptions, sessionsService } from '#shared/compose/sessions';
+import { accountCreationService } from '#shared/compose/accounts';
+import { cookieOptions, sessionStartService } from '#shared/compose/sessions';
 
 import { signupBodySchema } from '#shared/auth/credentials';
 import { recordEvent } from '#shared/platform/events';
-import { httpHandler } from '#shared/http/handler';
 import { verificationLinksService } from '#shared/compose/recovery';
 import { requestLimitsService } from '#shared/compose/limits';
 import { withinLimit } from '#shared/http/request-limit';
+import { apiRoute } from '#shared/http/route';
+import * as answers from '#shared/http/response-schemas';
+import * as docs from '#shared/http/route-docs';
 
 /** POST /signup: creates a `user` and signs them in. */
-export const handler = httpHandler(
+export const handler = apiRoute(
   {
+    routes: ['POST /signup'],
+    doc: {
+      summary: 'Create an account and sign in',
+      tag: 'Accounts and sessions',
+      responses: {
+        201: { description: 'The new user; the session cookie is set.', body: answers.user },
+        400: docs.error('Invalid input (`invalid_input`, with `fields`).'),
+        409: docs.error('The username is taken, in any case (`username_taken`).'),
+        429: docs.limited('signups from this address (20 in 10 minutes)'),
+      },
+    },
+    memory: 'password',
     body: (config) => signupBodySchema(config.PASSWORD_MIN_LENGTH),
-    compose: (config) => ({
-      accounts: accountsService(config),
-      sessions: sessionsService(config),
-      cookie: cookieOptions(config),
-      verification: verificationLinksService(config),
-      limits: requestLimitsService(config),
-    }),
+    services: {
+      accounts: accountCreationService,
+      sessions: sessionStartService,
+      cookie: cookieOptions,
+      verification: verificationLinksService,
+      limits: requestLimitsService,
+    },
   },
   async ({ body, facts, event, services: { accounts, verification, limits, ...issuing } }) => {
     await withinLimit(limits, 'signup', { ip: facts.clientIp }, facts);

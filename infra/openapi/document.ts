@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
-import { type OperationDoc, operations, type ResponseDoc } from '#infra/openapi/operations';
+import type { ResponseDoc, RouteDoc } from '#shared/http/route';
+import { parseSettings } from '#shared/platform/config';
 import {
   errorBody,
   greeting,
@@ -8,10 +9,17 @@ import {
   registrationPage,
   sessionList,
   user,
-} from '#infra/openapi/responses';
-import { routeKeys } from '#infra/routes';
+} from '#shared/http/response-schemas';
+import { apiFunctions } from '#infra/routes';
 
 type Json = Record<string, unknown>;
+
+/** A route's operation as the document describes it: its declaration's `doc`, who may call it, its body. */
+interface OperationDoc extends RouteDoc {
+  /** `session`: the session cookie or a Bearer token is required (401 without). */
+  auth: 'session' | 'none';
+  body?: z.ZodMiniType;
+}
 
 /** The schemas the document names once and references. */
 const NAMED: [string, z.ZodMiniType][] = [
@@ -141,25 +149,26 @@ function operationObject(key: string, operation: OperationDoc): Json {
 }
 
 /**
- * The API's OpenAPI 3.1 document, built from the route declaration (infra/routes.ts), the operations'
- * descriptions and the zod schemas the handlers validate with: generated, never written by hand.
+ * The API's OpenAPI 3.1 document, built from the route declarations (functions/*.ts, read by
+ * infra/routes.ts) and the zod schemas the handlers validate with: generated, never written by hand. Paths
+ * are in alphabetical order.
  */
 export function openApiDocument(): Json {
-  const declared = routeKeys().filter((key) => key !== '$default');
-  const described = Object.keys(operations);
-  const missing = declared.filter((key) => !described.includes(key));
-  const extra = described.filter((key) => !declared.includes(key));
-  if (missing.length || extra.length)
-    throw new Error(
-      `infra/openapi/operations.ts: undescribed ${missing.join(', ')}; undeclared ${extra.join(', ')}`,
-    );
+  // A body schema built from the settings (the minimum password length) is shown with their defaults.
+  const defaults = parseSettings({});
   const paths: Record<string, Json> = {};
-  for (const key of declared) {
-    const [method = '', path = ''] = key.split(' ');
-    paths[path] = {
-      ...paths[path],
-      [method.toLowerCase()]: operationObject(key, operations[key] as OperationDoc),
-    };
+  for (const { name, route } of apiFunctions) {
+    for (const key of route.routes) {
+      if (key === '$default') continue;
+      if (!route.doc) throw new Error(`functions/${name}.ts: route ${key} has no doc`);
+      const operation: OperationDoc = {
+        ...route.doc,
+        auth: route.session === 'required' ? 'session' : 'none',
+        ...(route.body ? { body: route.body(defaults) } : {}),
+      };
+      const [method = '', path = ''] = key.split(' ');
+      paths[path] = { ...paths[path], [method.toLowerCase()]: operationObject(key, operation) };
+    }
   }
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
@@ -175,7 +184,7 @@ export function openApiDocument(): Json {
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     tags: [{ name: 'Accounts and sessions' }, { name: 'Registrations' }],
-    paths,
+    paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
       schemas: Object.fromEntries(NAMED.map(([name, schema]) => [name, jsonSchema(schema, 'output')])),
       securitySchemes: {

@@ -1,3 +1,4 @@
+import { service } from '#shared/compose/needs';
 import { systemClock } from '#shared/platform/clock';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { ConfigError, type Settings } from '#shared/platform/config';
@@ -20,23 +21,40 @@ function queueUrl(config: Settings, queue: QueueDeclaration): string {
   return url;
 }
 
-/** The planner's collaborators: the registrations and suppressions tables, and the two queues it feeds. */
-export function deadlineJobDeps(config: Settings): DeadlineJobDeps {
-  const db = documentClient(config);
-  const remindersUrl = queueUrl(config, remindersQueue);
-  // Both queues are in the stage's region: one client to their endpoint.
-  const sqs = traced(createSqsClient(remindersUrl));
-  const reminders = createQueueSender(sqs, remindersUrl);
-  const continuations = createQueueSender(sqs, queueUrl(config, deadlineContinuationsQueue));
-  return {
-    table: registrationsTableAccess(db, tableName(config, registrationsTable)),
-    suppressions: suppressionsTableAccess(db, tableName(config, suppressionsTable)),
-    enqueueReminders: (requests) => reminders.sendAll(requests.map(encodeMessage)),
-    async continueLater(continuation) {
-      if ((await continuations.sendAll([encodeMessage(continuation)])) > 0)
-        throw new Error('the planner could not leave its cursor on the continuations queue');
-    },
-    reminderWindowDays: config.REMINDER_WINDOW_DAYS,
-    realClock: systemClock,
-  };
-}
+/**
+ * The planner's collaborators: the registrations (it deletes the expired and reads the late from the
+ * unpaidByDeadline index), the suppressions (addresses SES reported bouncing are never queued), and the two
+ * queues it feeds: the reminders, and its own cursor when it runs out of time.
+ */
+export const deadlineJobDeps = /* @__PURE__ */ service(
+  {
+    tables: [
+      {
+        table: registrationsTable,
+        actions: ['Query', 'BatchWriteItem', 'DeleteItem'],
+        indexes: ['unpaidByDeadline'],
+      },
+      { table: suppressionsTable, actions: ['BatchGetItem'] },
+    ],
+    sendsTo: [remindersQueue, deadlineContinuationsQueue],
+  },
+  (config): DeadlineJobDeps => {
+    const db = documentClient(config);
+    const remindersUrl = queueUrl(config, remindersQueue);
+    // Both queues are in the stage's region: one client to their endpoint.
+    const sqs = traced(createSqsClient(remindersUrl));
+    const reminders = createQueueSender(sqs, remindersUrl);
+    const continuations = createQueueSender(sqs, queueUrl(config, deadlineContinuationsQueue));
+    return {
+      table: registrationsTableAccess(db, tableName(config, registrationsTable)),
+      suppressions: suppressionsTableAccess(db, tableName(config, suppressionsTable)),
+      enqueueReminders: (requests) => reminders.sendAll(requests.map(encodeMessage)),
+      async continueLater(continuation) {
+        if ((await continuations.sendAll([encodeMessage(continuation)])) > 0)
+          throw new Error('the planner could not leave its cursor on the continuations queue');
+      },
+      reminderWindowDays: config.REMINDER_WINDOW_DAYS,
+      realClock: systemClock,
+    };
+  },
+);

@@ -14,6 +14,7 @@ import { accountTokensTable, passkeysTable, usersTable } from '#shared/data/tabl
 import { usersTableAccess } from '#shared/data/users';
 import { systemClock } from '#shared/platform/clock';
 import { ConfigError, type Settings } from '#shared/platform/config';
+import { service } from '#shared/compose/needs';
 
 function relyingParty(config: Settings): RelyingParty {
   if (!config.RP_ID || !config.RP_ORIGIN)
@@ -29,7 +30,7 @@ const passkeys = (config: Settings) =>
 
 let registration: PasskeyRegistration | undefined;
 
-export function passkeyRegistrationService(config: Settings): PasskeyRegistration {
+const buildRegistration = (config: Settings): PasskeyRegistration => {
   registration ??= createPasskeyRegistration({
     passkeys: passkeys(config),
     challenges: challenges(config),
@@ -37,28 +38,70 @@ export function passkeyRegistrationService(config: Settings): PasskeyRegistratio
     rp: relyingParty(config),
   });
   return registration;
-}
+};
+
+/**
+ * Creation options for a new passkey: the user's passkeys read (Query), excluded from the new one (one
+ * authenticator, one passkey), and the challenge stored (PutItem).
+ */
+export const passkeyOptionsService = /* @__PURE__ */ service(
+  {
+    tables: [
+      { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
+      { table: accountTokensTable, actions: ['PutItem'] },
+    ],
+  },
+  (config): Pick<PasskeyRegistration, 'registrationOptions'> => buildRegistration(config),
+);
+
+/** The authenticator's answer: the challenge taken once (DeleteItem), the passkey stored (PutItem). */
+export const passkeyRegistrationService = /* @__PURE__ */ service(
+  {
+    tables: [
+      { table: accountTokensTable, actions: ['DeleteItem'] },
+      { table: passkeysTable, actions: ['PutItem'] },
+    ],
+  },
+  (config): Pick<PasskeyRegistration, 'register'> => buildRegistration(config),
+);
 
 let loginChallenges: PasskeyChallenges | undefined;
 
-export function passkeyChallengesService(config: Settings): PasskeyChallenges {
-  loginChallenges ??= createPasskeyChallenges({
-    challenges: challenges(config),
-    clock: systemClock,
-    rp: relyingParty(config),
-  });
-  return loginChallenges;
-}
+/** A challenge for any passkey of this site, stored for 5 minutes (PutItem). */
+export const passkeyChallengesService = /* @__PURE__ */ service(
+  { tables: [{ table: accountTokensTable, actions: ['PutItem'] }] },
+  (config): PasskeyChallenges => {
+    loginChallenges ??= createPasskeyChallenges({
+      challenges: challenges(config),
+      clock: systemClock,
+      rp: relyingParty(config),
+    });
+    return loginChallenges;
+  },
+);
 
 let logins: PasskeyLogins | undefined;
 
-export function passkeyLoginsService(config: Settings): PasskeyLogins {
-  logins ??= createPasskeyLogins({
-    passkeys: passkeys(config),
-    challenges: challenges(config),
-    users: usersTableAccess(documentClient(config), tableName(config, usersTable)),
-    clock: systemClock,
-    rp: relyingParty(config),
-  });
-  return logins;
-}
+/**
+ * A passkey's answer to a login challenge: the challenge taken once (DeleteItem), the passkey read and its
+ * signature counter moved only from the value read (UpdateItem), and its user.
+ */
+export const passkeyLoginsService = /* @__PURE__ */ service(
+  {
+    tables: [
+      { table: accountTokensTable, actions: ['DeleteItem'] },
+      { table: passkeysTable, actions: ['GetItem', 'UpdateItem'] },
+      { table: usersTable, actions: ['GetItem'] },
+    ],
+  },
+  (config): PasskeyLogins => {
+    logins ??= createPasskeyLogins({
+      passkeys: passkeys(config),
+      challenges: challenges(config),
+      users: usersTableAccess(documentClient(config), tableName(config, usersTable)),
+      clock: systemClock,
+      rp: relyingParty(config),
+    });
+    return logins;
+  },
+);

@@ -10,13 +10,20 @@ import {
 } from '#shared/auth/email-verification';
 import { createResetRequests, type ResetRequests } from '#shared/auth/password-reset';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
-import { rateLimits, recipientLimitsService } from '#shared/compose/limits';
+import { counting, rateLimits, recipientLimitsService } from '#shared/compose/limits';
+import { service, type TableGrant } from '#shared/compose/needs';
 import { sesMailer } from '#shared/compose/mail';
 import { passkeyListService } from '#shared/compose/passkey-list';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
 import { emailsTableAccess } from '#shared/data/emails';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
-import { accountTokensTable, emailsTable, suppressionsTable, usersTable } from '#shared/data/tables';
+import {
+  accountTokensTable,
+  emailsTable,
+  passkeysTable,
+  suppressionsTable,
+  usersTable,
+} from '#shared/data/tables';
 import { usersTableAccess } from '#shared/data/users';
 import { systemClock } from '#shared/platform/clock';
 import { ConfigError, type Settings } from '#shared/platform/config';
@@ -34,6 +41,9 @@ export const tokens = (config: Settings) =>
     table: accountTokensTableAccess(documentClient(config), tableName(config, accountTokensTable)),
     clock: systemClock,
   });
+/** Mailing a link: the suppression list read first, so an address SES reported bouncing is not mailed. */
+const suppressionsRead: TableGrant = { table: suppressionsTable, actions: ['BatchGetItem'] };
+
 function mails(config: Settings) {
   if (!config.APP_URL)
     throw new ConfigError(
@@ -49,52 +59,102 @@ function mails(config: Settings) {
 
 let links: VerificationLinks | undefined;
 
-/** Mailing an address the link that proves it (signup, and changing the address). */
-export function verificationLinksService(config: Settings): VerificationLinks {
-  links ??= createVerificationLinks({
-    tokens: tokens(config),
-    mails: mails(config),
-    ttlSeconds: config.EMAIL_TOKEN_TTL_SECONDS,
-  });
-  return links;
-}
+/**
+ * Mailing an address the link that proves it (signup, and changing the address): the token (a put replaces
+ * the account's older one), and the mail.
+ */
+export const verificationLinksService = /* @__PURE__ */ service(
+  {
+    tables: [suppressionsRead, { table: accountTokensTable, actions: ['PutItem'] }],
+    sendsEmail: true,
+    uses: [recipientLimitsService],
+  },
+  (config): VerificationLinks => {
+    links ??= createVerificationLinks({
+      tokens: tokens(config),
+      mails: mails(config),
+      ttlSeconds: config.EMAIL_TOKEN_TTL_SECONDS,
+    });
+    return links;
+  },
+);
 
 let changes: EmailChanges | undefined;
 
-export function emailChangesService(config: Settings): EmailChanges {
-  changes ??= createEmailChanges({
-    users: users(config),
-    emails: emails(config),
-    links: verificationLinksService(config),
-  });
-  return changes;
-}
+/** A new address given: the user's item updated, a verified address given up released (DeleteItem). */
+export const emailChangesService = /* @__PURE__ */ service(
+  {
+    tables: [
+      { table: usersTable, actions: ['UpdateItem'] },
+      { table: emailsTable, actions: ['DeleteItem'] },
+    ],
+    uses: [verificationLinksService],
+  },
+  (config): EmailChanges => {
+    changes ??= createEmailChanges({
+      users: users(config),
+      emails: emails(config),
+      links: verificationLinksService(config),
+    });
+    return changes;
+  },
+);
 
 let verification: EmailVerification | undefined;
 
-export function emailVerificationService(config: Settings): EmailVerification {
-  verification ??= createEmailVerification({
-    users: users(config),
-    emails: emails(config),
-    tokens: tokens(config),
-  });
-  return verification;
-}
+/**
+ * Using a verification link: its token read, then taken (a conditional delete); who holds the address
+ * (GetItem), and the conditional claim that makes it this account's only (PutItem).
+ */
+export const emailVerificationService = /* @__PURE__ */ service(
+  {
+    tables: [
+      { table: accountTokensTable, actions: ['GetItem', 'DeleteItem'] },
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
+      { table: emailsTable, actions: ['GetItem', 'PutItem'] },
+    ],
+  },
+  (config): EmailVerification => {
+    verification ??= createEmailVerification({
+      users: users(config),
+      emails: emails(config),
+      tokens: tokens(config),
+    });
+    return verification;
+  },
+);
 
 let requests: ResetRequests | undefined;
 
-/** Asking for a reset link: no password is hashed here, so no pepper is read. */
-export function resetRequestsService(config: Settings): ResetRequests {
-  requests ??= createResetRequests({
-    users: users(config),
-    emails: emails(config),
-    tokens: tokens(config),
-    mails: mails(config),
-    limits: rateLimits(config),
-    ttlSeconds: config.RESET_TOKEN_TTL_SECONDS,
-    mailsPerHour: config.RESET_MAILS_PER_HOUR,
-    requestsPerIpHour: config.FORGOT_REQUESTS_PER_IP_HOUR,
-    passkeysOf: (userId) => passkeyListService(config).list(userId),
-  });
-  return requests;
-}
+/**
+ * Asking for a reset link: no password is hashed here, so no pepper is read. Reads only: who the request
+ * names (by address, then the user), its passkeys (named in the mail), and whether the limits allow a mail.
+ */
+export const resetRequestsService = /* @__PURE__ */ service(
+  {
+    tables: [
+      suppressionsRead,
+      counting,
+      { table: emailsTable, actions: ['GetItem'] },
+      { table: usersTable, actions: ['GetItem'] },
+      { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
+      { table: accountTokensTable, actions: ['PutItem'] },
+    ],
+    sendsEmail: true,
+    uses: [recipientLimitsService],
+  },
+  (config): ResetRequests => {
+    requests ??= createResetRequests({
+      users: users(config),
+      emails: emails(config),
+      tokens: tokens(config),
+      mails: mails(config),
+      limits: rateLimits(config),
+      ttlSeconds: config.RESET_TOKEN_TTL_SECONDS,
+      mailsPerHour: config.RESET_MAILS_PER_HOUR,
+      requestsPerIpHour: config.FORGOT_REQUESTS_PER_IP_HOUR,
+      passkeysOf: (userId) => passkeyListService(config).list(userId),
+    });
+    return requests;
+  },
+);

@@ -2,6 +2,7 @@ import { systemClock } from '#shared/platform/clock';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { once } from '#shared/compose/once';
 import type { Settings } from '#shared/platform/config';
+import { service } from '#shared/compose/needs';
 import type { CookieOptions } from '#shared/http/cookies';
 import { sessionsTableAccess } from '#shared/data/sessions';
 import { sessionHoldersAccess } from '#shared/data/session-holders';
@@ -11,10 +12,11 @@ import { createSessions, type Sessions } from '#shared/auth/sessions';
 import { sessionsTable, usersTable } from '#shared/data/tables';
 import { createTokenService, type TokenService } from '#shared/auth/tokens';
 
-export const cookieOptions = (config: Settings): CookieOptions => ({
+/** The session cookie's name and SameSite, from the settings: no AWS at all. */
+export const cookieOptions = /* @__PURE__ */ service({}, (config): CookieOptions => ({
   name: config.COOKIE_NAME,
   sameSite: config.COOKIE_SAME_SITE,
-});
+}));
 
 let signingKeys: (() => Promise<SigningKeys>) | undefined;
 
@@ -62,17 +64,66 @@ let sessions: (() => Promise<Sessions>) | undefined;
 
 /**
  * Server-side sessions: the sessions table, the users table (a session counts only while its user's
- * credentials stand behind it) and the token service. Settings are checked on the first call.
+ * credentials stand behind it) and the token service. Settings are checked on the first call. Resolving
+ * one reads the session and its user together (BatchGetItem; GetItem for tokens from before the user's
+ * key was in them), and writes its last activity (UpdateItem, at most once a minute) for the idle timeout;
+ * a step-up marks its moment (UpdateItem).
  */
-export function sessionsService(config: Settings): Promise<Sessions> {
-  sessions ??= buildSessions(config, true);
-  return sessions();
-}
+export const sessionsService = /* @__PURE__ */ service(
+  {
+    tables: [
+      { table: sessionsTable, actions: ['GetItem', 'BatchGetItem', 'UpdateItem'] },
+      { table: usersTable, actions: ['GetItem', 'BatchGetItem'] },
+    ],
+    secrets: ['signing-keys'],
+  },
+  (config): Promise<Sessions> => {
+    sessions ??= buildSessions(config, true);
+    return sessions();
+  },
+);
 
-let ending: (() => Promise<Pick<Sessions, 'end'>>) | undefined;
+/** The caller's sessions, listed from the byUser index; each judged by its user's credential version. */
+export const sessionListService = /* @__PURE__ */ service(
+  {
+    tables: [{ table: sessionsTable, actions: ['Query'], indexes: ['byUser'] }],
+    uses: [sessionsService],
+  },
+  (config): Promise<Pick<Sessions, 'listOf'>> => sessionsService(config),
+);
 
-/** Ending the caller's own session (logout): the sessions table alone, no user is read. */
-export function sessionEndingService(config: Settings): Promise<Pick<Sessions, 'end'>> {
+/** One of the caller's sessions ended: found through the index among its own, deleted by its own key. */
+export const sessionEndService = /* @__PURE__ */ service(
+  {
+    tables: [{ table: sessionsTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] }],
+    uses: [sessionsService],
+  },
+  (config): Promise<Pick<Sessions, 'endOneOf'>> => sessionsService(config),
+);
+
+let ending: (() => Promise<Sessions>) | undefined;
+const endingSessions = (config: Settings) => {
   ending ??= buildSessions(config, false);
   return ending();
-}
+};
+
+/** Ending the caller's own session (logout): the sessions table alone, no user is read. */
+export const sessionEndingService = /* @__PURE__ */ service(
+  { tables: [{ table: sessionsTable, actions: ['DeleteItem'] }], secrets: ['signing-keys'] },
+  (config): Promise<Pick<Sessions, 'end'>> => endingSessions(config),
+);
+
+/** Starting the first session of a new account (signup): a put alone, as there is none to end. */
+export const sessionStartService = /* @__PURE__ */ service(
+  { tables: [{ table: sessionsTable, actions: ['PutItem'] }], secrets: ['signing-keys'] },
+  (config): Promise<Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>> => endingSessions(config),
+);
+
+/**
+ * Starting a session (every other sign-in, shared/http/sign-in.ts): the session the browser still carried ends
+ * (DeleteItem), the new one is written (PutItem) and signed; no user is read, the sign-in has it.
+ */
+export const sessionIssuingService = /* @__PURE__ */ service(
+  { tables: [{ table: sessionsTable, actions: ['PutItem', 'DeleteItem'] }], secrets: ['signing-keys'] },
+  (config): Promise<Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>> => endingSessions(config),
+);

@@ -17,7 +17,7 @@ import { responseHeaders } from '#shared/http/response-headers';
 import { flushMetrics, logger } from '#shared/platform/logger';
 import type { Sessions } from '#shared/auth/sessions';
 
-type SessionMode = 'required' | 'optional' | 'none';
+export type SessionMode = 'required' | 'optional' | 'none';
 
 /** What a composition gives: each service, awaited (a service may still be loading when composed). */
 export type Composed<C> = { [K in keyof C]: Awaited<C[K]> };
@@ -102,58 +102,64 @@ export function httpHandler<
       : { compose: (settings: Settings) => C & { sessions: Promise<Sessions> } }),
   step: (input: HandlerInput<Body, Mode, Composed<C>, Path, Query>) => Promise<HttpResult>,
 ): ApiHandler {
-  // Settings are validated and the function's services wired here, at cold start: a missing or bad setting
-  // fails the container before any request, as it would on Lambda.
-  const config = settings();
-  const wired = options.compose?.(config) ?? ({} as C);
-  let services: Promise<Composed<C>> | undefined;
-  const resolve = () => {
-    services ??= Promise.all(
-      Object.entries(wired).map(async ([name, value]) => [name, await value] as const),
-    ).then((entries) => Object.fromEntries(entries) as Composed<C>);
-    services.catch(() => {
-      services = undefined;
-    });
-    return services;
+  // Settings are validated and the function's services wired at cold start on Lambda (and in the local
+  // runtime, which sets Lambda's environment): a missing or bad setting fails the container before any
+  // request. Elsewhere (the stack reading a route's declaration) nothing is read until a first call.
+  const wire = (): ApiHandler => {
+    const config = settings();
+    const wired = options.compose?.(config) ?? ({} as C);
+    let services: Promise<Composed<C>> | undefined;
+    const resolve = () => {
+      services ??= Promise.all(
+        Object.entries(wired).map(async ([name, value]) => [name, await value] as const),
+      ).then((entries) => Object.fromEntries(entries) as Composed<C>);
+      services.catch(() => {
+        services = undefined;
+      });
+      return services;
+    };
+    resolve().catch(() => undefined);
+
+    // Answer our own 503 a second before Lambda would cut the function off (API Gateway's bare 500).
+    const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+      timeoutEarlyInMillis: 1000,
+    })
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(flushMetrics())
+      .use(httpHeaderNormalizer())
+      .use(responseHeaders())
+      .use(edgeOnly(config.ORIGIN_VERIFY_SECRET))
+      .use(originCheck(config.ALLOWED_ORIGINS))
+      // Who asks before what they ask: without a session a request is refused (401) before its path, query or
+      // body is read, so an anonymous caller learns nothing of what a route accepts.
+      .use(sessionCheck(options.session ?? 'none', config, resolve) as MiddlewareObj)
+      .use(
+        requestParts({
+          path: options.path,
+          query: options.query,
+          originSecret: config.ORIGIN_VERIFY_SECRET,
+        }) as MiddlewareObj,
+      );
+    if (options.body) stack.use(jsonBody(options.body(config)) as MiddlewareObj);
+
+    return stack.use(errorHandler()).handler(async (event) => {
+      const built = await resolve();
+      const parts = event as PartsEvent<Path, Query> & SessionEvent;
+      const result = await step({
+        body: (event as ParsedEvent<Body>).parsedBody,
+        path: parts.parsedPath,
+        query: parts.parsedQuery,
+        facts: parts.facts,
+        event,
+        token: parts.token,
+        session: parts.session as HandlerInput<Body, Mode, Composed<C>, Path, Query>['session'],
+        services: built,
+        settings: config,
+      });
+      return toApiGatewayResult(result);
+    }) as unknown as ApiHandler;
   };
-  resolve().catch(() => undefined);
-
-  // Answer our own 503 a second before Lambda would cut the function off (API Gateway's bare 500).
-  const stack = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
-    timeoutEarlyInMillis: 1000,
-  })
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(flushMetrics())
-    .use(httpHeaderNormalizer())
-    .use(responseHeaders())
-    .use(edgeOnly(config.ORIGIN_VERIFY_SECRET))
-    .use(originCheck(config.ALLOWED_ORIGINS))
-    // Who asks before what they ask: without a session a request is refused (401) before its path, query or
-    // body is read, so an anonymous caller learns nothing of what a route accepts.
-    .use(sessionCheck(options.session ?? 'none', config, resolve) as MiddlewareObj)
-    .use(
-      requestParts({
-        path: options.path,
-        query: options.query,
-        originSecret: config.ORIGIN_VERIFY_SECRET,
-      }) as MiddlewareObj,
-    );
-  if (options.body) stack.use(jsonBody(options.body(config)) as MiddlewareObj);
-
-  return stack.use(errorHandler()).handler(async (event) => {
-    const built = await resolve();
-    const parts = event as PartsEvent<Path, Query> & SessionEvent;
-    const result = await step({
-      body: (event as ParsedEvent<Body>).parsedBody,
-      path: parts.parsedPath,
-      query: parts.parsedQuery,
-      facts: parts.facts,
-      event,
-      token: parts.token,
-      session: parts.session as HandlerInput<Body, Mode, Composed<C>, Path, Query>['session'],
-      services: built,
-      settings: config,
-    });
-    return toApiGatewayResult(result);
-  }) as unknown as ApiHandler;
+  let ready: ApiHandler | undefined;
+  if (process.env.LAMBDA_TASK_ROOT) ready = wire();
+  return (event, context) => (ready ??= wire())(event, context);
 }

@@ -11,6 +11,14 @@ import {
   httpHandler,
 } from '#shared/http/handler';
 import type { Settings } from '#shared/platform/config';
+import type { ServiceBuilder } from '#shared/compose/needs';
+import {
+  type ApiRoute,
+  type Built,
+  composeServices,
+  declared,
+  type RouteDeclaration,
+} from '#shared/http/route';
 
 /** What every route with a session is given besides its own services. */
 export type WithSessions<C> = C & { sessions: Promise<Sessions> };
@@ -49,4 +57,26 @@ export function sessionHandler<
       }
     : step;
   return httpHandler<Body, Mode, WithSessions<C>, Path, Query>({ ...options, compose }, guarded);
+}
+
+/**
+ * The handler of a declared route that reads the caller's session (`required` or `optional`), with
+ * `sessions` composed for it beside its own services, and the step-up check where it declares one.
+ */
+export function sessionRoute<
+  Mode extends 'required' | 'optional',
+  Body = undefined,
+  S extends Record<string, ServiceBuilder<unknown>> = Record<never, never>,
+  Path = undefined,
+  Query = undefined,
+>(
+  route: RouteDeclaration<Body, Mode, S, Path, Query> & { session: Mode },
+  step: (
+    input: HandlerInput<Body, Mode, Composed<WithSessions<Built<S>>>, Path, Query>,
+  ) => Promise<HttpResult>,
+): ApiRoute {
+  return declared(
+    sessionHandler({ ...route, compose: composeServices(route as never) as never }, step as never),
+    route,
+  );
 }

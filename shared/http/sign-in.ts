@@ -12,7 +12,7 @@ import type { RequestFacts } from '#shared/http/request-parts';
  * on every sign-in (ASVS 5.0 V3.2).
  */
 export async function issueSession(
-  services: { sessions: Sessions; cookie: CookieOptions },
+  services: { sessions: Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>; cookie: CookieOptions },
   user: UserRecord,
   request: { event: APIGatewayProxyEventV2; facts: RequestFacts; previous: string | undefined },
 ): Promise<{ token: string; cookie: string }> {
