@@ -109,3 +109,22 @@ export function suiteBrowser() {
     appUrl: hasChromium ? inject('appUrl') : '',
   };
 }
+
+/**
+ * A platform authenticator on Chromium's virtual WebAuthn device (DevTools' WebAuthn domain): resident
+ * keys, user verification, and presence answered at once, as a passkey on a laptop would.
+ */
+export async function addPasskeyAuthenticator(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
 import {
   accessibilityViolations,
+  addPasskeyAuthenticator,
   hasChromium,
   logIn,
   SCREENSHOTS,
@@ -56,18 +57,7 @@ describe.skipIf(!hasChromium)('the second factor in Chromium', () => {
     const base = appUrl.replace('127.0.0.1', 'localhost');
     const context = await suite.browser.newContext();
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addPasskeyAuthenticator(context, page);
     const username = await signUpIn(page, base);
     await page.goto(`${base}/#/account`);
     await page.click('#passkey-add');

@@ -2,7 +2,14 @@ import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import { readLocalState } from '#infra/local/state';
-import { hasChromium, PASSWORD, SCREENSHOTS, signUpIn, suiteBrowser } from './browser.ts';
+import {
+  addPasskeyAuthenticator,
+  hasChromium,
+  PASSWORD,
+  SCREENSHOTS,
+  signUpIn,
+  suiteBrowser,
+} from './browser.ts';
 
 /**
  * Step-up as a person meets it: a change to how the account is protected, made from a session whose last
@@ -84,18 +91,7 @@ describe.skipIf(!hasChromium)('step-up in Chromium', () => {
     const base = appUrl.replace('127.0.0.1', 'localhost');
     const context = await suite.browser.newContext();
     const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await addPasskeyAuthenticator(context, page);
     await signUpIn(page, base);
     await page.goto(`${base}/#/account`);
     await page.click('#passkey-add');

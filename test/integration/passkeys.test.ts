@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
 import { softwareAuthenticator } from '../support/webauthn.ts';
-import { apiUrl, call, errorCode, sessionToken, signUp, type ApiResponse } from './http-client.ts';
-
-// WebAuthn binds passkeys to a domain name: the local stack's relying party is the client at localhost.
-const origin = apiUrl.replace('127.0.0.1', 'localhost');
-const WEBAUTHN_COOKIE = '__Host-webauthn';
-const challengeCookie = (response: ApiResponse) =>
-  response.setCookies.find((cookie) => cookie.startsWith(`${WEBAUTHN_COOKIE}=`))?.split(';')[0] ?? '';
-
-/** A signed-up user with one passkey on a software authenticator. */
-async function userWithPasskey() {
-  const account = await signUp();
-  const device = softwareAuthenticator({ origin });
-  const options = await call('POST', '/passkeys/register/options', { token: account.token });
-  const registered = await call('POST', '/passkeys/register', {
-    token: account.token,
-    json: { response: device.create(options.json as never) },
-  });
-  expect(registered.status).toBe(201);
-  return { ...account, device, passkey: registered.json as { id: string; name: string } };
-}
+import { call, errorCode, sessionToken, signUp } from './http-client.ts';
+import { challengeCookie, origin, userWithPasskey } from './passkey-user.ts';
 
 /** A passkey login: options (their challenge in a cookie), the authenticator's answer, and the result. */
 async function passkeyLogin(device: ReturnType<typeof softwareAuthenticator>) {
@@ -92,7 +74,7 @@ describe('signing in with a passkey', () => {
   it('binds the challenge to a 5-minute HttpOnly cookie, and answers the user and a session', async () => {
     const { username, device } = await userWithPasskey();
     const { options, response } = await passkeyLogin(device);
-    const cookie = options.setCookies.find((c) => c.startsWith(`${WEBAUTHN_COOKIE}=`)) ?? '';
+    const cookie = options.setCookies.find((c) => c.startsWith('__Host-webauthn=')) ?? '';
     expect(cookie).toMatch(/Max-Age=300; Path=\/; HttpOnly; Secure; SameSite=Strict/);
     expect((options.json as { userVerification: string }).userVerification).toBe('required');
     expect(response.status).toBe(200);

@@ -3,9 +3,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
 import { softwareAuthenticator } from '../support/webauthn.ts';
 import { dynamoClient } from './deadline-fixtures.ts';
+import { challengeCookie, origin, userWithPasskey } from './passkey-user.ts';
 import {
-  type ApiResponse,
-  apiUrl,
   call,
   callFrom,
   COOKIE_NAME,
@@ -22,7 +21,6 @@ import { lastMailTo, linkToken } from './mail.ts';
  * email address or turn a second factor on or off once the user's last proof in it is older than
  * REAUTH_WINDOW_SECONDS (600 s here). The session's age is moved in its table, as an hour passing would.
  */
-const origin = apiUrl.replace('127.0.0.1', 'localhost');
 
 /** The session id inside a session token (its JWT claims). */
 const sidOf = (token: string) =>
@@ -53,21 +51,10 @@ async function staleUser() {
 
 /** A signed-up user with one passkey on a software authenticator, its session then an hour old. */
 async function staleUserWithPasskey() {
-  const account = await signUp();
-  const device = softwareAuthenticator({ origin });
-  const options = await call('POST', '/passkeys/register/options', { token: account.token });
-  const added = await call('POST', '/passkeys/register', {
-    token: account.token,
-    json: { response: device.create(options.json as never) },
-  });
-  expect(added.status).toBe(201);
+  const { passkey, ...account } = await userWithPasskey();
   await ageSession(account.token);
-  return { ...account, device, passkeyId: (added.json as { id: string }).id };
+  return { ...account, passkeyId: passkey.id };
 }
-
-/** The login challenge's cookie from `POST /passkeys/login/options`. */
-const challengeCookie = (response: ApiResponse) =>
-  response.setCookies.find((cookie) => cookie.startsWith('__Host-webauthn='))?.split(';')[0] ?? '';
 
 /** Steps up with a passkey: a login challenge, the authenticator's answer, both cookies sent. */
 async function reauthByPasskey(token: string, device: ReturnType<typeof softwareAuthenticator>) {
