@@ -1,5 +1,5 @@
-import { gunzipSync } from 'node:zlib';
-import { COMMON_PASSWORDS_GZIP_BASE64 } from '#shared/auth/common-passwords.data';
+import { brotliDecompressSync } from 'node:zlib';
+import { COMMON_PASSWORDS_BROTLI_BASE64 } from '#shared/auth/common-passwords.data';
 import { USERNAME_PATTERN } from '#shared/auth/username';
 
 /**
@@ -13,7 +13,7 @@ const normalized = (value: string) => value.normalize('NFKC').toLowerCase();
 
 export function isCommonPassword(password: string): boolean {
   common ??= new Set(
-    gunzipSync(Buffer.from(COMMON_PASSWORDS_GZIP_BASE64, 'base64')).toString('utf8').split('\n'),
+    brotliDecompressSync(Buffer.from(COMMON_PASSWORDS_BROTLI_BASE64, 'base64')).toString('utf8').split('\n'),
   );
   return common.has(normalized(password));
 }
