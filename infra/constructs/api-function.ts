@@ -7,6 +7,7 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { InlinePolicyRole } from '#infra/constructs/inline-policy-role';
+import { BUNDLE_OPTIONS, LAZY_MODULES } from '#infra/lazy-modules';
 import { API_TIMEOUT_SECONDS } from '#infra/routes';
 
 export interface PistusFunctionProps {
@@ -21,12 +22,11 @@ export interface PistusFunctionProps {
   deadLetterQueue?: IQueue;
 }
 
-/** Parts of the SDK still call require(); an ESM bundle needs one defined. */
-export const ESM_REQUIRE_BANNER =
-  "import{createRequire}from'module';const require=createRequire(import.meta.url);";
+export { ESM_REQUIRE_BANNER } from '#infra/lazy-modules';
 
 const functionsDir = fileURLToPath(new URL('../../functions/', import.meta.url));
 const lambdaCredentials = fileURLToPath(new URL('../../shared/aws/lambda-credentials.ts', import.meta.url));
+const lazyModulesScript = fileURLToPath(new URL('../lazy-modules.ts', import.meta.url));
 
 /**
  * Every function of the product with the same defaults: the newest Node.js runtime on arm64, one ESM bundle
@@ -77,12 +77,18 @@ export class PistusFunction extends Construct {
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
+        target: BUNDLE_OPTIONS.target,
+        minify: BUNDLE_OPTIONS.minify,
+        sourceMap: BUNDLE_OPTIONS.sourcemap,
+        // What it loads only when needed stays out of its bundle, built beside it after bundling.
+        externalModules: Object.keys(LAZY_MODULES),
+        mainFields: [...BUNDLE_OPTIONS.mainFields],
+        banner: BUNDLE_OPTIONS.banner.js,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [`node "${lazyModulesScript}" "${outputDir}"`],
+        },
         // Lambda provides credentials in the environment: the rest of the SDK's default chain is not bundled.
         esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': lambdaCredentials },
       },

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { usernameKey } from '#shared/auth/username';
 import type { ChallengesTable } from '#shared/data/challenges';
 import type { PasskeyRecord, PasskeysTable } from '#shared/data/passkeys';
@@ -14,6 +7,9 @@ import type { UserRecord, UsersTable } from '#shared/data/users';
 import { type Clock, epochSeconds } from '#shared/platform/clock';
 import { invalid } from '#shared/platform/outcomes';
 import { passkeyView, type PasskeyView } from '#shared/auth/passkey-list';
+
+/** SimpleWebAuthn, loaded on the first ceremony (a file of its own beside the bundle: infra/lazy-modules.ts). */
+const webauthn = () => import('#shared/auth/webauthn-verifier');
 
 /** How long a WebAuthn ceremony may take, from options to answer. */
 export const CHALLENGE_SECONDS = 300;
@@ -51,7 +47,9 @@ export function createPasskeyRegistration(deps: {
   return {
     async registrationOptions(user: { userId: string; username: string }) {
       const existing = await passkeys.listPasskeys(user.userId);
-      const options = await generateRegistrationOptions({
+      const options = await (
+        await webauthn()
+      ).generateRegistrationOptions({
         rpName: rp.name,
         rpID: rp.id,
         userName: user.username,
@@ -79,13 +77,17 @@ export function createPasskeyRegistration(deps: {
     ): Promise<PasskeyView> {
       const challenge = await challenges.takeChallenge(`register#${user.userId}`);
       if (!current(clock, challenge) || challenge?.userId !== user.userId) throw invalidPasskey();
-      const verification = await verifyRegistrationResponse({
-        response,
-        expectedChallenge: challenge.challenge,
-        expectedOrigin: rp.origin,
-        expectedRPID: rp.id,
-        requireUserVerification: true,
-      }).catch(() => undefined);
+      const verification = await (
+        await webauthn()
+      )
+        .verifyRegistrationResponse({
+          response,
+          expectedChallenge: challenge.challenge,
+          expectedOrigin: rp.origin,
+          expectedRPID: rp.id,
+          requireUserVerification: true,
+        })
+        .catch(() => undefined);
       if (!verification?.verified) throw invalidPasskey();
       const { credential } = verification.registrationInfo;
       const passkey: PasskeyRecord = {
@@ -116,7 +118,9 @@ export function createPasskeyChallenges(deps: {
   return {
     /** Options for a login with any passkey of this site, and the id of their challenge (for a cookie). */
     async loginOptions() {
-      const options = await generateAuthenticationOptions({
+      const options = await (
+        await webauthn()
+      ).generateAuthenticationOptions({
         rpID: rp.id,
         userVerification: 'required',
         timeout: CHALLENGE_SECONDS * 1000,
@@ -151,19 +155,23 @@ export function createPasskeyLogins(deps: {
       if (!current(clock, challenge)) return { kind: 'invalid' };
       const passkey = await passkeys.findPasskey(response.id);
       if (!passkey || !challenge) return { kind: 'invalid' };
-      const verification = await verifyAuthenticationResponse({
-        response,
-        expectedChallenge: challenge.challenge,
-        expectedOrigin: rp.origin,
-        expectedRPID: rp.id,
-        credential: {
-          id: passkey.credentialId,
-          publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
-          counter: passkey.counter,
-          transports: passkey.transports as never,
-        },
-        requireUserVerification: true,
-      }).catch(() => undefined);
+      const verification = await (
+        await webauthn()
+      )
+        .verifyAuthenticationResponse({
+          response,
+          expectedChallenge: challenge.challenge,
+          expectedOrigin: rp.origin,
+          expectedRPID: rp.id,
+          credential: {
+            id: passkey.credentialId,
+            publicKey: new Uint8Array(Buffer.from(passkey.publicKey, 'base64url')),
+            counter: passkey.counter,
+            transports: passkey.transports as never,
+          },
+          requireUserVerification: true,
+        })
+        .catch(() => undefined);
       if (!verification?.verified) return { kind: 'invalid' };
       // The counter moves from the value read, or the use does not count (a cloned key racing its twin).
       const recorded = await passkeys.recordUse(

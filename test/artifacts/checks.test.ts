@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FunctionError, type FunctionRuntime } from '#infra/local/function-runtime';
 import { localFunctionRuntime, localSources } from '#infra/local/functions';
 import { localSecrets } from '#infra/local/local-secrets';
+import { LAZY_MODULES, lazyModulesIn } from '#infra/lazy-modules';
 import { apiFunctions } from '#infra/routes';
 import { packagesIn } from '../support/bundle-contents.ts';
 import { httpClient, sessionToken } from '../support/http-client.ts';
@@ -213,6 +214,35 @@ describe.each(STAGES)('the %s bundles', (stage) => {
           name,
           carried: allowed && carried.has(name),
         });
+    }
+  });
+});
+
+describe.each(STAGES)('the %s bundles that load a module lazily', (stage) => {
+  const model = () => {
+    const file = inject('templates')[stage];
+    return deployedModel(loadTemplate(file), file, `Pistus-${stage}`);
+  };
+  it('have it beside them, mapped by their package.json, and carry none of it inside', () => {
+    const loading = model().functions.filter((fn) => lazyModulesIn(fn.bundle).length);
+    // The passkey routes and the step-up, which takes a passkey too.
+    expect(loading.map((fn) => fn.name).sort()).toEqual([
+      'passkey-login',
+      'passkey-login-options',
+      'passkey-register',
+      'passkey-register-options',
+      'reauth',
+    ]);
+    for (const fn of loading) {
+      const dir = dirname(fn.bundle);
+      const { imports } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        imports: Record<string, string>;
+      };
+      for (const specifier of lazyModulesIn(fn.bundle)) {
+        expect(imports[specifier]).toBe(`./${LAZY_MODULES[specifier]}.mjs`);
+        expect(existsSync(join(dir, `${LAZY_MODULES[specifier]}.mjs`))).toBe(true);
+      }
+      expect(packagesIn(fn.bundle).has('@simplewebauthn/server'), fn.name).toBe(false);
     }
   });
 });
