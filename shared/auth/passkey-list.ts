@@ -29,7 +29,7 @@ export function passkeyNotes(passkeys: readonly { name: string; createdAt: strin
     `Passkeys on this account (they still sign in after a reset): ${passkeys
       .map((passkey) => `${passkey.name}, added ${passkey.createdAt.slice(0, 10)}`)
       .join('; ')}.`,
-    'Remove any you do not recognise on your account page once you are signed in again.',
+    'Remove any you do not recognise on your account page: a new password does not end them.',
   ];
 }
 

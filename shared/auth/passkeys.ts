@@ -147,14 +147,20 @@ export function createPasskeyLogins(deps: {
 }) {
   const { passkeys, challenges, users, clock, rp } = deps;
   return {
+    /**
+     * `ofUser`: only a passkey of this user counts (step-up); another's is refused before anything is
+     * verified or recorded on it.
+     */
     async login(
       challengeId: string | undefined,
       response: AuthenticationResponseJSON,
+      ofUser?: string,
     ): Promise<PasskeyLogin> {
       const challenge = challengeId ? await challenges.takeChallenge(`login#${challengeId}`) : undefined;
       if (!current(clock, challenge)) return { kind: 'invalid' };
       const passkey = await passkeys.findPasskey(response.id);
       if (!passkey || !challenge) return { kind: 'invalid' };
+      if (ofUser !== undefined && passkey.userId !== ofUser) return { kind: 'invalid' };
       const verification = await (
         await webauthn()
       )

@@ -24,10 +24,10 @@ export type ReauthOutcome =
  * Step-up (shared/auth/step-up.ts): the signed-in user proves who they are again, and the session records
  * when. A password is checked as a login is (the account's and the client's brute-force counters, the device
  * token against lockout abuse: a wrong one counts toward the same lock); a TOTP code as at the second factor
- * (its own counters, each code once). An account with a second factor steps up with a code only: a password
- * phished beside a stolen session must not open the way to a passkey, which itself passes the second factor.
- * A passkey proves both factors, as at login, but only one of this user's: another account's passkey is a
- * wrong proof. Its answer is not counted on the brute-force counters: a signature cannot be guessed, and the
+ * (its own counters, each code once). An account with a second factor steps up with a code or a passkey, not its
+ * password: a password phished beside a stolen session must not open the way to a passkey, which itself
+ * passes the second factor. A passkey proves both factors, as at login, but only one of this user's: another
+ * account's passkey is a wrong proof, refused before it is verified or its use recorded. Its answer is not counted on the brute-force counters: a signature cannot be guessed, and the
  * challenge it answers is taken once. A wrong proof changes nothing else: the session is kept.
  */
 export function createReauth(deps: {
@@ -56,7 +56,7 @@ export function createReauth(deps: {
         return outcome.admitted ? { kind: 'ok' } : { kind: 'ended' };
       }
       if ('passkey' in proof) {
-        const outcome = await deps.passkeys().login(proof.challengeId, proof.passkey);
+        const outcome = await deps.passkeys().login(proof.challengeId, proof.passkey, session.userId);
         if (outcome.kind !== 'ok' || outcome.user.id !== session.userId)
           return { kind: 'invalid', lockedNow: false };
         return (await sessions.reauthenticated(session)) ? { kind: 'ok' } : { kind: 'ended' };

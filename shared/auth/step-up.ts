@@ -18,7 +18,7 @@ export const reauthenticationRequired = () =>
   new DomainError(
     'forbidden',
     'reauthentication_required',
-    'Confirm who you are first (POST /reauth with your password or a code), then try again.',
+    'Confirm who you are first (POST /reauth with your password, a code or a passkey), then try again.',
   );
 
 /** Throws `reauthentication_required` unless the last proof is at most `windowSeconds` old at `now`. */

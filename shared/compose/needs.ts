@@ -39,16 +39,6 @@ export type ServiceBuilder<T> = ((config: Settings) => T) & { readonly needs: Ne
 export const service = <T>(needs: Needs, build: (config: Settings) => T): ServiceBuilder<T> =>
   Object.assign((config: Settings) => build(config), { needs });
 
-/**
- * A narrower view of a service: the same object, typed to the methods a route calls, with only the needs of
- * those methods (a route that lists passkeys cannot delete one, nor is its role allowed to).
- */
-export const view = <T, K extends keyof T>(
-  builder: (config: Settings) => T,
-  _methods: readonly K[],
-  needs: Needs,
-): ServiceBuilder<Pick<T, K>> => service(needs, (config) => builder(config));
-
 /** What a set of builders needs, their own builders' included: one grant per table, actions united. */
 export function needsOf(builders: Iterable<ServiceBuilder<unknown>>): {
   tables: TableGrant[];

@@ -17,13 +17,7 @@ import { passkeyListService } from '#shared/compose/passkey-list';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
 import { emailsTableAccess } from '#shared/data/emails';
 import { suppressionsTableAccess } from '#shared/data/suppressions';
-import {
-  accountTokensTable,
-  emailsTable,
-  passkeysTable,
-  suppressionsTable,
-  usersTable,
-} from '#shared/data/tables';
+import { accountTokensTable, emailsTable, suppressionsTable, usersTable } from '#shared/data/tables';
 import { usersTableAccess } from '#shared/data/users';
 import { systemClock } from '#shared/platform/clock';
 import { ConfigError, type Settings } from '#shared/platform/config';
@@ -85,7 +79,8 @@ let changes: EmailChanges | undefined;
 export const emailChangesService = /* @__PURE__ */ service(
   {
     tables: [
-      { table: usersTable, actions: ['UpdateItem'] },
+      // GetItem: the account as it is, its verified address to release if it gives one up.
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
       { table: emailsTable, actions: ['DeleteItem'] },
     ],
     uses: [verificationLinksService],
@@ -137,11 +132,11 @@ export const resetRequestsService = /* @__PURE__ */ service(
       counting,
       { table: emailsTable, actions: ['GetItem'] },
       { table: usersTable, actions: ['GetItem'] },
-      { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
       { table: accountTokensTable, actions: ['PutItem'] },
     ],
     sendsEmail: true,
-    uses: [recipientLimitsService],
+    // The account's passkeys are named in the mail.
+    uses: [recipientLimitsService, passkeyListService],
   },
   (config): ResetRequests => {
     requests ??= createResetRequests({

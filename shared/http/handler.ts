@@ -49,10 +49,10 @@ export interface HandlerOptions<Body, Mode extends SessionMode, C, Path = undefi
   session?: Mode;
   /**
    * Wires the services this function uses, and nothing else (shared/compose/): what it imports is what its
-   * bundle carries, and what it reads is what its role must grant. It runs at cold start, so a missing
-   * setting fails the init phase naming it; services still loading (a secret being read) are awaited by
-   * the first request, and a failure there is retried by the next. A route with a session is declared with
-   * sessionHandler (shared/http/session-handler.ts), which composes `sessions` for it.
+   * bundle carries, and what it reads is what its role must grant. On Lambda it runs at cold start, so a
+   * missing setting fails the init phase naming it; services still loading (a secret being read) are
+   * awaited by the first request, and a failure there is retried by the next. Routes declare their services
+   * (shared/http/route.ts), and `sessionRoute` composes `sessions` for those with a session.
    */
   compose?: (settings: Settings) => C;
 }
@@ -161,5 +161,6 @@ export function httpHandler<
   };
   let ready: ApiHandler | undefined;
   if (process.env.LAMBDA_TASK_ROOT) ready = wire();
-  return (event, context) => (ready ??= wire())(event, context);
+  // Async, so that settings refused at a first call reach Lambda as a failed invocation, not a throw.
+  return async (event, context) => (ready ??= wire())(event, context);
 }

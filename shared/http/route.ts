@@ -24,8 +24,8 @@ export interface RouteDoc {
   query?: Record<string, { description: string; schema: Record<string, unknown> }>;
   idempotencyKey?: boolean;
   /**
-   * The route's own answers; what every route may answer (400 malformed JSON, 403 origin, 413, 415, 500,
-   * 503) is added by the document builder, and 401 for a required session.
+   * The route's own answers, its 401 and step-up 403 included (shared/http/route-docs.ts); what every route
+   * may answer (400 malformed JSON, 403 origin, 413, 415, 500, 503) is added by the document builder.
    */
   responses: Record<number, ResponseDoc>;
 }
@@ -60,11 +60,8 @@ export interface RouteDeclaration<
   doc?: RouteDoc;
   /** `required`: 401 without a session; `optional`: the handler gets `null`; `none` (default): not read. */
   session?: Mode;
-  /**
-   * A sensitive change (shared/auth/step-up.ts): the session must carry a proof of who the user is made
-   * within REAUTH_WINDOW_SECONDS, else 403 `reauthentication_required` before anything is done.
-   */
-  stepUp?: true;
+  /** A sensitive change (shared/auth/step-up.ts); only a route with a session can ask for it. */
+  stepUp?: Mode extends 'none' ? never : true;
   /** The body's schema, built once from the settings (the minimum password length is one). */
   body?: (settings: Settings) => z.ZodMiniType<Body>;
   path?: z.ZodMiniType<Path>;

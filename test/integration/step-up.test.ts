@@ -185,6 +185,9 @@ describe('a stolen session cannot keep the account', () => {
     const wrong = await reauthByPasskey(token, other.device);
     expect(wrong.status).toBe(400);
     expect(errorCode(wrong)).toBe('invalid_credentials');
+    // Refused before it was verified: nothing is recorded on the other account's passkey.
+    const others = (await call('GET', '/passkeys', { token: other.token })).json as { items: object[] };
+    expect(others.items[0]).not.toHaveProperty('lastUsedAt');
     expectReauthRequired(await call('DELETE', `/passkeys/${passkeyId}`, { token }));
 
     const proved = await reauthByPasskey(token, device);
