@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { remindersQueue } from '#shared/aws/queues';
 import { needsOf, service } from '#shared/compose/needs';
 import { passkeysTable, sessionsTable, usersTable } from '#shared/data/tables';
@@ -63,15 +63,14 @@ describe("a function's needs, from the services it composes", () => {
 
 describe('a route handler imported outside Lambda', () => {
   it('reads no setting until it is called, and then fails as a rejected invocation', async () => {
-    const saved = { ...process.env };
     for (const name of Object.keys(process.env))
-      if (/_TABLE$|^APP_URL$|^LAMBDA_TASK_ROOT$/.test(name)) delete process.env[name];
+      if (/_TABLE$|^APP_URL$|^LAMBDA_TASK_ROOT$/.test(name)) vi.stubEnv(name, undefined);
     try {
       const { handler } = await import('../../functions/change-email.ts');
       expect(handler.route.routes).toEqual(['PUT /email']);
       await expect(handler({} as never, {} as never)).rejects.toThrow(/Invalid configuration/);
     } finally {
-      process.env = saved;
+      vi.unstubAllEnvs();
     }
   });
 });
