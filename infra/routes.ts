@@ -6,7 +6,6 @@ import { deadlineJobDeps } from '#shared/compose/deadline';
 import { mailFeedbackService } from '#shared/compose/mail-feedback';
 import { needsOf, type Secret, type ServiceBuilder, type TableGrant } from '#shared/compose/needs';
 import { reminderSenderDeps } from '#shared/compose/reminders';
-import { sessionsService } from '#shared/compose/sessions';
 import { type ApiRoute, MEMORY_MB, type RouteDeclaration } from '#shared/http/route';
 
 export type { DynamoAction, Secret, TableGrant } from '#shared/compose/needs';
@@ -124,12 +123,6 @@ export const subscribers: readonly SubscriberDeclaration[] = [
   },
 ];
 
-/** Every service a route composes, `sessions` included where it reads one (the handler composes it). */
-const servicesOf = (route: RouteDeclaration<unknown>): ServiceBuilder<unknown>[] => [
-  ...Object.values(route.services ?? {}),
-  ...(route.session && route.session !== 'none' ? [sessionsService] : []),
-];
-
 const functionsDir = new URL('../functions/', import.meta.url);
 
 /**
@@ -156,7 +149,7 @@ async function declaredRoutes(): Promise<ApiFunctionDeclaration[]> {
         routes: route.routes,
         route,
         memoryMb: MEMORY_MB[route.memory ?? 'default'],
-        ...grantsOf(servicesOf(route)),
+        ...grantsOf(Object.values(route.services ?? {})),
       };
     }),
   );

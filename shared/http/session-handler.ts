@@ -3,14 +3,7 @@ import { requireRecentProof } from '#shared/auth/step-up';
 import { systemClock } from '#shared/platform/clock';
 import { sessionsService } from '#shared/compose/sessions';
 import type { HttpResult } from '#shared/http/response';
-import {
-  type ApiHandler,
-  type Composed,
-  type HandlerInput,
-  type HandlerOptions,
-  httpHandler,
-} from '#shared/http/handler';
-import type { Settings } from '#shared/platform/config';
+import { type Composed, type HandlerInput, httpHandler } from '#shared/http/handler';
 import type { ServiceBuilder } from '#shared/compose/needs';
 import {
   type ApiRoute,
@@ -24,44 +17,10 @@ import {
 export type WithSessions<C> = C & { sessions: Promise<Sessions> };
 
 /**
- * A route that reads the caller's session (`required`: 401 without one; `optional`: `null`): the handler
- * of httpHandler with the sessions service composed for it, so a route names only the services of its own.
- * Apart from httpHandler so that routes without a session never bundle the session code.
- */
-export function sessionHandler<
-  Mode extends 'required' | 'optional',
-  Body = undefined,
-  C extends Record<string, unknown> = Record<never, never>,
-  Path = undefined,
-  Query = undefined,
->(
-  options: Omit<HandlerOptions<Body, Mode, C, Path, Query>, 'session'> & {
-    session: Mode;
-    /**
-     * A sensitive change (shared/auth/step-up.ts): the session must carry a proof of who the user is made
-     * within REAUTH_WINDOW_SECONDS, else 403 `reauthentication_required` before anything is done.
-     */
-    stepUp?: true;
-  },
-  step: (input: HandlerInput<Body, Mode, Composed<WithSessions<C>>, Path, Query>) => Promise<HttpResult>,
-): ApiHandler {
-  const compose = (config: Settings): WithSessions<C> => ({
-    ...(options.compose?.(config) ?? ({} as C)),
-    sessions: sessionsService(config),
-  });
-  const guarded: typeof step = options.stepUp
-    ? async (input) => {
-        if (input.session)
-          requireRecentProof(input.session, systemClock(), input.settings.REAUTH_WINDOW_SECONDS);
-        return step(input);
-      }
-    : step;
-  return httpHandler<Body, Mode, WithSessions<C>, Path, Query>({ ...options, compose }, guarded);
-}
-
-/**
- * The handler of a declared route that reads the caller's session (`required` or `optional`), with
- * `sessions` composed for it beside its own services, and the step-up check where it declares one.
+ * The handler of a declared route that reads the caller's session (`required`: 401 without one; `optional`:
+ * `null`). `sessions` is put among its services, so the handler is given it and the role granted what it
+ * needs, and the step-up check runs before the step where the route declares one. Apart from `apiRoute` so
+ * that routes without a session never bundle the session code.
  */
 export function sessionRoute<
   Mode extends 'required' | 'optional',
@@ -75,8 +34,19 @@ export function sessionRoute<
     input: HandlerInput<Body, Mode, Composed<WithSessions<Built<S>>>, Path, Query>,
   ) => Promise<HttpResult>,
 ): ApiRoute {
+  const withSessions = { ...route, services: { ...route.services, sessions: sessionsService } };
+  const guarded: typeof step = route.stepUp
+    ? async (input) => {
+        if (input.session)
+          requireRecentProof(input.session, systemClock(), input.settings.REAUTH_WINDOW_SECONDS);
+        return step(input);
+      }
+    : step;
   return declared(
-    sessionHandler({ ...route, compose: composeServices(route as never) as never }, step as never),
-    route,
+    httpHandler(
+      { ...withSessions, compose: composeServices(withSessions as never) as never },
+      guarded as never,
+    ),
+    withSessions,
   );
 }
