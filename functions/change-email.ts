@@ -23,8 +23,6 @@ export const handler = sessionRoute(
           body: answers.accepted,
         },
         400: docs.error('Not an email address of at most 254 characters (`invalid_input`).'),
-        401: docs.unauthorized,
-        403: docs.stale,
         429: docs.error('Too many verification mails this hour (`too_many_requests`); see `Retry-After`.'),
       },
     },

@@ -24,7 +24,6 @@ export const handler = sessionRoute(
         400: docs.error(
           '`currentPassword` is incorrect, or `newPassword` breaks the policy (`invalid_input`).',
         ),
-        401: docs.unauthorized,
         429: docs.error(
           'Too many failed attempts (`too_many_attempts`), or too many changes of this account (`too_many_requests`, 10 an hour); see `Retry-After`.',
         ),

@@ -27,7 +27,6 @@ export const handler = sessionRoute(
           body: answers.registration,
         },
         400: docs.error('Invalid input or `Idempotency-Key` (`invalid_input`).'),
-        401: docs.unauthorized,
         422: docs.error('The key was used for another request (`idempotency_key_reused`).'),
       },
     },

@@ -16,8 +16,6 @@ export const handler = sessionRoute(
       responses: {
         204: { description: 'Removed.' },
         400: docs.error('An id over 1,024 characters (`invalid_input`).'),
-        401: docs.unauthorized,
-        403: docs.stale,
         404: docs.error('Not one of your passkeys (`not_found`).'),
       },
     },

@@ -12,7 +12,7 @@ export const handler = sessionRoute(
     doc: {
       summary: 'Delete a registration',
       tag: 'Registrations',
-      responses: { 204: { description: 'Deleted.' }, 401: docs.unauthorized, 404: docs.notFound },
+      responses: { 204: { description: 'Deleted.' }, 404: docs.notFound },
     },
     session: 'required',
     path: registrationPathSchema,

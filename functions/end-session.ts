@@ -18,7 +18,6 @@ export const handler = sessionRoute(
       tag: 'Accounts and sessions',
       responses: {
         204: { description: 'Ended at once; your current one is a logout (the cookie is expired).' },
-        401: docs.unauthorized,
         404: docs.error('Not one of your live sessions (`not_found`).'),
       },
     },

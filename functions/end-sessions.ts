@@ -3,7 +3,6 @@ import { cookieOptions } from '#shared/compose/sessions';
 import { expiredSessionCookie } from '#shared/http/cookies';
 import { recordEvent } from '#shared/platform/events';
 import { sessionRoute } from '#shared/http/session-handler';
-import * as docs from '#shared/http/route-docs';
 
 /** DELETE /sessions: logs the user out everywhere, this session included, and retires their device tokens. */
 export const handler = sessionRoute(
@@ -12,7 +11,7 @@ export const handler = sessionRoute(
     doc: {
       summary: 'Sign out everywhere',
       tag: 'Accounts and sessions',
-      responses: { 204: { description: 'Every session of the user has ended.' }, 401: docs.unauthorized },
+      responses: { 204: { description: 'Every session of the user has ended.' } },
     },
     session: 'required',
     services: {

@@ -14,7 +14,6 @@ export const handler = sessionRoute(
       tag: 'Registrations',
       responses: {
         200: { description: 'The registration.', body: answers.registration },
-        401: docs.unauthorized,
         404: docs.notFound,
       },
     },

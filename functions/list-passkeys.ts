@@ -1,7 +1,6 @@
 import { passkeyListService } from '#shared/compose/passkey-list';
 import { sessionRoute } from '#shared/http/session-handler';
 import * as answers from '#shared/http/response-schemas';
-import * as docs from '#shared/http/route-docs';
 
 /** GET /passkeys: the signed-in user's passkeys, never their keys. */
 export const handler = sessionRoute(
@@ -12,7 +11,6 @@ export const handler = sessionRoute(
       tag: 'Accounts and sessions',
       responses: {
         200: { description: 'Your passkeys, never their keys.', body: answers.passkeyList },
-        401: docs.unauthorized,
       },
     },
     session: 'required',

@@ -22,7 +22,6 @@ export const handler = sessionRoute(
       responses: {
         200: { description: 'A page.', body: answers.registrationPage },
         400: docs.error('A bad `limit` (`invalid_input`) or `cursor` (`invalid_cursor`).'),
-        401: docs.unauthorized,
       },
     },
     session: 'required',

@@ -1,7 +1,6 @@
 import { sessionListService } from '#shared/compose/sessions';
 import { sessionRoute } from '#shared/http/session-handler';
 import * as answers from '#shared/http/response-schemas';
-import * as docs from '#shared/http/route-docs';
 
 /** GET /sessions: the caller's live sessions, where they are signed in, most recently active first. */
 export const handler = sessionRoute(
@@ -12,7 +11,6 @@ export const handler = sessionRoute(
       tag: 'Accounts and sessions',
       responses: {
         200: { description: 'Your live sessions, most recently active first.', body: answers.sessionList },
-        401: docs.unauthorized,
       },
     },
     session: 'required',

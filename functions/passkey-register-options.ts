@@ -1,7 +1,6 @@
 import { passkeyOptionsService } from '#shared/compose/passkeys';
 import { sessionRoute } from '#shared/http/session-handler';
 import * as answers from '#shared/http/response-schemas';
-import * as docs from '#shared/http/route-docs';
 
 /** POST /passkeys/register/options: the creation options for a new passkey of the signed-in user. */
 export const handler = sessionRoute(
@@ -15,8 +14,6 @@ export const handler = sessionRoute(
           description: 'Creation options; their challenge is good for 5 minutes, once.',
           body: answers.creationOptions,
         },
-        401: docs.unauthorized,
-        403: docs.stale,
       },
     },
     session: 'required',

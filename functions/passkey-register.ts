@@ -21,8 +21,6 @@ export const handler = sessionRoute(
         400: docs.error(
           'Not a valid answer to the current challenge, or without user verification (`invalid_passkey`).',
         ),
-        401: docs.unauthorized,
-        403: docs.stale,
       },
     },
     session: 'required',

@@ -15,7 +15,6 @@ export const handler = sessionRoute(
       tag: 'Registrations',
       responses: {
         200: { description: 'Paid; paying twice keeps the first `paidAt`.', body: answers.registration },
-        401: docs.unauthorized,
         403: docs.error('Only admins record payments (`forbidden`), said only to the owner.'),
         404: docs.notFound,
         409: docs.error('The deadline has passed (`payment_deadline_passed`).'),

@@ -54,7 +54,6 @@ export const handler = sessionRoute(
         400: docs.error(
           "The password, code or passkey is not right (`invalid_credentials`): a password counts toward the account lock as a failed login, a code on the second-factor counters; a passkey must be one of this account's, answering a challenge from `POST /passkeys/login/options` (its `__Host-webauthn` cookie); the session is kept. Or not exactly one proof given (`invalid_input`), or a password for an account with two-factor authentication, which steps up with a code or a passkey (`code_required`).",
         ),
-        401: docs.unauthorized,
         429: docs.error('Too many failed attempts (`too_many_attempts`); see `Retry-After`.'),
       },
     },

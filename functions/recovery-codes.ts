@@ -19,7 +19,6 @@ export const handler = sessionRoute(
       responses: {
         200: { description: '10 new recovery codes, shown once.', body: answers.recoveryCodes },
         400: docs.error('Not a current code (`invalid_code`), or not 6 digits (`invalid_input`).'),
-        401: docs.unauthorized,
         409: docs.error('TOTP is not on (`mfa_not_enabled`).'),
         429: docs.error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
       },

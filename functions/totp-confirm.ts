@@ -22,8 +22,6 @@ export const handler = sessionRoute(
         400: docs.error(
           'Not a current code of the offered secret (`invalid_code`), or not 6 digits (`invalid_input`).',
         ),
-        401: docs.unauthorized,
-        403: docs.stale,
         409: docs.error(
           'TOTP is already on (`mfa_already_enabled`), or no secret was offered (`mfa_not_enabled`).',
         ),

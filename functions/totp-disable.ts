@@ -18,7 +18,6 @@ export const handler = sessionRoute(
       responses: {
         204: { description: 'TOTP is off, and its recovery codes void.' },
         400: docs.error('Not a current code (`invalid_code`), or not 6 digits (`invalid_input`).'),
-        401: docs.unauthorized,
         409: docs.error('TOTP is not on (`mfa_not_enabled`).'),
         429: docs.error('Too many failed codes (`too_many_attempts`); see `Retry-After`.'),
       },

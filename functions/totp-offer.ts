@@ -15,8 +15,6 @@ export const handler = sessionRoute(
           description: 'The base32 secret (160 bits) and its `otpauth://` URI.',
           body: answers.totpOffer,
         },
-        401: docs.unauthorized,
-        403: docs.stale,
         409: docs.error('TOTP is already on (`mfa_already_enabled`).'),
       },
     },

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
-import type { ResponseDoc, RouteDoc } from '#shared/http/route';
+import type { ResponseDoc, RouteDeclaration, RouteDoc } from '#shared/http/route';
+import { stale, unauthorized } from '#shared/http/route-docs';
 import { parseSettings } from '#shared/platform/config';
 import {
   errorBody,
@@ -148,6 +149,14 @@ function operationObject(key: string, operation: OperationDoc): Json {
   };
 }
 
+/** What a session and a step-up answer, said once here rather than by every such route. */
+function gateAnswers(route: RouteDeclaration<unknown>): Record<number, ResponseDoc> {
+  const answers: Record<number, ResponseDoc> = {};
+  if (route.session === 'required') answers[401] = unauthorized;
+  if (route.stepUp) answers[403] = stale;
+  return answers;
+}
+
 /**
  * The API's OpenAPI 3.1 document, built from the route declarations (functions/*.ts, read by
  * infra/routes.ts) and the zod schemas the handlers validate with: generated, never written by hand. Paths
@@ -163,6 +172,7 @@ export function openApiDocument(): Json {
       if (!route.doc) throw new Error(`functions/${name}.ts: route ${key} has no doc`);
       const operation: OperationDoc = {
         ...route.doc,
+        responses: { ...gateAnswers(route), ...route.doc.responses },
         auth: route.session === 'required' ? 'session' : 'none',
         ...(route.body ? { body: route.body(defaults) } : {}),
       };

@@ -24,8 +24,8 @@ export interface RouteDoc {
   query?: Record<string, { description: string; schema: Record<string, unknown> }>;
   idempotencyKey?: boolean;
   /**
-   * The route's own answers, its 401 and step-up 403 included (shared/http/route-docs.ts); what every route
-   * may answer (400 malformed JSON, 403 origin, 413, 415, 500, 503) is added by the document builder.
+   * The route's own answers; the document builder adds what every route may answer (400 malformed JSON,
+   * 403 origin, 413, 415, 500, 503), 401 where a session is required and 403 where the route steps up.
    */
   responses: Record<number, ResponseDoc>;
 }
