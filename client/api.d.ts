@@ -1668,7 +1668,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description An id over 1,024 characters (`invalid_input`). */
+            /** @description An id that is not base64url of at most 1,024 characters (`invalid_input`). */
             400: {
                 headers: {
                     [name: string]: unknown;

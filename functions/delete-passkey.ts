@@ -1,6 +1,7 @@
 import { securityNoticesService } from '#shared/compose/notices';
 import { sendNotice } from '#shared/http/security-notice';
 import * as z from 'zod/mini';
+import { credentialId } from '#shared/auth/credentials';
 import { passkeyRemovalService } from '#shared/compose/passkey-list';
 import { recordEvent } from '#shared/platform/events';
 import { sessionRoute } from '#shared/http/session-handler';
@@ -15,13 +16,13 @@ export const handler = sessionRoute(
       tag: 'Accounts and sessions',
       responses: {
         204: { description: 'Removed.' },
-        400: docs.error('An id over 1,024 characters (`invalid_input`).'),
+        400: docs.error('An id that is not base64url of at most 1,024 characters (`invalid_input`).'),
         404: docs.error('Not one of your passkeys (`not_found`).'),
       },
     },
     session: 'required',
     stepUp: true,
-    path: z.object({ id: z.string().check(z.minLength(1), z.maxLength(1024)) }),
+    path: z.object({ id: credentialId }),
     services: {
       passkeys: passkeyRemovalService,
       notices: securityNoticesService,

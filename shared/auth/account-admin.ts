@@ -39,7 +39,7 @@ export function createAccountAdmin(deps: {
       const user = await users.findUserByUsername(username);
       if (!user) throw notFound();
       if (verified) await claims.claim(user, email);
-      await claims.releaseGivenUp(await users.setEmail(user.username, email, verified), email);
+      await claims.releaseGivenUp(await users.setEmail(user.username, email, { verified }), email);
       return { ...user, email, emailVerified: verified };
     },
     listUsers: () => users.listUsers(),

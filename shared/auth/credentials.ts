@@ -126,9 +126,20 @@ export const mfaProofSchema = jsonObject({
   recoveryCode: z.optional(recoveryCode),
 }).check(exactlyOne('code', 'recoveryCode'));
 
+/**
+ * A passkey's credential id as WebAuthn serializes it: base64url, so its bytes are its characters (a key of
+ * DynamoDB's is bounded in bytes: 1,024 characters of another alphabet could pass a length check and not
+ * the table's).
+ */
+export const credentialId = aString().check(
+  z.minLength(1, 'is required'),
+  z.maxLength(1024, 'is too long'),
+  z.regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
+);
+
 /** A WebAuthn answer as the browser library serializes it; the verifier checks everything inside. */
 const webauthnResponse = z.looseObject({
-  id: aString().check(z.minLength(1, 'is required'), z.maxLength(1024, 'is too long')),
+  id: credentialId,
   rawId: aString(),
   type: z.literal('public-key', { error: 'must be "public-key"' }),
   response: z.looseObject({ clientDataJSON: aString() }),

@@ -18,6 +18,16 @@ export const emailSchema = z.pipe(
   z.transform((address: string) => normalizeEmail(address)),
 );
 
+/**
+ * Where an account's own mail goes (notices, reset links): its address once verified, else the verified one
+ * it had before a change still waiting for its link; none when it never had one.
+ */
+export const verifiedAddress = (account: {
+  email?: string | undefined;
+  emailVerified?: boolean | undefined;
+  verifiedEmail?: string | undefined;
+}): string | undefined => (account.emailVerified && account.email ? account.email : account.verifiedEmail);
+
 /** Mailbox providers treat addresses without regard to case in practice; so does uniqueness. */
 export const emailKey = (address: string): string => address.toLowerCase();
 

@@ -2,7 +2,7 @@ import type { AccountMails } from '#shared/auth/account-mails';
 import { type AccountTokens, invalidToken } from '#shared/auth/account-tokens';
 import { usernameKey } from '#shared/auth/username';
 import type { EmailsTable } from '#shared/data/emails';
-import { emailKey } from '#shared/auth/email-address';
+import { emailKey, verifiedAddress } from '#shared/auth/email-address';
 import type { UserRecord, UsersTable } from '#shared/data/users';
 import { conflict, notFound } from '#shared/platform/outcomes';
 
@@ -85,22 +85,20 @@ export type VerificationLinks = ReturnType<typeof createVerificationLinks>;
 
 /**
  * Changing an account's address: stored unverified, and its link mailed; the same address again, still
- * unverified, sends the link again. A verified address the account gives up is released for others.
+ * unverified, sends the link again. The verified address it had keeps the account's mail (notices, reset
+ * links) and its claim until the new one is proved (then it is released: createEmailVerification).
  */
-export function createEmailChanges(deps: {
-  users: UsersTable;
-  emails: EmailsTable;
-  links: VerificationLinks;
-}) {
+export function createEmailChanges(deps: { users: UsersTable; links: VerificationLinks }) {
   const { users, links } = deps;
-  const claims = createAddressClaims(deps);
   return {
     async change(account: { username: string; userId: string }, email: string): Promise<EmailChange> {
       const user = await users.findUserByUsername(account.username);
       if (!user || user.id !== account.userId) throw notFound();
       if (user.email === email && user.emailVerified) return { kind: 'unchanged' };
-      // The address first, then its link: a link never names an address the account does not have.
-      await claims.releaseGivenUp(await users.setEmail(user.username, email), email);
+      // The address first, then its link: a link never names an address the account does not have. The
+      // verified address keeps the account's mail, and its claim, until the new one is proved.
+      const kept = verifiedAddress(user);
+      await users.setEmail(user.username, email, kept === undefined ? {} : { keepVerified: kept });
       return (await links.mail(user, email)) ? { kind: 'mailed' } : { kind: 'suppressed' };
     },
   };
@@ -133,6 +131,12 @@ export function createEmailVerification(deps: {
       if (!user || user.id !== record.userId || user.email !== record.email) throw invalidToken();
       await claims.claim(user, record.email);
       if (!(await users.markEmailVerified(user.username, record.email))) throw invalidToken();
+      // The address it replaces, verified before, is released for others now that the new one is proved.
+      if (user.verifiedEmail)
+        await claims.releaseGivenUp(
+          { ...user, email: user.verifiedEmail, emailVerified: true },
+          record.email,
+        );
       if (!(await tokens.consume(record))) throw invalidToken();
       return { ...user, emailVerified: true };
     },

@@ -11,6 +11,9 @@ import { passkeyView, type PasskeyView } from '#shared/auth/passkey-list';
 /** SimpleWebAuthn, loaded on the first ceremony (a file of its own beside the bundle: infra/lazy-modules.ts). */
 const webauthn = () => import('#shared/auth/webauthn-verifier');
 
+/** A login challenge's id: 16 random bytes, base64url. */
+const CHALLENGE_ID = /^[A-Za-z0-9_-]{22}$/;
+
 /** How long a WebAuthn ceremony may take, from options to answer. */
 export const CHALLENGE_SECONDS = 300;
 
@@ -156,7 +159,11 @@ export function createPasskeyLogins(deps: {
       response: AuthenticationResponseJSON,
       ofUser?: string,
     ): Promise<PasskeyLogin> {
-      const challenge = challengeId ? await challenges.takeChallenge(`login#${challengeId}`) : undefined;
+      // Only an id of the shape this module makes reaches the table (a cookie is the client's to write).
+      const challenge =
+        challengeId && CHALLENGE_ID.test(challengeId)
+          ? await challenges.takeChallenge(`login#${challengeId}`)
+          : undefined;
       if (!current(clock, challenge)) return { kind: 'invalid' };
       const passkey = await passkeys.findPasskey(response.id);
       if (!passkey || !challenge) return { kind: 'invalid' };

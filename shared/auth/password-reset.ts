@@ -7,7 +7,7 @@ import { passwordProblem } from '#shared/auth/password-policy';
 import { HOUR_SECONDS, type RateLimits } from '#shared/auth/rate-limits';
 import type { Sessions } from '#shared/auth/sessions';
 import type { EmailsTable } from '#shared/data/emails';
-import { emailKey } from '#shared/auth/email-address';
+import { emailKey, verifiedAddress } from '#shared/auth/email-address';
 import type { UserRecord, UsersTable } from '#shared/data/users';
 import { invalid } from '#shared/platform/outcomes';
 
@@ -21,9 +21,12 @@ export type ForgotWho = { email: string } | { username: string };
 export type ForgotOutcome =
   'mailed' | 'no_account' | 'no_verified_email' | 'suppressed' | 'limited' | 'limited_first';
 
-/** An account a reset link may be mailed to, and used for: enabled, with a verified address. */
-const canReset = (user: UserRecord | undefined): user is UserRecord & { email: string } =>
-  !!user && !user.disabled && user.emailVerified === true && !!user.email;
+/**
+ * The address a reset link goes to, and is good for: an enabled account's verified one (the one it had
+ * before a change still waiting for its link included); none otherwise.
+ */
+const resetAddress = (user: UserRecord | undefined): string | undefined =>
+  user && !user.disabled ? verifiedAddress(user) : undefined;
 
 /**
  * Asking for a password reset by mail (OWASP Forgot Password Cheat Sheet; Cognito ForgotPassword): the
@@ -50,8 +53,10 @@ export function createResetRequests(deps: {
       return USERNAME_PATTERN.test(who.username) ? users.findUserByUsername(who.username) : undefined;
     const owner = await emails.ownerOf(who.email);
     const user = owner && (await users.findUserByUsername(owner.usernameKey));
-    // A claim left behind by an address the account has since given up names no one.
-    return user?.id === owner?.userId && emailKey(user?.email ?? '') === emailKey(who.email)
+    // A claim left behind by an address the account has since given up names no one; the verified one it
+    // keeps while a new one waits for its link still names it.
+    return user?.id === owner?.userId &&
+      emailKey(user ? (verifiedAddress(user) ?? '') : '') === emailKey(who.email)
       ? user
       : undefined;
   }
@@ -64,17 +69,18 @@ export function createResetRequests(deps: {
       if (!fromIp.ok) return fromIp.firstRefusal ? 'limited_first' : 'limited';
       const user = await accountOf(who);
       if (!user) return 'no_account';
-      if (!canReset(user)) return 'no_verified_email';
+      const address = resetAddress(user);
+      if (!address) return 'no_verified_email';
       const perAccount = await limits.take([
         { key: `reset-mail#${user.id}`, limit: deps.mailsPerHour, windowSeconds: HOUR_SECONDS },
       ]);
       if (!perAccount.ok) return perAccount.firstRefusal ? 'limited_first' : 'limited';
       const [token, passkeys] = await Promise.all([
-        tokens.issue('reset', user, user.email, deps.ttlSeconds),
+        tokens.issue('reset', user, address, deps.ttlSeconds),
         deps.passkeysOf(user.id),
       ]);
       const sent = await mails.send('reset-password', {
-        to: user.email,
+        to: address,
         username: user.username,
         token,
         expiresInSeconds: deps.ttlSeconds,
@@ -111,9 +117,9 @@ export function createPasswordResets(deps: {
       // The link was for this account at this address: a disabled account voids it, and so does any change
       // of the address since it was mailed, even back to the same one (the address version moved).
       if (
-        !canReset(user) ||
+        !user ||
+        resetAddress(user) !== record.email ||
         user.id !== record.userId ||
-        user.email !== record.email ||
         (user.emailVersion ?? 0) !== (record.emailVersion ?? 0)
       )
         throw invalidToken();

@@ -171,6 +171,7 @@ export function createSessions(deps: {
       return {
         ...session,
         ...(user?.email ? { email: user.email, emailVerified: user.emailVerified === true } : {}),
+        ...(user?.verifiedEmail ? { verifiedEmail: user.verifiedEmail } : {}),
         mfaEnabled: !!user?.totpSecret,
       };
     },

@@ -75,22 +75,17 @@ export const verificationLinksService = /* @__PURE__ */ service(
 
 let changes: EmailChanges | undefined;
 
-/** A new address given: the user's item updated, a verified address given up released (DeleteItem). */
+/** A new address given: the user's item updated; the verified one keeps the account's mail until then. */
 export const emailChangesService = /* @__PURE__ */ service(
   {
     tables: [
-      // GetItem: the account as it is, its verified address to release if it gives one up.
+      // GetItem: the account as it is, its verified address kept until the new one is proved.
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
-      { table: emailsTable, actions: ['DeleteItem'] },
     ],
     uses: [verificationLinksService],
   },
   (config): EmailChanges => {
-    changes ??= createEmailChanges({
-      users: users(config),
-      emails: emails(config),
-      links: verificationLinksService(config),
-    });
+    changes ??= createEmailChanges({ users: users(config), links: verificationLinksService(config) });
     return changes;
   },
 );
@@ -106,7 +101,8 @@ export const emailVerificationService = /* @__PURE__ */ service(
     tables: [
       { table: accountTokensTable, actions: ['GetItem', 'DeleteItem'] },
       { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
-      { table: emailsTable, actions: ['GetItem', 'PutItem'] },
+      // DeleteItem: the verified address it replaces is released.
+      { table: emailsTable, actions: ['GetItem', 'PutItem', 'DeleteItem'] },
     ],
   },
   (config): EmailVerification => {

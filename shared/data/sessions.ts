@@ -44,6 +44,8 @@ export interface SessionRecord {
    */
   email?: string;
   emailVerified?: boolean;
+  /** Likewise: the verified address kept while a new one waits for its link. */
+  verifiedEmail?: string;
   /** Likewise: whether the user's logins ask for a second factor. */
   mfaEnabled?: boolean;
 }

@@ -34,6 +34,11 @@ export interface UserRecord {
    * the version it was mailed under, so any change voids it, even one back to the same address.
    */
   emailVersion?: number;
+  /**
+   * The last verified address while a new one waits for its link: the account's mail (notices, reset
+   * links) still goes there, so a change its owner did not make cannot cut them off before it is proved.
+   */
+  verifiedEmail?: string;
   /** The TOTP secret, sealed (AES-256-GCM): a second factor is required at login while it is set. */
   totpSecret?: string;
   /** A TOTP secret offered and not yet confirmed with a code: nothing is enforced for it. */
@@ -77,10 +82,15 @@ export interface UsersTable {
   bumpCredentialVersion(username: string, newCredentials?: NewCredentials): Promise<void>;
   /**
    * Sets the account's address, unverified (or verified, by an operator), under a new address version; the
-   * user as it was before, or undefined when there is no such user.
+   * user as it was before, or undefined when there is no such user. `keepVerified`: the verified address
+   * that still receives the account's mail until the new one is proved (none when verified at once).
    */
-  setEmail(username: string, email: string, verified?: boolean): Promise<UserRecord | undefined>;
-  /** Marks the address verified, provided it is still the account's: false otherwise. */
+  setEmail(
+    username: string,
+    email: string,
+    options?: { verified?: boolean; keepVerified?: string },
+  ): Promise<UserRecord | undefined>;
+  /** Marks the address verified, provided it is still the account's: false otherwise. The kept one goes. */
   markEmailVerified(username: string, email: string): Promise<boolean>;
   /** Offers a TOTP secret (sealed), replacing any offer not yet confirmed. */
   offerTotp(username: string, sealed: string): Promise<void>;
@@ -114,6 +124,7 @@ export const toUser = (item: Record<string, unknown>): UserRecord => {
     ...(keptSid ? { keptSid } : {}),
     ...(email ? { email, emailVerified: item.emailVerified === true } : {}),
     ...(item.emailVersion !== undefined ? { emailVersion: Number(item.emailVersion) } : {}),
+    ...(typeof item.verifiedEmail === 'string' ? { verifiedEmail: item.verifiedEmail } : {}),
     ...(typeof item.totpSecret === 'string' ? { totpSecret: item.totpSecret } : {}),
     ...(typeof item.totpPending === 'string' ? { totpPending: item.totpPending } : {}),
     ...(item.totpLastStep !== undefined ? { totpLastStep: Number(item.totpLastStep) } : {}),
@@ -200,15 +211,23 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
         ),
       );
     },
-    async setEmail(username, email, verified = false) {
+    async setEmail(username, email, { verified = false, keepVerified } = {}) {
+      const kept = !verified && keepVerified !== undefined;
       const result = await whenConditionHolds(
         db.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
-            UpdateExpression: 'SET email = :email, emailVerified = :verified ADD emailVersion :one',
+            UpdateExpression: kept
+              ? 'SET email = :email, emailVerified = :verified, verifiedEmail = :kept ADD emailVersion :one'
+              : 'SET email = :email, emailVerified = :verified ADD emailVersion :one REMOVE verifiedEmail',
             ...itemExists(usersTable),
-            ExpressionAttributeValues: { ':email': email, ':verified': verified, ':one': 1 },
+            ExpressionAttributeValues: {
+              ':email': email,
+              ':verified': verified,
+              ':one': 1,
+              ...(kept ? { ':kept': keepVerified } : {}),
+            },
             ReturnValues: 'ALL_OLD',
           }),
         ),
@@ -221,7 +240,7 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
-            UpdateExpression: 'SET emailVerified = :true',
+            UpdateExpression: 'SET emailVerified = :true REMOVE verifiedEmail',
             ConditionExpression: 'email = :email',
             ExpressionAttributeValues: { ':true': true, ':email': email },
           }),

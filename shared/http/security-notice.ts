@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { deviceLabel } from '#shared/auth/device-label';
+import { verifiedAddress } from '#shared/auth/email-address';
 import type { NoticeKind, SecurityNotices } from '#shared/auth/security-notices';
 import type { RequestFacts } from '#shared/http/request-parts';
 import { systemClock } from '#shared/platform/clock';
@@ -9,12 +10,16 @@ import { logger } from '#shared/platform/logger';
 /** How long an answer waits for its notice to be sent. */
 const NOTICE_WAIT_MS = 2000;
 
-/** Whom a notice goes to: the account's address, only once it is verified (an unverified one may not be theirs). */
+/**
+ * Whom a notice goes to: the account's address, only once it is verified (an unverified one may not be
+ * theirs), or the verified one it had while a change waits for its link (shared/auth/email-address.ts).
+ */
 export interface NoticeRecipient {
   userId: string;
   username: string;
   email?: string;
   emailVerified?: boolean;
+  verifiedEmail?: string;
 }
 
 /**
@@ -29,11 +34,12 @@ export async function sendNotice(
   request: { event: APIGatewayProxyEventV2; facts: RequestFacts },
   detail?: string,
 ): Promise<void> {
-  if (!recipient.email || !recipient.emailVerified) return;
+  const to = verifiedAddress(recipient);
+  if (!to) return;
   try {
     const sending = notices.send({
       kind,
-      to: recipient.email,
+      to,
       userId: recipient.userId,
       username: recipient.username,
       at: systemClock(),

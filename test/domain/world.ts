@@ -133,7 +133,7 @@ export function domainWorld() {
         const links = createVerificationLinks({ tokens, mails, ttlSeconds: 86400 });
         return {
           links,
-          changes: createEmailChanges({ users, emails, links }),
+          changes: createEmailChanges({ users, links }),
           verification: createEmailVerification({ users, emails, tokens }),
           requests: createResetRequests({
             users,

@@ -348,7 +348,6 @@ describe("each function's table permissions, pinned", () => {
     'change-email': [
       ...session,
       'UpdateItem users',
-      'DeleteItem emails',
       'UpdateItem loginattempts',
       'GetItem loginattempts',
       'PutItem accounttokens',
@@ -363,6 +362,8 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem users',
       'GetItem emails',
       'PutItem emails',
+      // The verified address the new one replaces is released once the new one is proved.
+      'DeleteItem emails',
       'UpdateItem loginattempts',
       'GetItem loginattempts',
     ],

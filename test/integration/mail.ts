@@ -7,6 +7,6 @@ export { linkToken, type StoredMail } from '../support/mail.ts';
 export const mailTo = (addresses: readonly string[]): Promise<StoredMail[]> =>
   mailAt(inject('sesEndpoint'), addresses);
 
-/** The newest mail to an address. */
-export const lastMailTo = async (address: string): Promise<StoredMail | undefined> =>
-  (await mailTo([address])).at(-1);
+/** The newest mail to an address (with this subject, when one is given). */
+export const lastMailTo = async (address: string, subject?: string): Promise<StoredMail | undefined> =>
+  (await mailTo([address])).filter((mail) => subject === undefined || mail.subject === subject).at(-1);

@@ -112,6 +112,21 @@ describe('signing in with a passkey', () => {
     expect((await passkeyLogin(device)).response.status).toBe(401);
   });
 
+  it('refuses a challenge cookie or a credential id that could not be a key: 401 and 400, never a 500', async () => {
+    const { device, token } = await userWithPasskey();
+    const options = await call('POST', '/passkeys/login/options');
+    const oversized = await call('POST', '/passkeys/login', {
+      json: { response: device.get(options.json as never) },
+      headers: { cookie: `__Host-webauthn=${'A'.repeat(3000)}` },
+    });
+    expect(oversized.status).toBe(401);
+    expect(errorCode(oversized)).toBe('invalid_passkey');
+    // 700 characters of 3 bytes each: under the length limit, over the 2,048 bytes of a DynamoDB key.
+    const wide = await call('DELETE', `/passkeys/${encodeURIComponent('€'.repeat(700))}`, { token });
+    expect(wide.status).toBe(400);
+    expect(errorCode(wide)).toBe('invalid_input');
+  });
+
   it("stops working once removed; removing someone else's is 404", async () => {
     const { token, device, passkey } = await userWithPasskey();
     const other = await signUp();

@@ -160,6 +160,47 @@ describe('security notices by mail', () => {
     expect(reset?.body.text).not.toContain(id);
   });
 
+  it('keeps mailing the verified address while a new one waits for its link: notices, and reset links', async () => {
+    const { email, username, token, ip } = await verifiedAccount();
+    const next = `pending.${randomBytes(5).toString('hex')}@example.com`;
+    expect((await callFrom(ip, 'PUT', '/email', { ...from(ip, token), json: { email: next } })).status).toBe(
+      202,
+    );
+    expect((await call('GET', '/check_session', { token })).json).toMatchObject({
+      email: next,
+      emailVerified: false,
+    });
+    // A passkey added now is told to the address that is still the account's proved one.
+    const device = softwareAuthenticator({ origin });
+    const options = await callFrom(ip, 'POST', '/passkeys/register/options', from(ip, token));
+    const added = await callFrom(ip, 'POST', '/passkeys/register', {
+      ...from(ip, token),
+      json: { response: device.create(options.json as never) },
+    });
+    expect(added.status).toBe(201);
+    expectNotice(await noticeTo(email, 'A passkey was added to your Pistus account'), ip);
+    // "Forgot password?" by that address or by the name still reaches it, and its link works.
+    await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
+    await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { username } });
+    const resets = (await mailTo([email])).filter((mail) => mail.subject === 'Reset your Pistus password');
+    expect(resets).toHaveLength(2);
+    const reset = await call('POST', '/password/reset', {
+      json: { token: linkToken(resets.at(-1), 'reset-password'), newPassword: NEW_PASSWORD },
+    });
+    expect(reset.status).toBe(204);
+    expect(await lastMailTo(next)).toMatchObject({ subject: 'Confirm your email address for Pistus' });
+
+    // Once the new address is proved, it is the one: the old one is released and gets nothing more.
+    const verified = await call('POST', '/email/verify', {
+      json: { token: linkToken(await lastMailTo(next), 'verify-email') },
+    });
+    expect(verified.status).toBe(204);
+    await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
+    expect(
+      (await mailTo([email])).filter((mail) => mail.subject === 'Reset your Pistus password'),
+    ).toHaveLength(2);
+  });
+
   it('mails no notice to an address that is not verified', async () => {
     const email = `unverified.${randomBytes(5).toString('hex')}@example.com`;
     const signup = await call('POST', '/signup', {

@@ -50,8 +50,13 @@ function raw(method: string, path: string) {
 const address = () => `round3.${randomBytes(5).toString('hex')}@example.com`;
 
 /** Follows the newest verification link mailed to the address. */
+// Its newest verification link: the address may also hold notices of the change that sent it.
 const verify = async (email: string) =>
-  call('POST', '/email/verify', { json: { token: linkToken(await lastMailTo(email), 'verify-email') } });
+  call('POST', '/email/verify', {
+    json: {
+      token: linkToken(await lastMailTo(email, 'Confirm your email address for Pistus'), 'verify-email'),
+    },
+  });
 
 const MFA_COOKIE = '__Host-mfa';
 const mfaCookieOf = (login: ApiResponse) =>
