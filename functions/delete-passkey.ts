@@ -29,9 +29,9 @@ export const handler = sessionRoute(
     },
   },
   async ({ session, path, event, facts, services: { passkeys, notices } }) => {
-    await passkeys.remove(session.userId, path.id);
+    const removed = await passkeys.remove(session.userId, path.id);
     recordEvent('passkeyRemoved', { userId: session.userId, ...facts });
-    await sendNotice(notices, session, 'passkey_removed', { event, facts });
+    await sendNotice(notices, session, 'passkey_removed', { event, facts }, `Passkey: ${removed.name}.`);
     return { status: 204 };
   },
 );

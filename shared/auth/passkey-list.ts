@@ -37,8 +37,11 @@ export function passkeyNotes(passkeys: readonly { name: string; createdAt: strin
 export function createPasskeyList(deps: { passkeys: PasskeysTable }) {
   return {
     list: async (userId: string) => (await deps.passkeys.listPasskeys(userId)).map(passkeyView),
-    async remove(userId: string, id: string): Promise<void> {
-      if (!(await deps.passkeys.deletePasskey(id, userId))) throw notFound();
+    /** Removes one of the user's passkeys, and says which (its view), for the notice. */
+    async remove(userId: string, id: string): Promise<PasskeyView> {
+      const removed = await deps.passkeys.deletePasskey(id, userId);
+      if (!removed) throw notFound();
+      return passkeyView(removed);
     },
   };
 }

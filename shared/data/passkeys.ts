@@ -31,7 +31,8 @@ export interface PasskeysTable {
   /** Records a use: the new counter, only if it is still the one read (a cloned key racing loses). */
   recordUse(credentialId: string, from: number, to: number, at: string): Promise<boolean>;
   /** Deletes the passkey if it is the user's: false when it is not (or no longer) there. */
-  deletePasskey(credentialId: string, userId: string): Promise<boolean>;
+  /** Deletes one of the user's passkeys: the passkey as it was, or undefined when it is not theirs. */
+  deletePasskey(credentialId: string, userId: string): Promise<PasskeyRecord | undefined>;
 }
 
 const byUser = indexOf(passkeysTable, 'byUser');
@@ -77,10 +78,11 @@ export function passkeysTableAccess(db: DynamoDBDocumentClient, tableName: strin
             Key: key(credentialId),
             ConditionExpression: 'userId = :me',
             ExpressionAttributeValues: { ':me': userId },
+            ReturnValues: 'ALL_OLD',
           }),
         ),
       );
-      return deleted !== undefined;
+      return deleted?.Attributes as PasskeyRecord | undefined;
     },
   };
 }

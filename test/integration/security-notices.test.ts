@@ -134,7 +134,9 @@ describe('security notices by mail', () => {
     );
     const id = (added.json as { id: string }).id;
     expect((await callFrom(ip, 'DELETE', `/passkeys/${id}`, from(ip, token))).status).toBe(204);
-    expectNotice(await noticeTo(email, 'A passkey was removed from your Pistus account'), ip);
+    const removed = await noticeTo(email, 'A passkey was removed from your Pistus account');
+    expectNotice(removed, ip);
+    expect(removed.body.text).toContain(`Passkey: ${name}.`);
   });
 
   it('names in the reset mail the passkeys that still sign in after a reset (recovery that recovers)', async () => {
