@@ -64,7 +64,7 @@ export function needsOf(builders: Iterable<ServiceBuilder<unknown>>): {
 }
 
 /** Grants merged per table: one grant per table, its actions and indexes united. */
-export function mergedGrants(grants: readonly TableGrant[]): TableGrant[] {
+function mergedGrants(grants: readonly TableGrant[]): TableGrant[] {
   const byTable = new Map<string, TableGrant>();
   for (const grant of grants) {
     const known = byTable.get(grant.table.name);

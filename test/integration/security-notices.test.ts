@@ -57,6 +57,16 @@ function expectNotice(mail: StoredMail, ip: string) {
 
 const from = (_ip: string, token?: string) => ({ token, headers: { 'user-agent': USER_AGENT } });
 
+/** Adds a passkey on a software authenticator, from this client address and browser. */
+async function addPasskey(ip: string, token: string) {
+  const device = softwareAuthenticator({ origin });
+  const options = await callFrom(ip, 'POST', '/passkeys/register/options', from(ip, token));
+  return callFrom(ip, 'POST', '/passkeys/register', {
+    ...from(ip, token),
+    json: { response: device.create(options.json as never) },
+  });
+}
+
 describe('security notices by mail', () => {
   it('tells the address of a password change, with no token in it', async () => {
     const { email, token, ip } = await verifiedAccount();
@@ -118,12 +128,7 @@ describe('security notices by mail', () => {
 
   it('tells the address when a passkey is added (naming it) and when it is removed', async () => {
     const { email, token, ip } = await verifiedAccount();
-    const device = softwareAuthenticator({ origin });
-    const options = await callFrom(ip, 'POST', '/passkeys/register/options', from(ip, token));
-    const added = await callFrom(ip, 'POST', '/passkeys/register', {
-      ...from(ip, token),
-      json: { response: device.create(options.json as never) },
-    });
+    const added = await addPasskey(ip, token);
     expect(added.status).toBe(201);
     const notice = await noticeTo(email, 'A passkey was added to your Pistus account');
     expectNotice(notice, ip);
@@ -144,12 +149,7 @@ describe('security notices by mail', () => {
     await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
     expect((await lastMailTo(email))?.body.text).toContain('This account has no passkeys.');
 
-    const device = softwareAuthenticator({ origin });
-    const options = await callFrom(ip, 'POST', '/passkeys/register/options', from(ip, token));
-    const added = await callFrom(ip, 'POST', '/passkeys/register', {
-      ...from(ip, token),
-      json: { response: device.create(options.json as never) },
-    });
+    const added = await addPasskey(ip, token);
     const { name, id } = added.json as { name: string; id: string };
     await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
     const reset = (await mailTo([email]))
@@ -173,12 +173,7 @@ describe('security notices by mail', () => {
       emailVerified: false,
     });
     // A passkey added now is told to the address that is still the account's proved one.
-    const device = softwareAuthenticator({ origin });
-    const options = await callFrom(ip, 'POST', '/passkeys/register/options', from(ip, token));
-    const added = await callFrom(ip, 'POST', '/passkeys/register', {
-      ...from(ip, token),
-      json: { response: device.create(options.json as never) },
-    });
+    const added = await addPasskey(ip, token);
     expect(added.status).toBe(201);
     expectNotice(await noticeTo(email, 'A passkey was added to your Pistus account'), ip);
     // "Forgot password?" by that address or by the name still reaches it, and its link works.
