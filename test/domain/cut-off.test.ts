@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { ensureTables } from '#infra/local/dynamodb';
+import { verifiedAddress } from '#shared/auth/email-address';
 import { type Registration, registrationsTableAccess } from '#shared/data/registrations';
 import { registrationsTable } from '#shared/data/tables';
 import { runDeadlineJob } from '#shared/registrations/deadline-job';
@@ -318,6 +319,31 @@ describe('account recovery, cut off after every call', () => {
         // A claim may lead its mark (the retry marks it); a mark never stands without its claim.
         if (verified) expect(owner?.userId).toBe(s.user.id);
         return verified ? 'new' : 'old';
+      },
+    });
+  });
+
+  it('changing a verified address: the old one keeps the mail, or the new one is verified and claimed; the same link again completes it', async () => {
+    await cutEverywhere({
+      async setup(built) {
+        const { user, email, token } = await withAddress(built);
+        const recovery = built.recovery(ses.mailer());
+        await recovery.verification.verify(token);
+        const next = `${uniqueName('next')}@example.com`;
+        await recovery.changes.change({ username: user.username, userId: user.id }, next);
+        return { user, email, next, token: await tokenIn(next, 'verify-email') };
+      },
+      act: (built, s) => built.recovery(ses.mailer()).verification.verify(s.token),
+      async state(built, s) {
+        const address = verifiedAddress((await built.users.findUserByUsername(s.user.username)) ?? {});
+        if (address !== s.next) {
+          // Until the new one is proved, the old one is still the account's, and still its claim.
+          expect(address).toBe(s.email);
+          expect((await built.emails.ownerOf(s.email))?.userId).toBe(s.user.id);
+          return 'old';
+        }
+        expect((await built.emails.ownerOf(s.next))?.userId).toBe(s.user.id);
+        return 'new';
       },
     });
   });
