@@ -26,6 +26,7 @@ export const SECRET_SETTINGS: Record<Secret, { aws: string; local: string }> = {
   'password-pepper': { aws: 'PEPPER_SECRET_ARN', local: 'PASSWORD_PEPPER' },
   'mfa-key': { aws: 'MFA_KEY_SECRET_ARN', local: 'MFA_KEY' },
   'mail-key': { aws: 'MAIL_KEY_SECRET_ARN', local: 'MAIL_KEY' },
+  'identity-secrets': { aws: 'IDENTITY_SECRETS_ARN', local: 'IDENTITY_PROVIDER_SECRETS' },
 };
 
 /** The settings that belong to some functions only; every other setting is common to all. */
@@ -37,8 +38,6 @@ export const MAIL_SETTINGS = [
   'SES_CONFIGURATION_SET',
   // How many reminder senders share the SES rate.
   'REMINDER_SENDERS',
-  // The client's address, for the links account mails carry.
-  'APP_URL',
 ] as const;
 
 export function functionEnvironment(

@@ -57,11 +57,12 @@ export function localSources(options: {
       POWERTOOLS_METRICS_DISABLED: 'true',
       RP_ID: new URL(options.passkeyOrigin).hostname,
       RP_ORIGIN: options.passkeyOrigin,
+      APP_URL: options.appUrl,
       ...fromShell(SETTING_NAMES.filter((name) => !PER_FUNCTION.has(name) && name !== 'STAGE')),
       ...fromShell(['POWERTOOLS_METRICS_DISABLED', 'NODE_OPTIONS']),
     },
     tables: Object.fromEntries(tables.map((table) => [table.name, options.tableName(table)])),
-    mail: { APP_URL: options.appUrl, ...fromShell(MAIL_SETTINGS), SES_ENDPOINT: options.sesEndpoint },
+    mail: { ...fromShell(MAIL_SETTINGS), SES_ENDPOINT: options.sesEndpoint },
     queues: options.queues,
   };
 }

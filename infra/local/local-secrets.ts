@@ -7,6 +7,8 @@ export interface LocalSecrets {
   PASSWORD_PEPPER: string;
   MFA_KEY: string;
   MAIL_KEY: string;
+  /** The local providers' client secrets, by provider id (a stand-in for Apple's key, in tests). */
+  IDENTITY_PROVIDER_SECRETS: string;
 }
 
 /**
@@ -21,6 +23,8 @@ export function localSecrets(file: string): LocalSecrets {
     PASSWORD_PEPPER: randomBytes(32).toString('base64url'),
     MFA_KEY: randomBytes(32).toString('base64url'),
     MAIL_KEY: randomBytes(32).toString('base64url'),
+    // The test provider is a public client (PKCE alone, as it advertises): no secret of its own.
+    IDENTITY_PROVIDER_SECRETS: '{}',
     ...kept,
   };
   if (Object.keys(kept).length === Object.keys(secrets).length) return secrets;

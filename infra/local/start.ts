@@ -16,6 +16,7 @@ import { localSources, startLocalFunctions } from '#infra/local/functions';
 import { invokeJob } from '#infra/local/job-runner';
 import { localSecrets } from '#infra/local/local-secrets';
 import { startSesEmulator } from '#infra/local/ses';
+import { startTestIdentityProvider } from '#infra/local/test-identity-provider';
 import { ensureQueues, localSqsClient, startSqsEmulator } from '#infra/local/sqs';
 import { startLocalConsumers } from '#infra/local/consumers';
 import { DEFAULT_STATE_FILE, writeLocalState } from '#infra/local/state';
@@ -46,6 +47,8 @@ const parsed = z
     DYNAMODB_PORT: port(8000),
     SES_PORT: port(8005),
     SQS_PORT: port(8006),
+    /** The test OpenID provider (provider `test`): any address signs in, locally only. */
+    OIDC_TEST_PORT: port(8007),
     /**
      * The queues' visibility timeout, in place of six times their consumer's timeout (as on AWS): how soon
      * a message a consumer failed comes back. Tests shorten it.
@@ -85,6 +88,8 @@ const ses = await startSesEmulator(local.SES_PORT);
 emulators.push(ses);
 const sqs = await startSqsEmulator(local.SQS_PORT);
 emulators.push(sqs);
+const identityProvider = await startTestIdentityProvider(local.OIDC_TEST_PORT);
+emulators.push({ endpoint: identityProvider.url, stop: () => identityProvider.stop() });
 const localQueues = await ensureQueues(sqs.endpoint, queues, {
   queueName: (queue) => `${local.TABLE_PREFIX}${queue.name}`,
   visibilityTimeoutSeconds: (queue) => local.QUEUE_VISIBILITY_SECONDS ?? visibilityTimeoutOf(queue),
@@ -110,6 +115,11 @@ const sources = localSources({
   tableName,
   queues: localQueues,
 });
+// The test provider first, then any the shell declares (IDENTITY_PROVIDERS), as a stage declares its own.
+sources.common.IDENTITY_PROVIDERS = JSON.stringify([
+  { id: 'test', name: 'Test provider', issuer: identityProvider.url, clientId: 'pistus-local' },
+  ...(JSON.parse(process.env.IDENTITY_PROVIDERS || '[]') as unknown[]),
+]);
 const functions = startLocalFunctions(sources, secrets);
 // The queues' consumers, polled as Lambda's event source mappings poll them.
 const sqsClient = localSqsClient(sqs.endpoint);
@@ -154,6 +164,7 @@ console.log(
     `  API docs  ${apiUrl}/docs   (the reference, from ${apiUrl}/openapi.json)`,
     `  Mail      ${ses.endpoint}   (every mail sent: reminders, verification and reset links)`,
     `  DynamoDB  ${dynamodbEndpoint}${dynamodbNote}`,
+    `  Sign-in   ${identityProvider.url}   (the test identity provider: any address signs in, verified)`,
     `  SQS       ${sqs.endpoint}   (fauxqs: the reminders queue and its dead letters, polled as Lambda polls them)`,
     `  Try       curl -i ${apiUrl}/check_session`,
     '           npm run deadline -- --now 2030-01-01T00:00:00Z',

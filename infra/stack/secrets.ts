@@ -1,4 +1,4 @@
-import { RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, SecretValue, type Stack, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Secret as SecretName } from '#infra/routes';
 
@@ -33,6 +33,13 @@ export function createSecrets(stack: Stack, removalPolicy: RemovalPolicy): Recor
       generateSecretString: { passwordLength: 43, excludePunctuation: true },
       removalPolicy,
     }),
+    // The operator's to fill (docs/deploy.md, "Identity providers"): the stack cannot make a provider's secret.
+    'identity-secrets': new Secret(stack, 'IdentityProviderSecrets', {
+      description:
+        'Pistus identity providers\' client secrets, by provider id: {"google":"…","apple":{"teamId","keyId","privateKey"}}.',
+      secretStringValue: SecretValue.unsafePlainText('{}'),
+      removalPolicy: RemovalPolicy.RETAIN,
+    }),
   };
   Validations.of(secrets['mail-key']).acknowledge({
     id: 'AwsSolutions::AwsSolutions-SMG4',
@@ -55,6 +62,12 @@ export function createSecrets(stack: Stack, removalPolicy: RemovalPolicy): Recor
     id: 'AwsSolutions::AwsSolutions-SMG4',
     reason:
       'The key encrypts every stored TOTP secret: rotating it would make every second factor unreadable.',
+  });
+  Validations.of(secrets['identity-secrets']).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-SMG4',
+    reason:
+      "Each value is issued by a provider's console (Google, GitHub, Apple): a rotation function cannot make a new " +
+      'one; the operator replaces it there and here.',
   });
   return secrets;
 }

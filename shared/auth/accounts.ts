@@ -123,17 +123,19 @@ export function createAccounts(deps: {
     found = findUser(username),
   ) {
     const [passwords, user] = await Promise.all([deps.passwords(), found]);
-    // An unknown user costs one bcrypt compare too, so timing does not tell which names exist.
-    if (!user) {
+    // An unknown user costs one bcrypt compare too, so timing does not tell which names exist; so does an
+    // account without a password (made by a provider sign-in), which no password opens.
+    if (!user?.passwordHash) {
       await passwords.verifyAgainstDummy(password);
       return null;
     }
-    const matches = await passwords.verify(password, user.passwordHash);
+    const hash = user.passwordHash;
+    const matches = await passwords.verify(password, hash);
     // A disabled account gets the same answer as a wrong password, after the same work.
     if (!matches || user.disabled) return null;
     // OWASP Password Storage: upgrade a legacy or cheaper hash while the password is at hand.
-    if (passwords.needsRehash(user.passwordHash)) {
-      await users.replacePasswordHash(user.username, user.passwordHash, await passwords.hash(password));
+    if (passwords.needsRehash(hash)) {
+      await users.replacePasswordHash(user.username, hash, await passwords.hash(password));
     }
     return user;
   }

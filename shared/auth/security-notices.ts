@@ -19,7 +19,9 @@ export type NoticeKind =
   | 'mfa_disabled'
   | 'recovery_codes_renewed'
   | 'passkey_added'
-  | 'passkey_removed';
+  | 'passkey_removed'
+  | 'identity_linked'
+  | 'identity_unlinked';
 
 const WHAT: Record<NoticeKind, { subject: string; happened: string }> = {
   password_changed: { subject: 'Your Pistus password was changed', happened: 'The password was changed' },
@@ -47,6 +49,14 @@ const WHAT: Record<NoticeKind, { subject: string; happened: string }> = {
   passkey_removed: {
     subject: 'A passkey was removed from your Pistus account',
     happened: 'A passkey was removed',
+  },
+  identity_linked: {
+    subject: 'A sign-in provider was linked to your Pistus account',
+    happened: 'A sign-in provider was linked to the account: it can now sign in to it',
+  },
+  identity_unlinked: {
+    subject: 'A sign-in provider was unlinked from your Pistus account',
+    happened: 'A sign-in provider was unlinked from the account',
   },
 };
 

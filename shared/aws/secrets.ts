@@ -59,3 +59,21 @@ export function mfaKeySource(config: Settings): () => Promise<string> {
     );
   return async () => value ?? (await readSecret(arn as string));
 }
+
+/**
+ * The identity providers' client secrets, by provider id (a string, or Apple's signing key), for the
+ * callback alone: the function that exchanges codes.
+ */
+export function identitySecretsSource(config: Settings): () => Promise<Record<string, unknown>> {
+  const { IDENTITY_PROVIDER_SECRETS: value, IDENTITY_SECRETS_ARN: arn } = config;
+  if (!value && !arn)
+    throw new ConfigError(
+      'Invalid configuration: IDENTITY_SECRETS_ARN: this function exchanges codes with identity providers: set IDENTITY_SECRETS_ARN (AWS) or IDENTITY_PROVIDER_SECRETS (local)',
+    );
+  return async () => {
+    const parsed: unknown = JSON.parse(value ?? (await readSecret(arn as string)));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('the identity secret must be a JSON object of client secrets by provider id');
+    return parsed as Record<string, unknown>;
+  };
+}

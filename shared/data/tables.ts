@@ -14,7 +14,8 @@ export interface TableDeclaration {
     | 'SUPPRESSIONS_TABLE'
     | 'EMAILS_TABLE'
     | 'ACCOUNT_TOKENS_TABLE'
-    | 'PASSKEYS_TABLE';
+    | 'PASSKEYS_TABLE'
+    | 'IDENTITIES_TABLE';
   partitionKey: string;
   /** The attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes lazily. */
   timeToLiveAttribute?: string;
@@ -120,6 +121,18 @@ export const passkeysTable = {
   indexes: [{ name: 'byUser', partitionKey: 'userId', sortKey: 'createdAt' }],
 } as const satisfies TableDeclaration;
 
+/**
+ * Identities at providers (Google, GitHub, any OpenID provider), one item per provider and subject
+ * (`<provider>#<subject>`): a conditional put makes an identity belong to one account. The byUser index
+ * lists an account's identities.
+ */
+export const identitiesTable = {
+  name: 'identities',
+  envVar: 'IDENTITIES_TABLE',
+  partitionKey: 'key',
+  indexes: [{ name: 'byUser', partitionKey: 'userId', sortKey: 'linkedAt' }],
+} as const satisfies TableDeclaration;
+
 export const tables: readonly TableDeclaration[] = [
   usersTable,
   sessionsTable,
@@ -129,4 +142,5 @@ export const tables: readonly TableDeclaration[] = [
   emailsTable,
   accountTokensTable,
   passkeysTable,
+  identitiesTable,
 ];

@@ -9,7 +9,8 @@ export interface UserRecord {
   id: string;
   /** As the user typed it. */
   username: string;
-  passwordHash: string;
+  /** Absent on an account a provider sign-in made, until its owner sets a password (a reset link). */
+  passwordHash?: string;
   role: Role;
   createdAt: string;
   /** A disabled account cannot log in; disabling it also ends its sessions. */
@@ -74,7 +75,8 @@ export interface UsersTable {
    */
   replacePasswordHash(
     username: string,
-    oldHash: string,
+    /** Undefined: the account has no password yet (one a provider sign-in made). */
+    oldHash: string | undefined,
     newHash: string,
     newCredentials?: NewCredentials,
   ): Promise<boolean>;
@@ -116,7 +118,7 @@ export const toUser = (item: Record<string, unknown>): UserRecord => {
   return {
     id,
     username,
-    passwordHash,
+    ...(typeof passwordHash === 'string' ? { passwordHash } : {}),
     role,
     createdAt,
     ...(disabled ? { disabled } : {}),
@@ -185,8 +187,15 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
             TableName: tableName,
             Key: key(username),
             UpdateExpression: update.expression,
-            ConditionExpression: 'passwordHash = :old',
-            ExpressionAttributeValues: { ':old': oldHash, ':new': newHash, ...update.values },
+            ...(oldHash === undefined
+              ? { ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(passwordHash)' }
+              : { ConditionExpression: 'passwordHash = :old' }),
+            ...(oldHash === undefined ? { ExpressionAttributeNames: { '#pk': usersTable.partitionKey } } : {}),
+            ExpressionAttributeValues: {
+              ...(oldHash === undefined ? {} : { ':old': oldHash }),
+              ':new': newHash,
+              ...update.values,
+            },
           }),
         ),
       );

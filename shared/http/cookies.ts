@@ -63,6 +63,16 @@ export const MFA_COOKIE_NAME = '__Host-mfa';
 export const mfaCookie = (token: string, maxAgeSeconds: number): string =>
   serializeCookie(MFA_COOKIE_NAME, token, maxAgeSeconds, 'Strict');
 
+/**
+ * A sign-in at an identity provider, between its start and its callback: the id of the flow that holds its
+ * state, nonce and PKCE verifier, 10 minutes. Lax, so the provider's redirect back carries it; None for a
+ * provider that posts its answer from its own site (Apple's form_post), which no SameSite cookie survives.
+ */
+export const SIGN_IN_FLOW_COOKIE_NAME = '__Host-signin';
+
+export const signInFlowCookie = (id: string, maxAgeSeconds: number, crossSitePost: boolean): string =>
+  serializeCookie(SIGN_IN_FLOW_COOKIE_NAME, id, maxAgeSeconds, crossSitePost ? 'None' : 'Lax');
+
 /** A passkey login's challenge id, between its options and its answer: 5 minutes, taken once. */
 export const WEBAUTHN_COOKIE_NAME = '__Host-webauthn';
 

@@ -48,6 +48,12 @@ export interface HandlerOptions<Body, Mode extends SessionMode, C, Path = undefi
   query?: z.ZodMiniType<Query>;
   session?: Mode;
   /**
+   * The route takes a form another site posts (an identity provider's `form_post` answer): no origin
+   * check, as its origin is the provider's; the route's own proof of the browser (a flow's state and its
+   * `__Host-` cookie) is the CSRF defence.
+   */
+  crossSitePost?: true;
+  /**
    * Wires the services this function uses, and nothing else (shared/compose/): what it imports is what its
    * bundle carries, and what it reads is what its role must grant. On Lambda it runs at cold start, so a
    * missing setting fails the init phase naming it; services still loading (a secret being read) are
@@ -129,7 +135,7 @@ export function httpHandler<
       .use(httpHeaderNormalizer())
       .use(responseHeaders())
       .use(edgeOnly(config.ORIGIN_VERIFY_SECRET))
-      .use(originCheck(config.ALLOWED_ORIGINS))
+      .use(originCheck(config.ALLOWED_ORIGINS, { crossSitePost: options.crossSitePost === true }))
       // Who asks before what they ask: without a session a request is refused (401) before its path, query or
       // body is read, so an anonymous caller learns nothing of what a route accepts.
       .use(sessionCheck(options.session ?? 'none', config, resolve) as MiddlewareObj)

@@ -31,10 +31,14 @@ const sameOrigin = (origin: string, host: string | undefined, scheme: string) =>
  * not from a browser, cannot carry a victim's cookie by deception, and passes. This covers login and signup
  * too (login CSRF), not only requests that carry a session cookie. SameSite cookies are the second layer.
  */
-export function originCheck(allowedOrigins: readonly string[]): MiddlewareObj<APIGatewayProxyEventV2> {
+export function originCheck(
+  allowedOrigins: readonly string[],
+  options: { crossSitePost?: boolean } = {},
+): MiddlewareObj<APIGatewayProxyEventV2> {
   return {
     before: async ({ event }) => {
-      if (SAFE_METHODS.has(event.requestContext.http.method)) return;
+      // A route that takes another site's form post (shared/http/handler.ts) proves the browser its own way.
+      if (options.crossSitePost || SAFE_METHODS.has(event.requestContext.http.method)) return;
       const { origin, host } = event.headers;
       const fetchSite = event.headers['sec-fetch-site'];
       if (origin !== undefined) {

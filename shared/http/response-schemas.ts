@@ -102,3 +102,21 @@ agree<Same<z.infer<typeof user>, PublicUser>>(true);
 agree<Same<z.infer<typeof passkey>, PasskeyView>>(true);
 agree<Same<z.infer<typeof registration>, PublicRegistration>>(true);
 agree<Same<z.infer<typeof sessionList>['items'][number], SessionView>>(true);
+
+/** `GET /auth/providers`: the identity providers a user may sign in with. */
+export const providerList = z.strictObject({
+  items: z.array(z.strictObject({ id: z.string(), name: z.string() })),
+});
+
+/** `GET /identities`: the account's identities at providers, never the provider's subject or a token. */
+export const identityList = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      provider: z.string(),
+      email: z.nullable(z.string()),
+      linkedAt: z.string(),
+      lastUsedAt: z.nullable(z.string()),
+    }),
+  ),
+});

@@ -72,6 +72,8 @@ export interface RouteDeclaration<
    */
   services?: S;
   memory?: keyof typeof MEMORY_MB;
+  /** Takes a form another site posts (shared/http/handler.ts): no origin check. */
+  crossSitePost?: true;
 }
 
 export type ApiRoute = ApiHandler & { readonly route: RouteDeclaration<unknown> };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { providerDeclaration, providerListProblems } from '#shared/auth/identity-providers';
 
 // English messages for every schema (zod/mini ships none by default; this adds about 4 KB).
 z.config(en());
@@ -28,6 +29,22 @@ export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an ht
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) =>
   z._default(z.enum(values), fallback);
 
+/** The identity providers' declarations, given as one JSON array. */
+const providerList = z.pipe(
+  z.string(),
+  z.pipe(
+    z.transform((value: string, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.issues.push({ input: value, code: 'custom', message: 'must be a JSON array of providers' });
+        return z.NEVER;
+      }
+    }),
+    z.array(providerDeclaration),
+  ),
+);
+
 const settingsSchema = z
   .object({
     STAGE: oneOf(['local', 'dev', 'prod'], 'local'),
@@ -40,6 +57,7 @@ const settingsSchema = z
     EMAILS_TABLE: optionalText,
     PASSKEYS_TABLE: optionalText,
     ACCOUNT_TOKENS_TABLE: optionalText,
+    IDENTITIES_TABLE: optionalText,
     DYNAMODB_ENDPOINT: z.optional(httpUrl()),
     TOKEN_ISSUER: text('pistus'),
     TOKEN_AUDIENCE: text('pistus-api'),
@@ -132,6 +150,26 @@ const settingsSchema = z
      * it is there.
      */
     ORIGIN_VERIFY_SECRET: optionalText,
+    /**
+     * The identity providers users may sign in with, a JSON array (shared/auth/identity-providers.ts):
+     * `[{"id":"google","kind":"google","clientId":"…"}, {"id":"corp","issuer":"https://…","clientId":"…"}]`.
+     * Their client secrets are not here: they are in the identity secret, read by the callback alone.
+     */
+    IDENTITY_PROVIDERS: z._default(providerList, []),
+    /** On AWS: the Secrets Manager secret holding the providers' client secrets, by provider id (JSON). */
+    IDENTITY_SECRETS_ARN: optionalText,
+    /** Locally: that JSON document itself. */
+    IDENTITY_PROVIDER_SECRETS: optionalText,
+    /**
+     * How long one call to an identity provider may take (discovery, keys, code exchange, GitHub's API),
+     * connecting included; past it the sign-in answers 503 with Retry-After.
+     */
+    IDENTITY_PROVIDER_TIMEOUT_MS: integer(100, 10_000, 3000),
+    /**
+     * The API's address as browsers reach it, which providers send users back to (`/auth/{id}/callback`):
+     * by default the request's own host. Set it behind the edge (CloudFront), whose host the API does not see.
+     */
+    API_URL: z.optional(httpUrl()),
     /** WebAuthn relying party: the domain passkeys are bound to (the client's host name). */
     RP_ID: optionalText,
     /** The exact origin the client runs at, which the browser puts in every WebAuthn response. */
@@ -176,7 +214,21 @@ const settingsSchema = z
           message: 'set only one of MAIL_KEY_SECRET_ARN (AWS) or MAIL_KEY (local)',
         });
       }
-      for (const raw of ['SIGNING_KEYS', 'PASSWORD_PEPPER', 'MFA_KEY', 'MAIL_KEY'] as const) {
+      if (settings.IDENTITY_SECRETS_ARN && settings.IDENTITY_PROVIDER_SECRETS) {
+        ctx.issues.push({
+          input: settings,
+          code: 'custom',
+          path: ['IDENTITY_SECRETS_ARN'],
+          message: 'set only one of IDENTITY_SECRETS_ARN (AWS) or IDENTITY_PROVIDER_SECRETS (local)',
+        });
+      }
+      for (const raw of [
+        'SIGNING_KEYS',
+        'PASSWORD_PEPPER',
+        'MFA_KEY',
+        'MAIL_KEY',
+        'IDENTITY_PROVIDER_SECRETS',
+      ] as const) {
         if (settings.STAGE !== 'local' && settings[raw]) {
           ctx.issues.push({
             input: settings,
@@ -186,6 +238,8 @@ const settingsSchema = z
           });
         }
       }
+      for (const message of providerListProblems(settings.IDENTITY_PROVIDERS))
+        ctx.issues.push({ input: settings, code: 'custom', path: ['IDENTITY_PROVIDERS'], message });
       if (settings.REMINDER_WINDOW_DAYS >= settings.PAYMENT_PERIOD_DAYS) {
         ctx.issues.push({
           input: settings,

@@ -1,0 +1,24 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { HttpResult } from '#shared/http/response';
+import type { Settings } from '#shared/platform/config';
+
+/**
+ * Where a provider sends the browser back to: the API's public address (API_URL behind the edge), else the
+ * address this request came to. Registered with the provider as the redirect URI, so it must be exact.
+ */
+export function callbackUrl(event: APIGatewayProxyEventV2, settings: Settings, providerId: string): string {
+  const scheme = event.headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  const base = settings.API_URL ?? `${scheme}://${event.requestContext.domainName}`;
+  return `${base.replace(/\/+$/, '')}/auth/${providerId}/callback`;
+}
+
+/** The client's address, when a callback has no flow to say where its user came from. */
+export const clientHome = (settings: Settings): string =>
+  new URL('/', settings.APP_URL ?? 'http://localhost/').href;
+
+/** A browser sent on (`303`: see other, a GET, whatever the request's method was); never cached. */
+export const redirect = (location: string, cookies: string[] = [], status = 303): HttpResult => ({
+  status,
+  headers: { location, 'cache-control': 'no-store' },
+  cookies,
+});
