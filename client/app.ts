@@ -154,6 +154,62 @@ function proveWhoYouAre(): Promise<boolean> {
   });
 }
 
+/**
+ * Sign-in at an identity provider is a navigation, not a fetch: the API sends the browser to the provider
+ * and takes it back to `returnTo` (this client's page), with the outcome in the query. `link` attaches the
+ * identity to the signed-in account instead.
+ */
+const providerStart = (provider: string, page: string, link = false) =>
+  `${meta('pistus-api')}/auth/${encodeURIComponent(provider)}/start?${new URLSearchParams({
+    returnTo: `${location.origin}/${page}`,
+    ...(link ? { link: 'true' } : {}),
+  })}`;
+
+/** "Sign in with …" for each provider the API offers, as links (nothing shows while there are none). */
+function providerButtons(verb: string): HTMLElement {
+  const area = el('div', { id: 'providers', class: 'providers' });
+  void api.GET('/auth/providers').then(({ data }) =>
+    area.replaceChildren(
+      ...(data?.items ?? []).map((provider) =>
+        el(
+          'a',
+          {
+            class: 'button secondary',
+            href: providerStart(provider.id, '#/home'),
+            'data-provider': provider.id,
+          },
+          `${verb} with ${provider.name}`,
+        ),
+      ),
+    ),
+  );
+  return area;
+}
+
+/** What a provider sign-in came back with (`auth_error`), in words. */
+const AUTH_ERRORS: Record<string, string> = {
+  invalid_state: 'That sign-in could not be finished in this browser. Please start it again.',
+  provider_error: 'The provider did not confirm who you are. Please try again.',
+  link_required:
+    'An account already uses that email address. Log in to it, then link this provider from your account page.',
+  identity_taken: 'That provider account already signs in to another Pistus account.',
+  account_disabled: 'This account is disabled.',
+  unauthorized: 'Please log in first.',
+  reauthentication_required: 'Please confirm who you are first.',
+};
+
+/** The outcome a provider sign-in put in the address, taken out of it (a reload does not show it twice). */
+function takeAuthOutcome(): Record<string, string> {
+  const query = new URLSearchParams(location.search);
+  const outcome: Record<string, string> = {};
+  for (const name of ['auth_error', 'mfa_required', 'linked']) {
+    const value = query.get(name);
+    if (value !== null) outcome[name] = value;
+  }
+  if (Object.keys(outcome).length) history.replaceState(null, '', `${location.pathname}${location.hash}`);
+  return outcome;
+}
+
 function render(...children: Node[]) {
   app.replaceChildren(...children);
 }
@@ -194,6 +250,7 @@ function loginView(notice = '') {
       location.hash = '#/home';
       return undefined;
     }),
+    providerButtons('Sign in'),
     el('p', {}, el('a', { href: '#/forgot', id: 'forgot-link' }, 'Forgot password?')),
     el('p', {}, 'No account yet? ', el('a', { href: '#/signup' }, 'Sign up')),
   );
@@ -367,6 +424,7 @@ function signupView() {
         location.hash = '#/home';
       },
     ),
+    providerButtons('Sign up'),
     el('p', {}, 'Have an account? ', el('a', { href: '#/login' }, 'Log in')),
   );
 }
@@ -693,6 +751,73 @@ function passkeysSection(): Node[] {
   ];
 }
 
+/**
+ * The providers that sign in to this account: each unlinkable (not the last way in), and a link button for
+ * each the API offers. Linking is a change of what signs in, so it asks for a recent proof: when the API
+ * sends the browser back for one, the dialog asks, and the link starts again.
+ */
+function identitiesSection(): Node[] {
+  const list = el('ul', { id: 'identities', class: 'sessions' });
+  const message = el('p', { class: 'form-error', id: 'identities-error', role: 'alert' });
+  const links = el('div', { id: 'identity-links', class: 'providers' });
+  const refresh = async () => {
+    const [{ data }, offered] = await Promise.all([api.GET('/identities'), api.GET('/auth/providers')]);
+    const names = new Map((offered.data?.items ?? []).map((p) => [p.id, p.name]));
+    list.replaceChildren(
+      ...(data?.items ?? []).map((identity) => {
+        const name = names.get(identity.provider) ?? identity.provider;
+        const unlink = el(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            'data-action': 'unlink-identity',
+            'aria-label': `Unlink ${name}`,
+          },
+          'Unlink',
+        );
+        unlink.addEventListener('click', async () => {
+          const { error, response } = await withStepUp(() =>
+            api.DELETE('/identities/{id}', { params: { path: { id: identity.id } } }),
+          );
+          message.textContent = problem(error, response)?.message ?? '';
+          await refresh();
+        });
+        return el(
+          'li',
+          { 'data-id': identity.id },
+          el('strong', {}, name),
+          `${identity.email ? ` (${identity.email})` : ''}, linked ${date(identity.linkedAt)} `,
+          unlink,
+        );
+      }),
+    );
+    links.replaceChildren(
+      ...[...names].map(([id, name]) => {
+        const link = el(
+          'a',
+          { class: 'button secondary', href: providerStart(id, '#/account', true), 'data-link': id },
+          `Link ${name}`,
+        );
+        link.addEventListener('click', () => sessionStorage.setItem('pistus-linking', id));
+        return link;
+      }),
+    );
+  };
+  void refresh();
+  return [
+    el('h3', {}, 'Sign-in providers'),
+    el(
+      'p',
+      {},
+      'Sign in with another account you have (Google, GitHub…) as well as, or instead of, a password.',
+    ),
+    list,
+    message,
+    links,
+  ];
+}
+
 /** A new password: the current one proves it is you; every other session ends with the change. */
 function passwordSection(): Node[] {
   const done = el('p', { class: 'notice', id: 'password-notice', hidden: '' });
@@ -758,7 +883,7 @@ function everywhereSection(): Node[] {
 }
 
 /** The account page: where the user is signed in, each session endable but the one in use here. */
-async function accountView(user: User) {
+async function accountView(user: User, notice = '') {
   const list = el('ul', { id: 'sessions', class: 'sessions' });
   const message = el('p', { class: 'form-error', id: 'sessions-error', role: 'alert' });
   const refresh = async () => {
@@ -795,11 +920,13 @@ async function accountView(user: User) {
   };
   render(
     el('h2', {}, 'Your account'),
+    ...(notice ? [el('p', { class: 'notice', id: 'notice', role: 'status' }, notice)] : []),
     el('p', {}, `Signed in as ${user.username}.`),
     ...emailSection(user),
     ...passwordSection(),
     ...totpSection(user),
     ...passkeysSection(),
+    ...identitiesSection(),
     el('h3', {}, 'Your sessions'),
     el('p', {}, 'Everywhere you are signed in. End any session you do not recognise.'),
     message,
@@ -821,13 +948,28 @@ async function route() {
   if (location.pathname === '/verify-email') return verifyEmailView();
   if (location.pathname === '/reset-password') return resetPasswordView();
   const view = location.hash.replace(/^#\//, '') || 'home';
+  const outcome = takeAuthOutcome();
+  if (outcome.mfa_required !== undefined) return secondFactorView();
+  const authError =
+    outcome.auth_error === undefined ? '' : (AUTH_ERRORS[outcome.auth_error] ?? 'That sign-in did not work.');
   if (view === 'signup') return signupView();
   if (view === 'forgot') return forgotView();
   const user = await currentUser();
-  if (!user) return loginView(NOTICES[view] ?? '');
+  if (!user) return loginView(authError || (NOTICES[view] ?? ''));
   nav.hidden = false;
   if (view === 'registrations') return registrationsView(user);
-  if (view === 'account') return accountView(user);
+  if (view === 'account') {
+    // A link sent back for a recent proof: the dialog asks for it, and the link starts again.
+    const linking = sessionStorage.getItem('pistus-linking');
+    sessionStorage.removeItem('pistus-linking');
+    if (outcome.auth_error === 'reauthentication_required' && linking && (await proveWhoYouAre())) {
+      sessionStorage.setItem('pistus-linking', linking);
+      location.assign(providerStart(linking, '#/account', true));
+      return undefined;
+    }
+    const linked = outcome.linked ? `Linked: you can now sign in with ${outcome.linked} too.` : '';
+    return accountView(user, linked || authError);
+  }
   if (view !== 'home') location.hash = '#/home';
   return homeView(user);
 }

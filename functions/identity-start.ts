@@ -38,8 +38,11 @@ export const handler = sessionRoute(
       },
       responses: {
         302: {
+          description: "To the provider's authorization endpoint, with the `__Host-signin` cookie.",
+        },
+        303: {
           description:
-            "To the provider's authorization endpoint, with the `__Host-signin` cookie. A link without a session, or without a recent proof, goes back to `returnTo` with `auth_error=unauthorized` or `auth_error=reauthentication_required`.",
+            'A link (`link=true`) without a session, or without a recent proof: back to `returnTo` with `auth_error=unauthorized` or `auth_error=reauthentication_required`.',
         },
         400: docs.error(
           '`returnTo` is not a path on the client nor an allowed origin (`invalid_return_to`), or another parameter is malformed (`invalid_input`).',

@@ -49,6 +49,8 @@ export const DERIVED_FUNCTION_SETTINGS = {
   rpOrigin: 'RP_ORIGIN',
   senderEmail: 'SES_SENDER',
   appUrl: 'APP_URL',
+  identityProviders: 'IDENTITY_PROVIDERS',
+  apiUrl: 'API_URL',
 } as const satisfies Record<string, keyof Settings>;
 
 /** Which function setting each context setting feeds, if any. */
@@ -67,6 +69,19 @@ const stackSettingsSchema = z.object({
   /** The passkeys' relying party: by default the client's host name and origin (from appUrl). */
   rpId: z.optional(z.string().check(z.regex(/^[a-z0-9.-]+$/, 'must be a host name'))),
   rpOrigin: z.optional(httpUrl()),
+  /**
+   * The identity providers users may sign in with (shared/auth/identity-providers.ts): an array in cdk.json,
+   * or its JSON on the command line. Their client secrets go in the identity secret (docs/deploy.md).
+   */
+  identityProviders: z._default(
+    z.pipe(
+      z.union([z.string(), z.array(z.unknown())]),
+      z.transform((value) => (typeof value === 'string' ? value : JSON.stringify(value))),
+    ),
+    '[]',
+  ),
+  /** The API's address as browsers reach it (the edge's), for the callback providers send users to. */
+  apiUrl: z.optional(httpUrl()),
   /**
    * Forces the run-on-deploy jobs to run once more when changed. By default they run when their code or
    * configuration changes, so two synths of an unchanged app are identical.
@@ -181,25 +196,30 @@ export function functionSettings(settings: StackSettings): {
   mail: Record<string, string>;
 } {
   const rp = relyingParty(settings);
-  const { stage, ...derived }: Record<keyof typeof DERIVED_FUNCTION_SETTINGS, string> = {
+  const { stage, ...derived }: Record<keyof typeof DERIVED_FUNCTION_SETTINGS, string | undefined> = {
     stage: settings.stage,
     rpId: rp.id,
     rpOrigin: rp.origin,
     senderEmail: settings.senderEmail,
     appUrl: appUrl(settings),
+    // None declared: not set at all, so a stage without providers has the environment it always had.
+    identityProviders: settings.identityProviders === '[]' ? undefined : settings.identityProviders,
+    apiUrl: settings.apiUrl,
   };
   // STAGE first, as the environment has always begun: the deadline job's run-on-deploy digest reads it
   // in order (infra/stack/jobs.ts), and an unchanged app must not run it again.
   const values: [string, string][] = [
-    [DERIVED_FUNCTION_SETTINGS.stage, stage],
+    [DERIVED_FUNCTION_SETTINGS.stage, stage as string],
     ...Object.entries(FUNCTION_SETTINGS).map(([name, setting]): [string, string] => [
       setting,
       environmentValue(settings[name as FunctionSettingName]),
     ]),
-    ...Object.entries(derived).map(([name, value]): [string, string] => [
-      DERIVED_FUNCTION_SETTINGS[name as keyof typeof derived],
-      value,
-    ]),
+    ...Object.entries(derived)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, value]): [string, string] => [
+        DERIVED_FUNCTION_SETTINGS[name as keyof typeof derived],
+        value,
+      ]),
   ];
   const mail = new Set<string>(MAIL_SETTINGS);
   return {

@@ -105,6 +105,9 @@ export function createProviderProtocol(deps: {
     );
     config.timeout = seconds;
     if (deps.allowHttp) client.allowInsecureRequests(config);
+    // OpenID Core lets a client trust TLS for a token from the token endpoint; we check its signature
+    // against the provider's JWKS too, so a token that did not come from the provider's key is refused.
+    if (!provider.github) client.enableNonRepudiationChecks(config);
     return config;
   }
 

@@ -9,7 +9,8 @@ export function resolveReturnTo(
   client: { appUrl: string; allowedOrigins: readonly string[] },
 ): string | undefined {
   // Browsers read a backslash as a slash and drop tabs and newlines from URLs: none of them belongs in one.
-  if (raw.length > 2048 || /\\|\s/.test(raw) || [...raw].some((c) => c < ' ' || c === '\u007f')) return undefined;
+  if (raw.length > 2048 || /\\|\s/.test(raw) || [...raw].some((c) => c < ' ' || c === '\u007f'))
+    return undefined;
   const app = new URL(client.appUrl);
   if (raw.startsWith('/')) {
     if (raw.startsWith('//')) return undefined;

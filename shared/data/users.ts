@@ -190,7 +190,9 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
             ...(oldHash === undefined
               ? { ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(passwordHash)' }
               : { ConditionExpression: 'passwordHash = :old' }),
-            ...(oldHash === undefined ? { ExpressionAttributeNames: { '#pk': usersTable.partitionKey } } : {}),
+            ...(oldHash === undefined
+              ? { ExpressionAttributeNames: { '#pk': usersTable.partitionKey } }
+              : {}),
             ExpressionAttributeValues: {
               ...(oldHash === undefined ? {} : { ':old': oldHash }),
               ':new': newHash,

@@ -4,7 +4,11 @@
  * person never does it there. A new route arrives with its page, or with its reason: the unit test
  * (test/unit/client-coverage.test.ts) fails on an operation that has neither.
  */
-export type Coverage = { page: string; control: string } | { never: string };
+export type Coverage =
+  | { page: string; control: string }
+  /** A page the browser navigates to (a sign-in at a provider), not a call: the source builds its address. */
+  | { page: string; control: string; navigates: true }
+  | { never: string };
 
 export const CLIENT_COVERAGE: Record<string, Coverage> = {
   'POST /signup': { page: '#/signup', control: 'signup-form' },
@@ -39,6 +43,18 @@ export const CLIENT_COVERAGE: Record<string, Coverage> = {
   'GET /registrations/{id}': { never: 'the list shows every field of each registration; for API clients' },
   'DELETE /registrations/{id}': { page: '#/registrations', control: 'delete' },
   'POST /registrations/{id}/payment': { page: '#/registrations (admins)', control: 'pay' },
+  'GET /auth/providers': { page: '#/login, #/signup and #/account', control: 'providers' },
+  'GET /auth/{provider}/start': {
+    page: '#/login, #/signup and #/account',
+    control: 'providerStart',
+    navigates: true,
+  },
+  'GET /auth/{provider}/callback': {
+    never: 'the provider sends the browser there; the client reads the outcome it adds',
+  },
+  'POST /auth/{provider}/callback': { never: "Apple's form post of the same answer, from Apple's page" },
+  'GET /identities': { page: '#/account', control: 'identities' },
+  'DELETE /identities/{id}': { page: '#/account', control: 'unlink-identity' },
 };
 
 type OpenApi = { paths: Record<string, Record<string, unknown>> };
@@ -71,9 +87,15 @@ export function coverageProblems(
       continue;
     }
     if ('never' in line) continue;
-    const [method, path] = operation.split(' ');
-    if (!source.includes(`api.${method}('${path}'`)) problems.push(`${operation}: the client never calls it`);
-    const named = new RegExp(`['"#]${line.control}['"]|function ${line.control}\\(`);
+    const [method, path = ''] = operation.split(' ');
+    if ('navigates' in line) {
+      // The address built in a template: `/auth/${encodeURIComponent(provider)}/start`.
+      const template = path.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
+      if (!new RegExp(template.join('\\$\\{[^}]+\\}')).test(source))
+        problems.push(`${operation}: the client never sends the browser there`);
+    } else if (!source.includes(`api.${method}('${path}'`))
+      problems.push(`${operation}: the client never calls it`);
+    const named = new RegExp(`['"#]${line.control}['"]|(function|const) ${line.control}\\b`);
     if (!named.test(source)) problems.push(`${operation}: the client names no control ${line.control}`);
   }
   for (const operation of Object.keys(coverage))

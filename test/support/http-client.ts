@@ -97,7 +97,8 @@ async function callAt(
   options: CallOptions = {},
 ): Promise<ApiResponse> {
   const { headers, body } = prepare(options);
-  const response = await fetch(`${apiUrl}${path}`, { method, headers, body });
+  // Redirects are answers to check (a sign-in at a provider), never followed.
+  const response = await fetch(`${apiUrl}${path}`, { method, headers, body, redirect: 'manual' });
   const text = await response.text();
   return documented(method, path, {
     status: response.status,

@@ -14,7 +14,7 @@ export const LIFTED_LIMITS = {
 };
 
 export interface LocalStackProcess {
-  urls: Record<'app' | 'api' | 'mail' | 'dynamodb' | 'sqs', string>;
+  urls: Record<'app' | 'api' | 'mail' | 'dynamodb' | 'sqs' | 'identityProvider', string>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +33,7 @@ export async function startLocalStackProcess(
       DYNAMODB_PORT: '0',
       SES_PORT: '0',
       SQS_PORT: '0',
+      OIDC_TEST_PORT: '0',
       DEADLINE_INTERVAL: 'off',
       ...env,
     },
@@ -54,9 +55,10 @@ export async function startLocalStackProcess(
       const mail = find(/Mail\s+(http:\S+)/);
       const dynamodb = find(/DynamoDB\s+(http:\S+)/);
       const sqs = find(/SQS\s+(http:\S+)/);
-      if (app && api && mail && dynamodb && sqs) {
+      const identityProvider = find(/Sign-in\s+(http:\S+)/);
+      if (app && api && mail && dynamodb && sqs && identityProvider) {
         clearTimeout(timer);
-        resolve({ app, api, mail, dynamodb, sqs });
+        resolve({ app, api, mail, dynamodb, sqs, identityProvider });
       }
     };
     child.stdout?.on('data', onData);
