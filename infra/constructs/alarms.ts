@@ -8,7 +8,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { type ITableV2, Operation } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -73,6 +73,7 @@ export class OperatorAlarms extends Construct {
   readonly topicKey: Key;
   private readonly functions: Watched<{ fn: IFunction; timeout: Duration }>[] = [];
   private readonly deadLetters: Watched<IQueue>[] = [];
+  private readonly tables: Watched<ITableV2>[] = [];
   private grouped = false;
 
   constructor(
@@ -100,7 +101,7 @@ export class OperatorAlarms extends Construct {
     if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
     this.node.addValidation({
       validate: () =>
-        this.functions.length + this.deadLetters.length && !this.grouped
+        this.functions.length + this.deadLetters.length + this.tables.length && !this.grouped
           ? [
               'functions or queues are watched but their alarms were never made: call makeGroupedAlarms() last',
             ]
@@ -200,6 +201,24 @@ export class OperatorAlarms extends Construct {
         0.8,
       );
     });
+    // Two metrics a table: five tables an alarm.
+    const perAlarm = METRICS_PER_ALARM / 2;
+    Array.from({ length: Math.ceil(this.tables.length / perAlarm) }, (_, at) =>
+      this.tables.slice(at * perAlarm, (at + 1) * perAlarm),
+    ).forEach((group, index) => {
+      this.alarm(
+        `tables-${index + 1}-throttles`,
+        `DynamoDB throttled requests, in one of the tables: ${namesOf(group)}`,
+        sumOf(
+          'Throttle events',
+          group.flatMap(({ watched }) =>
+            ['ReadThrottleEvents', 'WriteThrottleEvents'].map((metricName) =>
+              watched.metric(metricName, { statistic: 'Sum', period: FIVE_MINUTES }),
+            ),
+          ),
+        ),
+      );
+    });
     groups(this.deadLetters).forEach((group, index) => {
       this.alarm(
         `dead-letters-${index + 1}`,
@@ -229,30 +248,12 @@ export class OperatorAlarms extends Construct {
   }
 
   /**
-   * DynamoDB refusing the table's requests: throttled ones (capacity) or its own errors (5xx), in one alarm
-   * of 10 metrics (five operations each).
+   * A table throttling requests, watched with the others in `makeGroupedAlarms()`: its read and write
+   * throttle events (all operations and indexes), five tables an alarm. DynamoDB's own 5xx reach the
+   * functions, which answer 503: the API's 5xx rate and the functions' error alarms see them.
    */
   watchTable(name: string, table: ITableV2) {
-    const operations = [
-      Operation.GET_ITEM,
-      Operation.PUT_ITEM,
-      Operation.UPDATE_ITEM,
-      Operation.DELETE_ITEM,
-      Operation.QUERY,
-    ];
-    const metrics = ['ThrottledRequests', 'SystemErrors'].flatMap((metricName) =>
-      operations.map((operation) =>
-        table.metric(metricName, {
-          statistic: 'Sum',
-          period: FIVE_MINUTES,
-          dimensionsMap: { TableName: table.tableName, Operation: operation },
-        }),
-      ),
-    );
-    this.alarm(
-      `${name}-table-throttles-or-errors`,
-      `${name} table: requests throttled, or DynamoDB answered with its own errors`,
-      sumOf('Throttled requests and system errors', metrics),
-    );
+    this.notYetGrouped(name);
+    this.tables.push({ name, watched: table });
   }
 }

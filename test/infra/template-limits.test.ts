@@ -199,6 +199,11 @@ describe('the limits check', () => {
     const stat = metrics.find((query) => query.MetricStat) ?? {};
     while (metrics.filter((query) => query.MetricStat).length <= LIMITS.alarmMetrics)
       metrics.push(structuredClone(stat));
-    expect(limits(template).sort()).toEqual(['alarmMetrics', 'functionNameCharacters', 'httpApiRoutes']);
+    // The 300 copied routes take the template past 500 resources too: that limit is checked above.
+    expect(
+      limits(template)
+        .filter((limit) => limit !== 'resources')
+        .sort(),
+    ).toEqual(['alarmMetrics', 'functionNameCharacters', 'httpApiRoutes']);
   });
 });
