@@ -629,6 +629,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A provider id that cannot be one (`invalid_input`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description No such provider on this stage (`not_found`). */
             404: {
                 headers: {
@@ -677,6 +686,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A provider id that cannot be one (`invalid_input`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description A browser request from an origin not allowed (`forbidden_origin`). */
             403: {

@@ -967,7 +967,7 @@ async function route() {
       location.assign(providerStart(linking, '#/account', true));
       return undefined;
     }
-    const linked = outcome.linked ? `Linked: you can now sign in with ${outcome.linked} too.` : '';
+    const linked = outcome.linked ? 'Linked: you can now sign in with that provider too.' : '';
     return accountView(user, linked || authError);
   }
   if (view !== 'home') location.hash = '#/home';

@@ -35,6 +35,7 @@ export const handler = sessionRoute(
       tag: 'Accounts and sessions',
       responses: {
         303: { description: SEE_OTHER },
+        400: docs.error('A provider id that cannot be one (`invalid_input`).'),
         404: docs.error('No such provider on this stage (`not_found`).'),
       },
     },

@@ -32,6 +32,11 @@ const WITHOUT_SESSION: Record<string, [status: number, code?: string]> = {
   'POST /login/mfa': [400, 'invalid_input'],
   'POST /passkeys/login/options': [200],
   'POST /passkeys/login': [400, 'invalid_input'],
+  'GET /auth/providers': [200],
+  // `{provider}` as written in the key is no provider id.
+  'GET /auth/{provider}/start': [400, 'invalid_input'],
+  'GET /auth/{provider}/callback': [400, 'invalid_input'],
+  'POST /auth/{provider}/callback': [400, 'invalid_input'],
   $default: [404, 'not_found'],
 };
 
