@@ -32,12 +32,29 @@ const INPUTS = [
   'cdk.json',
   'tsconfig.json',
 ];
-/** The settings a prod synth must name (its placeholder sender is refused); any address will do here. */
+/**
+ * The identity provider the artifacts suite's stages declare: the local test provider over TLS, stood in
+ * for a real one at this address (test/artifacts/synth.setup.ts starts it, its certificate trusted by the
+ * functions as Lambda trusts a provider's public CA).
+ */
+export const ARTIFACTS_PROVIDER = {
+  id: 'standin',
+  name: 'Stand-in',
+  issuer: 'https://127.0.0.1:8417',
+  clientId: 'pistus-artifacts',
+};
+
+/**
+ * The settings a prod synth must name (its placeholder sender is refused); any address will do here. And
+ * the stand-in provider, so the deployed bundles sign in with one.
+ */
 export const SYNTH_CONTEXT = [
   '-c',
   'senderEmail=payments@pistus.example',
   '-c',
   'appUrl=https://app.pistus.example',
+  '-c',
+  `identityProviders=${JSON.stringify([ARTIFACTS_PROVIDER])}`,
 ];
 
 function files(path: string): string[] {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   Events,
@@ -48,6 +49,8 @@ input,button{font:inherit;padding:.5rem;width:100%;box-sizing:border-box;margin:
 export async function startTestIdentityProvider(
   port: number,
   host = '127.0.0.1',
+  /** Served over TLS with this key and certificate (a deployed stage speaks to providers over TLS only). */
+  tls?: { key: string; cert: string },
 ): Promise<TestIdentityProvider> {
   const issuer = new OAuth2Issuer();
   await issuer.keys.generate('RS256');
@@ -72,7 +75,7 @@ export async function startTestIdentityProvider(
       preferred_username: email.split('@')[0],
     });
   });
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://provider');
     if (req.method === 'GET' && url.pathname === '/authorize' && !url.searchParams.get('login_hint')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -80,9 +83,10 @@ export async function startTestIdentityProvider(
       return;
     }
     service.requestHandler(req, res);
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, handle) : createServer(handle);
   await new Promise<void>((ready) => server.listen(port, host, ready));
-  issuer.url = `http://${host}:${(server.address() as AddressInfo).port}`;
+  issuer.url = `${tls ? 'https' : 'http'}://${host}:${(server.address() as AddressInfo).port}`;
   return {
     url: issuer.url,
     issuer,

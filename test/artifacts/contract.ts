@@ -2,7 +2,15 @@ import { waitUntilDrained } from '#infra/cli/queue-operations';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { errorCode, httpClient, PASSWORD, sessionToken, uniqueUsername } from '../support/http-client.ts';
+import {
+  COOKIE_NAME,
+  errorCode,
+  httpClient,
+  PASSWORD,
+  sessionToken,
+  uniqueUsername,
+} from '../support/http-client.ts';
+import { providerSignIn } from '../support/identity-providers.ts';
 import { feedbackEvent } from '../support/ses-feedback.ts';
 import { linkToken, mailAt } from '../support/mail.ts';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
@@ -27,6 +35,7 @@ export function deployedStageContract(stage: (typeof STAGES)[number]) {
       const templateFile = inject('templates')[stage];
       stack = await startDeployedStack({
         templateFile,
+        trustedCertificates: inject('providerCertificate'),
       });
       const base = httpClient(stack.apiUrl);
       // Every answer is recorded, so the last test can say that none was a 5xx.
@@ -367,6 +376,41 @@ export function deployedStageContract(stage: (typeof STAGES)[number]) {
         emails: { destination: { to: string[] } }[];
       };
       expect(emails.map((email) => email.destination.to).flat()).not.toContain('bounced-parent@example.com');
+    });
+
+    it('signs in with an identity provider (the stand-in, over TLS), links one to a password account, and unlinks it', async () => {
+      const signIn = providerSignIn(client.call, inject('providerCertificate'));
+      const providers = await client.call('GET', '/auth/providers');
+      expect(providers.json).toEqual({ items: [{ id: 'standin', name: 'Stand-in' }] });
+      const email = `${uniqueUsername('idp')}@example.com`;
+      const first = await signIn.complete('standin', { login_hint: email, returnTo: '/account' });
+      expect(first.status).toBe(303);
+      expect(first.headers.get('location')).toBe('https://app.pistus.example/account');
+      const token = sessionToken(first) as string;
+      const me = await client.call('GET', '/check_session', { token });
+      expect(me.json).toMatchObject({ email, emailVerified: true });
+      const again = await signIn.complete('standin', { login_hint: email, returnTo: '/' });
+      expect((await client.call('GET', '/check_session', { token: sessionToken(again) })).json).toEqual(
+        me.json,
+      );
+      const [identity] = (
+        (await client.call('GET', '/identities', { token })).json as { items: { id: string }[] }
+      ).items;
+      expect(errorCode(await client.call('DELETE', `/identities/${identity?.id}`, { token }))).toBe(
+        'last_sign_in_method',
+      );
+
+      const { token: password } = await client.signUp();
+      const linked = await signIn.complete(
+        'standin',
+        { login_hint: `${uniqueUsername('link')}@example.com`, returnTo: '/account', link: 'true' },
+        `${COOKIE_NAME}=${password}`,
+      );
+      expect(new URL(linked.headers.get('location') ?? '').searchParams.get('linked')).toBe('standin');
+      const [mine] = (
+        (await client.call('GET', '/identities', { token: password })).json as { items: { id: string }[] }
+      ).items;
+      expect((await client.call('DELETE', `/identities/${mine?.id}`, { token: password })).status).toBe(204);
     });
 
     it('started every function of the template, answered no 5xx, and was refused no call', () => {

@@ -68,6 +68,11 @@ export async function startDeployedStack(options: {
   templateFile: string;
   /** A changed copy of the template (tests of the checks); by default the file itself. */
   template?: Template;
+  /**
+   * A certificate every function trusts (NODE_EXTRA_CA_CERTS), as Lambda trusts public CAs: the identity
+   * provider's stand-in serves TLS with it.
+   */
+  trustedCertificates?: string;
   /** Variables added to one function's environment, or removed with `undefined` (tests of the checks). */
   environmentOverrides?: Record<string, Record<string, string | undefined>>;
   /** Addresses SES refuses, as its sandbox does for unverified recipients. */
@@ -131,7 +136,12 @@ export async function startDeployedStack(options: {
     const atStandIn = (value: string) =>
       value.startsWith(`${SQS_ENDPOINT}/`) ? `${aws.endpoint}${value.slice(SQS_ENDPOINT.length)}` : value;
     const environment = Object.fromEntries(
-      Object.entries({ ...fn.environment, AWS_ENDPOINT_URL: aws.endpoint, ...overrides })
+      Object.entries({
+        ...fn.environment,
+        AWS_ENDPOINT_URL: aws.endpoint,
+        ...(options.trustedCertificates ? { NODE_EXTRA_CA_CERTS: options.trustedCertificates } : {}),
+        ...overrides,
+      })
         .filter((entry): entry is [string, string] => entry[1] !== undefined)
         .map(([name, value]) => [name, atStandIn(value)]),
     );

@@ -269,7 +269,11 @@ export function deployedModel(template: Template, templateFile: string, stackNam
 
   const secrets = byType('AWS::SecretsManager::Secret').map(([id, secret]) => ({
     arn: String(refs.get(id)),
-    value: generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined),
+    // A value the template gives (the identity secret's empty document, for the operator to fill), else generated.
+    value:
+      typeof secret.Properties?.SecretString === 'string'
+        ? secret.Properties.SecretString
+        : generateSecret(secret.Properties?.GenerateSecretString as GenerateSecretString | undefined),
   }));
 
   return {

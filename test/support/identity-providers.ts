@@ -1,4 +1,11 @@
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  get as httpGet,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import {
@@ -105,7 +112,11 @@ export const cookieFrom = (response: ApiResponse, name: string): string | undefi
  * A browser's sign-in at a provider, step by step: the start (its redirect and flow cookie), the provider's
  * authorization (its redirect back, with code and state), and the callback with the browser's cookies.
  */
-export function providerSignIn(call: Call) {
+export function providerSignIn(
+  call: Call,
+  /** The certificate a provider over TLS is trusted by (the artifacts' stand-in's), as the browser's CAs. */
+  ca?: string,
+) {
   return {
     async start(provider: string, query: Record<string, string>, cookie?: string) {
       const response = await call('GET', `/auth/${provider}/start?${new URLSearchParams(query)}`, {
@@ -119,9 +130,17 @@ export function providerSignIn(call: Call) {
     },
     /** The provider's answer: where it sends the browser back (its redirect), with code and state. */
     async authorize(location: string): Promise<URL> {
-      const answer = await fetch(location, { redirect: 'manual' });
-      const back = answer.headers.get('location');
-      if (answer.status !== 302 || !back) throw new Error(`the provider answered ${answer.status}`);
+      const answer = await new Promise<IncomingMessage>((resolve, reject) => {
+        const url = new URL(location);
+        const request =
+          url.protocol === 'https:'
+            ? httpsGet(url, { ca: ca && readFileSync(ca) }, resolve)
+            : httpGet(url, resolve);
+        request.on('error', reject);
+      });
+      answer.resume();
+      const back = answer.headers.location;
+      if (answer.statusCode !== 302 || !back) throw new Error(`the provider answered ${answer.statusCode}`);
       return new URL(back);
     },
     callback(back: URL, cookie: string, method: 'GET' | 'POST' = 'GET') {
