@@ -761,7 +761,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A link (`link=true`) without a session, or without a recent proof: back to `returnTo` with `auth_error=unauthorized` or `auth_error=reauthentication_required`. */
+            /** @description Back to `returnTo` with `auth_error=`: `unauthorized` or `reauthentication_required` for a link (`link=true`) without a session or without a recent proof; `provider_error` when the provider's discovery answers with no OpenID configuration. A provider that does not answer: 503 with `Retry-After`. */
             303: {
                 headers: {
                     [name: string]: unknown;

@@ -10,6 +10,8 @@ import { sessionRoute } from '#shared/http/session-handler';
 import { callbackUrl, redirect } from '#shared/http/sign-in-redirects';
 import { systemClock } from '#shared/platform/clock';
 import { DomainError, invalid, notFound } from '#shared/platform/outcomes';
+import { ProviderRefused } from '#shared/auth/provider-protocol';
+import { recordEvent } from '#shared/platform/events';
 
 /**
  * GET /auth/{provider}/start: the browser sent to the provider (authorization code flow, PKCE S256, state and
@@ -42,7 +44,7 @@ export const handler = sessionRoute(
         },
         303: {
           description:
-            'A link (`link=true`) without a session, or without a recent proof: back to `returnTo` with `auth_error=unauthorized` or `auth_error=reauthentication_required`.',
+            "Back to `returnTo` with `auth_error=`: `unauthorized` or `reauthentication_required` for a link (`link=true`) without a session or without a recent proof; `provider_error` when the provider's discovery answers with no OpenID configuration. A provider that does not answer: 503 with `Retry-After`.",
         },
         400: docs.error(
           '`returnTo` is not a path on the client nor an allowed origin (`invalid_return_to`), or another parameter is malformed (`invalid_input`).',
@@ -82,12 +84,23 @@ export const handler = sessionRoute(
       }
       link = { userId: session.userId, sid: session.sid };
     }
-    const { flowId, url } = await flows.start(provider, {
-      redirectUri: callbackUrl(event, settings, provider.id),
-      returnTo,
-      ...(query.login_hint ? { loginHint: query.login_hint } : {}),
-      ...(link ? { link } : {}),
-    });
-    return redirect(url.href, [signInFlowCookie(flowId, FLOW_SECONDS, provider.formPost)], 302);
+    try {
+      const { flowId, url } = await flows.start(provider, {
+        redirectUri: callbackUrl(event, settings, provider.id),
+        returnTo,
+        ...(query.login_hint ? { loginHint: query.login_hint } : {}),
+        ...(link ? { link } : {}),
+      });
+      return redirect(url.href, [signInFlowCookie(flowId, FLOW_SECONDS, provider.formPost)], 302);
+    } catch (error) {
+      // The provider answered its discovery with what is no OpenID configuration (a wrong issuer).
+      if (!(error instanceof ProviderRefused)) throw error;
+      recordEvent('identitySignInFailed', {
+        provider: provider.id,
+        reason: 'provider_error',
+        detail: error.reason,
+      });
+      return redirect(withOutcome(returnTo, 'auth_error', 'provider_error'));
+    }
   },
 );

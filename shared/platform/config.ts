@@ -240,6 +240,17 @@ const settingsSchema = z
       }
       for (const message of providerListProblems(settings.IDENTITY_PROVIDERS))
         ctx.issues.push({ input: settings, code: 'custom', path: ['IDENTITY_PROVIDERS'], message });
+      // A deployed stage speaks to providers over TLS only: plain http is the local test provider's.
+      if (settings.STAGE !== 'local')
+        for (const provider of settings.IDENTITY_PROVIDERS)
+          for (const url of [provider.issuer, provider.webUrl, provider.apiUrl])
+            if (url?.startsWith('http:'))
+              ctx.issues.push({
+                input: settings,
+                code: 'custom',
+                path: ['IDENTITY_PROVIDERS'],
+                message: `${provider.id}: ${url} must be https outside local`,
+              });
       if (settings.REMINDER_WINDOW_DAYS >= settings.PAYMENT_PERIOD_DAYS) {
         ctx.issues.push({
           input: settings,
