@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { identityRemovalService, identityProvidersService } from '#shared/compose/identities';
+import { identityRemovalService } from '#shared/compose/identities';
+import { identityProvidersService } from '#shared/compose/identity-providers';
 import { securityNoticesService } from '#shared/compose/notices';
 import * as docs from '#shared/http/route-docs';
 import { sendNotice } from '#shared/http/security-notice';

@@ -1,11 +1,9 @@
 import { mfaMethods, MFA_CHALLENGE_SECONDS } from '#shared/auth/mfa-login';
 import { providerPath } from '#shared/auth/provider-path';
 import { withOutcome } from '#shared/auth/return-to';
-import {
-  identityProvidersService,
-  identitySignInService,
-  signInFinishService,
-} from '#shared/compose/identities';
+import { identitySignInService } from '#shared/compose/identities';
+import { identityProvidersService } from '#shared/compose/identity-providers';
+import { signInFinishService } from '#shared/compose/sign-in-flows';
 import { mfaChallengesService } from '#shared/compose/mfa';
 import { securityNoticesService } from '#shared/compose/notices';
 import { cookieOptions, sessionIssuingService } from '#shared/compose/sessions';

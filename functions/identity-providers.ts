@@ -1,4 +1,4 @@
-import { identityProvidersService } from '#shared/compose/identities';
+import { identityProvidersService } from '#shared/compose/identity-providers';
 import { apiRoute } from '#shared/http/route';
 import * as answers from '#shared/http/response-schemas';
 
