@@ -786,6 +786,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many provider sign-ins started from this address (100 in 10 minutes) (`too_many_requests`): nothing was done; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Something failed on the server (`internal_error`). */
             500: {
                 headers: {
@@ -2167,6 +2178,15 @@ export interface operations {
             };
             /** @description Not one of your passkeys (`not_found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description It is the only way into an account without a password or a linked provider (`last_sign_in_method`). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

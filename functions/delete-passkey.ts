@@ -3,6 +3,7 @@ import { sendNotice } from '#shared/http/security-notice';
 import * as z from 'zod/mini';
 import { credentialId } from '#shared/auth/credentials';
 import { passkeyRemovalService } from '#shared/compose/passkey-list';
+import { signInMethodsService } from '#shared/compose/identities';
 import { recordEvent } from '#shared/platform/events';
 import { sessionRoute } from '#shared/http/session-handler';
 import * as docs from '#shared/http/route-docs';
@@ -18,6 +19,9 @@ export const handler = sessionRoute(
         204: { description: 'Removed.' },
         400: docs.error('An id that is not base64url of at most 1,024 characters (`invalid_input`).'),
         404: docs.error('Not one of your passkeys (`not_found`).'),
+        409: docs.error(
+          'It is the only way into an account without a password or a linked provider (`last_sign_in_method`).',
+        ),
       },
     },
     session: 'required',
@@ -25,10 +29,12 @@ export const handler = sessionRoute(
     path: z.object({ id: credentialId }),
     services: {
       passkeys: passkeyRemovalService,
+      methods: signInMethodsService,
       notices: securityNoticesService,
     },
   },
-  async ({ session, path, event, facts, services: { passkeys, notices } }) => {
+  async ({ session, path, event, facts, services: { passkeys, methods, notices } }) => {
+    await methods.requireAnother({ id: session.userId, username: session.username }, { passkey: path.id });
     const removed = await passkeys.remove(session.userId, path.id);
     recordEvent('passkeyRemoved', { userId: session.userId, ...facts });
     await sendNotice(notices, session, 'passkey_removed', { event, facts }, `Passkey: ${removed.name}.`);

@@ -52,7 +52,7 @@ export const handler = sessionRoute(
     },
   },
   async ({ path, event, facts, session, token, settings, services }) => {
-    const { providers, flows, identities, issuing, cookie, challenges, notices } = services;
+    const { providers, flows, identities, issuing, cookie, challenges, notices, sessions } = services;
     const provider = providers.get(path.provider);
     if (!provider) throw notFound();
     const answer = new URLSearchParams(
@@ -72,20 +72,18 @@ export const handler = sessionRoute(
     const { profile, flow } = outcome;
 
     if (flow.link) {
-      // The session that asked for the link must still be this browser's: a link is never made for another.
-      if (!session || session.sid !== flow.link.sid || session.userId !== flow.link.userId)
-        return fail('invalid_state', flow.returnTo);
-      const linked = await identities.link({ id: session.userId, username: session.username }, profile);
+      // The session that asked for the link must still be live, and this browser's: its cookie comes back
+      // with a provider's redirect; with Apple's cross-site form post it does not, and the flow's cookie
+      // (this browser's) names it instead. A link is never made for another session.
+      if (session && session.sid !== flow.link.sid) return fail('invalid_state', flow.returnTo);
+      const owner =
+        session ?? (await sessions.findLive(flow.link.sid, { id: flow.link.userId, key: flow.link.userKey }));
+      if (!owner || owner.userId !== flow.link.userId) return fail('invalid_state', flow.returnTo);
+      const linked = await identities.link({ id: owner.userId, username: owner.username }, profile);
       if (linked.kind === 'taken') return fail('identity_taken', flow.returnTo);
       if (linked.added) {
-        recordEvent('identityLinked', { userId: session.userId, provider: provider.id, ...facts });
-        await sendNotice(
-          notices,
-          session,
-          'identity_linked',
-          { event, facts },
-          `Provider: ${provider.name}.`,
-        );
+        recordEvent('identityLinked', { userId: owner.userId, provider: provider.id, ...facts });
+        await sendNotice(notices, owner, 'identity_linked', { event, facts }, `Provider: ${provider.name}.`);
       }
       return redirect(withOutcome(flow.returnTo, 'linked', provider.id), [ended]);
     }

@@ -3,8 +3,11 @@ import { providerPath } from '#shared/auth/provider-path';
 import { resolveReturnTo, withOutcome } from '#shared/auth/return-to';
 import { FLOW_SECONDS } from '#shared/auth/sign-in-flows';
 import { requireRecentProof } from '#shared/auth/step-up';
+import { usernameKey } from '#shared/auth/username';
 import { identityProvidersService } from '#shared/compose/identity-providers';
 import { signInStartService } from '#shared/compose/sign-in-flows';
+import { requestLimitsService } from '#shared/compose/limits';
+import { withinLimit } from '#shared/http/request-limit';
 import { signInFlowCookie } from '#shared/http/cookies';
 import * as docs from '#shared/http/route-docs';
 import { sessionRoute } from '#shared/http/session-handler';
@@ -51,6 +54,7 @@ export const handler = sessionRoute(
           '`returnTo` is not a path on the client nor an allowed origin (`invalid_return_to`), or another parameter is malformed (`invalid_input`).',
         ),
         404: docs.error('No such provider on this stage (`not_found`).'),
+        429: docs.limited('provider sign-ins started from this address (100 in 10 minutes)'),
       },
     },
     session: 'optional',
@@ -60,9 +64,13 @@ export const handler = sessionRoute(
       login_hint: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
       link: z.optional(z.enum(['true', 'false'])),
     }),
-    services: { providers: identityProvidersService, flows: signInStartService },
+    services: {
+      providers: identityProvidersService,
+      flows: signInStartService,
+      limits: requestLimitsService,
+    },
   },
-  async ({ path, query, session, event, settings, services: { providers, flows } }) => {
+  async ({ path, query, session, event, facts, settings, services: { providers, flows, limits } }) => {
     const provider = providers.get(path.provider);
     if (!provider) throw notFound();
     const returnTo = resolveReturnTo(query.returnTo ?? '/', {
@@ -74,7 +82,7 @@ export const handler = sessionRoute(
         { returnTo: 'must be a path on the client or an address at an allowed origin' },
         'invalid_return_to',
       );
-    let link: { userId: string; sid: string } | undefined;
+    let link: { userId: string; sid: string; userKey: string } | undefined;
     if (query.link === 'true') {
       if (!session) return redirect(withOutcome(returnTo, 'auth_error', 'unauthorized'));
       try {
@@ -83,8 +91,9 @@ export const handler = sessionRoute(
         if (error instanceof DomainError) return redirect(withOutcome(returnTo, 'auth_error', error.code));
         throw error;
       }
-      link = { userId: session.userId, sid: session.sid };
+      link = { userId: session.userId, sid: session.sid, userKey: usernameKey(session.username) };
     }
+    await withinLimit(limits, 'signInStart', { ip: facts.clientIp }, facts);
     try {
       const { flowId, url } = await flows.start(provider, {
         redirectUri: callbackUrl(event, settings, provider.id),

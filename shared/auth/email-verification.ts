@@ -9,6 +9,26 @@ import { conflict, notFound } from '#shared/platform/outcomes';
 export const emailTaken = () =>
   conflict('email_taken', 'That email address is already verified on another account.');
 
+/**
+ * Whether an account other than `userId` holds this address verified; `stale`: the claim of one that no
+ * longer does (it gave the address up, or was never made: a first sign-in cut off after its claim).
+ */
+export function addressHolder(deps: {
+  users: Pick<UsersTable, 'findUserByUsername'>;
+  emails: Pick<EmailsTable, 'ownerOf'>;
+}) {
+  return async (address: string, userId: string) => {
+    const owner = await deps.emails.ownerOf(address);
+    if (!owner || owner.userId === userId) return { held: false as const };
+    const holder = await deps.users.findUserByUsername(owner.usernameKey);
+    const holds =
+      holder?.id === owner.userId &&
+      holder.emailVerified === true &&
+      emailKey(holder.email ?? '') === emailKey(address);
+    return holds ? { held: true as const } : { held: false as const, stale: owner.userId };
+  };
+}
+
 export type EmailChange = { kind: 'mailed' } | { kind: 'unchanged' } | { kind: 'suppressed' };
 
 /**
@@ -18,17 +38,7 @@ export type EmailChange = { kind: 'mailed' } | { kind: 'unchanged' } | { kind: '
 export function createAddressClaims(deps: { users: UsersTable; emails: EmailsTable }) {
   const { users, emails } = deps;
 
-  /** Whether another account holds this address verified (`stale`: the claim of one that no longer does). */
-  async function otherHolder(address: string, userId: string) {
-    const owner = await emails.ownerOf(address);
-    if (!owner || owner.userId === userId) return { held: false as const };
-    const holder = await users.findUserByUsername(owner.usernameKey);
-    const holds =
-      holder?.id === owner.userId &&
-      holder.emailVerified === true &&
-      emailKey(holder.email ?? '') === emailKey(address);
-    return holds ? { held: true as const } : { held: false as const, stale: owner.userId };
-  }
+  const otherHolder = addressHolder({ users, emails });
 
   return {
     /** Makes the address this account's: `email_taken` when another account holds it verified. */

@@ -1,12 +1,13 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { addressHolder } from '#shared/auth/email-verification';
 import type { ProviderProfile } from '#shared/auth/identity-providers';
 import { usernameCandidates, usernameKey } from '#shared/auth/username';
 import type { EmailsTable } from '#shared/data/emails';
 import { type IdentitiesTable, type IdentityRecord, identityKey } from '#shared/data/identities';
-import type { PasskeysTable } from '#shared/data/passkeys';
+import type { SignInMethods } from '#shared/auth/sign-in-methods';
 import type { UserRecord, UsersTable } from '#shared/data/users';
 import type { Clock } from '#shared/platform/clock';
-import { conflict, notFound } from '#shared/platform/outcomes';
+import { notFound } from '#shared/platform/outcomes';
 
 /** What the owner sees of a linked identity: never the provider's subject, never a token. */
 export interface PublicIdentity {
@@ -47,11 +48,10 @@ export function createIdentities(deps: {
   users: Pick<UsersTable, 'createUser' | 'findUserByUsername'>;
   emails: Pick<EmailsTable, 'ownerOf' | 'claim'>;
   clock: Clock;
-  randomDigits?: () => string;
 }) {
   const { identities, users, emails, clock } = deps;
-  const randomDigits = deps.randomDigits ?? (() => String(randomInt(1000, 10000)));
   const newId = () => randomBytes(12).toString('base64url');
+  const otherHolder = addressHolder({ users, emails });
 
   /** The account an identity names, if it is there and still that account (a reused name is not). */
   async function accountOf(identity: IdentityRecord): Promise<UserRecord | undefined> {
@@ -61,9 +61,15 @@ export function createIdentities(deps: {
 
   /** Makes the account a claimed identity names: its address claimed, then the user, under a free name. */
   async function finishAccount(identity: IdentityRecord, profile: ProviderProfile): Promise<ProviderSignIn> {
+    // The digits follow from the identity, so two sign-ins finishing the same account try the same names.
+    let attempt = 0;
+    const digits = () =>
+      String(
+        1000 + (createHash('sha256').update(`${identity.id}#${attempt++}`).digest().readUInt32BE(0) % 9000),
+      );
     const candidates = [
       identity.username,
-      ...usernameCandidates(profile.nameHint, randomDigits).filter((name) => name !== identity.username),
+      ...usernameCandidates(profile.nameHint, digits).filter((name) => name !== identity.username),
     ];
     for (const username of candidates) {
       if (username !== identity.username) {
@@ -71,9 +77,12 @@ export function createIdentities(deps: {
         identity.username = username;
       }
       const owner = { userId: identity.userId, usernameKey: usernameKey(username) };
-      if (profile.email && !(await emails.claim(profile.email, owner))) {
-        await identities.remove(identity.key, identity.userId);
-        return { kind: 'link_required' };
+      if (profile.email) {
+        const other = await otherHolder(profile.email, identity.userId);
+        if (other.held || !(await emails.claim(profile.email, owner, other.stale))) {
+          await identities.remove(identity.key, identity.userId);
+          return { kind: 'link_required' };
+        }
       }
       const user: UserRecord = {
         id: identity.userId,
@@ -101,8 +110,8 @@ export function createIdentities(deps: {
         }
         return finishAccount(identity, profile);
       }
-      if (profile.email && (await emails.ownerOf(profile.email))) return { kind: 'link_required' };
-      const [username = 'user'] = usernameCandidates(profile.nameHint, randomDigits);
+      if (profile.email && (await otherHolder(profile.email, '')).held) return { kind: 'link_required' };
+      const [username = 'user'] = usernameCandidates(profile.nameHint, () => '');
       identity = {
         key,
         id: newId(),
@@ -152,28 +161,18 @@ export async function listIdentities(
 
 export function createIdentityRemoval(deps: {
   identities: Pick<IdentitiesTable, 'listOf' | 'remove'>;
-  users: Pick<UsersTable, 'findUserByUsername'>;
-  passkeys: Pick<PasskeysTable, 'listPasskeys'>;
+  methods: SignInMethods;
 }) {
-  const { identities, users } = deps;
+  const { identities, methods } = deps;
   return {
     /**
      * Unlinks one of the account's identities; `not_found` for anyone else's, and `last_sign_in_method`
      * when the account would be left with no way in (no password, no passkey, no other identity).
      */
     async unlink(owner: { id: string; username: string }, id: string): Promise<IdentityRecord> {
-      const [mine, account] = await Promise.all([
-        identities.listOf(owner.id),
-        users.findUserByUsername(owner.username),
-      ]);
-      const target = mine.find((identity) => identity.id === id);
-      if (!target || account?.id !== owner.id) throw notFound();
-      const others = mine.length - 1;
-      if (!account.passwordHash && others === 0 && !(await deps.passkeys.listPasskeys(account.id)).length)
-        throw conflict(
-          'last_sign_in_method',
-          'This is the only way into the account: set a password or add a passkey first.',
-        );
+      const target = (await identities.listOf(owner.id)).find((identity) => identity.id === id);
+      if (!target) throw notFound();
+      await methods.requireAnother(owner, { identity: id });
       const removed = await identities.remove(target.key, owner.id);
       if (!removed) throw notFound();
       return removed;

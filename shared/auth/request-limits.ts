@@ -7,7 +7,13 @@ import { HOUR_SECONDS, type RateLimits, type TakeOutcome } from '#shared/auth/ra
  * limits, which answer the same 202 so that they tell nothing (password-reset.ts).
  */
 export type LimitedAction =
-  'signup' | 'passwordChange' | 'passwordReset' | 'emailVerify' | 'verificationMail' | 'passkeyOptions';
+  | 'signup'
+  | 'passwordChange'
+  | 'passwordReset'
+  | 'emailVerify'
+  | 'verificationMail'
+  | 'passkeyOptions'
+  | 'signInStart';
 
 export interface RequestLimitSettings {
   SIGNUP_LIMIT_PER_IP: number;
@@ -16,6 +22,7 @@ export interface RequestLimitSettings {
   VERIFY_LIMIT_PER_IP: number;
   VERIFY_MAILS_PER_HOUR: number;
   PASSKEY_OPTIONS_LIMIT_PER_IP: number;
+  SIGN_IN_STARTS_LIMIT_PER_IP: number;
 }
 
 interface Policy {
@@ -40,6 +47,8 @@ export const requestLimitPolicies = (settings: RequestLimitSettings): Record<Lim
   verificationMail: [{ per: 'account', limit: settings.VERIFY_MAILS_PER_HOUR, windowSeconds: HOUR_SECONDS }],
   // Each one a challenge item written for anyone who asks: a classroom signs in together, a script is stopped.
   passkeyOptions: [{ per: 'ip', limit: settings.PASSKEY_OPTIONS_LIMIT_PER_IP, windowSeconds: TEN_MINUTES }],
+  // Each one a flow written, and a provider's discovery asked for, by anyone: the same reasoning.
+  signInStart: [{ per: 'ip', limit: settings.SIGN_IN_STARTS_LIMIT_PER_IP, windowSeconds: TEN_MINUTES }],
 });
 
 export const LIMIT_MESSAGES: Record<LimitedAction, string> = {
@@ -49,6 +58,7 @@ export const LIMIT_MESSAGES: Record<LimitedAction, string> = {
   emailVerify: 'Too many verification attempts from this address. Please wait before trying again.',
   verificationMail: 'Too many verification mails. Please wait before asking for another.',
   passkeyOptions: 'Too many passkey sign-ins from this address. Please wait before trying again.',
+  signInStart: 'Too many provider sign-ins from this address. Please wait before trying again.',
 };
 
 export function createRequestLimits(deps: { limits: RateLimits; settings: RequestLimitSettings }) {

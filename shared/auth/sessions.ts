@@ -75,6 +75,11 @@ export interface Sessions {
    * the user disabled, or a credential version the user has left behind.
    */
   resolve(token: string | undefined): Promise<SessionRecord | null>;
+  /**
+   * A session by its id, if it still counts as `resolve` judges it: for a step that began in it and ends
+   * where the browser may not send its cookie (an identity provider's cross-site form post).
+   */
+  findLive(sid: string, user: { id: string; key: string }): Promise<SessionRecord | null>;
   /** Revokes the token's session on the server and says whose it was; a missing or invalid token is a no-op. */
   end(token: string | undefined): Promise<SessionClaims | null>;
   /**
@@ -133,6 +138,27 @@ export function createSessions(deps: {
     );
   }
 
+  /** The session `sid` of user `userId` (its users-table key `userKey`), if it still counts. */
+  async function live(
+    sid: string,
+    userKey: string | undefined,
+    userId: string,
+  ): Promise<SessionRecord | null> {
+    if (!holders) throw new Error('these sessions were composed without their users: they cannot resolve');
+    const { session, user } = await holders.find(sid, userKey);
+    const now = epochSeconds(clock());
+    // TTL deletes lazily (up to days later), so expiry is enforced here on every read.
+    if (!session || session.userId !== userId || session.expiresAt <= now) return null;
+    if (!stillHeld(session, user)) return null;
+    if (now - session.lastSeenAt >= idleSeconds) return null;
+    if (now - session.lastSeenAt >= touchInterval) await table.touchSession(session.sid, now);
+    return {
+      ...session,
+      ...(user?.email ? { email: user.email, emailVerified: user.emailVerified === true } : {}),
+      ...(user?.verifiedEmail ? { verifiedEmail: user.verifiedEmail } : {}),
+      mfaEnabled: !!user?.totpSecret,
+    };
+  }
   return {
     lifetimeSeconds,
     async start(user, origin) {
@@ -160,21 +186,9 @@ export function createSessions(deps: {
       if (!token) return null;
       const claims = await tokens.verify(token);
       if (!claims) return null;
-      if (!holders) throw new Error('these sessions were composed without their users: they cannot resolve');
-      const { session, user } = await holders.find(claims.sid, claims.usr);
-      const now = epochSeconds(clock());
-      // TTL deletes lazily (up to days later), so expiry is enforced here on every read.
-      if (!session || session.userId !== claims.sub || session.expiresAt <= now) return null;
-      if (!stillHeld(session, user)) return null;
-      if (now - session.lastSeenAt >= idleSeconds) return null;
-      if (now - session.lastSeenAt >= touchInterval) await table.touchSession(session.sid, now);
-      return {
-        ...session,
-        ...(user?.email ? { email: user.email, emailVerified: user.emailVerified === true } : {}),
-        ...(user?.verifiedEmail ? { verifiedEmail: user.verifiedEmail } : {}),
-        mfaEnabled: !!user?.totpSecret,
-      };
+      return live(claims.sid, claims.usr, claims.sub);
     },
+    findLive: (sid, user) => live(sid, user.key, user.id),
     endAllOf: (userId, keepSid) => table.revokeUserSessions(userId, keepSid),
     reauthenticated: (session) => table.markAuthenticated(session.sid, epochSeconds(clock())),
     async listOf(current) {

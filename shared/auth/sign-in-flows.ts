@@ -35,7 +35,7 @@ export function createSignInFlows(deps: {
         redirectUri: string;
         returnTo: string;
         loginHint?: string;
-        link?: { userId: string; sid: string };
+        link?: { userId: string; sid: string; userKey: string };
       },
     ): Promise<{ flowId: string; url: URL }> {
       const flow: SignInFlowRecord = {

@@ -5,6 +5,7 @@ import {
   type IdentityRemoval,
   listIdentities,
 } from '#shared/auth/identities';
+import { createSignInMethods, type SignInMethods } from '#shared/auth/sign-in-methods';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { service } from '#shared/compose/needs';
 import { emailsTableAccess } from '#shared/data/emails';
@@ -50,26 +51,43 @@ export const identityListService = /* @__PURE__ */ service(
   },
 );
 
-let removal: IdentityRemoval | undefined;
+let methods: SignInMethods | undefined;
 
 /**
- * Unlinking one: the account read (has it a password?), its identities and passkeys counted (byUser
- * indexes), the identity deleted if it is still the account's.
+ * Whether an account keeps a way in without one of its passkeys or identities: the account read (has it a
+ * password?), its identities and passkeys listed (byUser indexes).
  */
-export const identityRemovalService = /* @__PURE__ */ service(
+export const signInMethodsService = /* @__PURE__ */ service(
   {
     tables: [
-      { table: identitiesTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] },
       { table: usersTable, actions: ['GetItem'] },
+      { table: identitiesTable, actions: ['Query'], indexes: ['byUser'] },
       { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
     ],
   },
-  (config): IdentityRemoval => {
+  (config): SignInMethods => {
     const db = documentClient(config);
-    removal ??= createIdentityRemoval({
-      identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
+    methods ??= createSignInMethods({
       users: usersTableAccess(db, tableName(config, usersTable)),
+      identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
       passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
+    });
+    return methods;
+  },
+);
+
+let removal: IdentityRemoval | undefined;
+
+/** Unlinking one: the identity deleted if it is still the account's, unless it is the last way in. */
+export const identityRemovalService = /* @__PURE__ */ service(
+  {
+    tables: [{ table: identitiesTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] }],
+    uses: [signInMethodsService],
+  },
+  (config): IdentityRemoval => {
+    removal ??= createIdentityRemoval({
+      identities: identitiesTableAccess(documentClient(config), tableName(config, identitiesTable)),
+      methods: signInMethodsService(config),
     });
     return removal;
   },

@@ -12,7 +12,7 @@ export interface SignInFlowRecord {
   verifier: string;
   returnTo: string;
   /** A link: the account and the session that started it (the callback must still carry that session). */
-  link?: { userId: string; sid: string };
+  link?: { userId: string; sid: string; userKey: string };
   /** Epoch seconds; TTL deletes it lazily, so the taker checks it too. */
   expiresAt: number;
 }

@@ -144,6 +144,8 @@ const settingsSchema = z
     VERIFY_LIMIT_PER_IP: integer(1, 100_000, 60),
     /** Passkey sign-ins (`POST /passkeys/login/options`, an item each) one address may start in 10 minutes. */
     PASSKEY_OPTIONS_LIMIT_PER_IP: integer(1, 100_000, 100),
+    /** Sign-ins at identity providers (`GET /auth/{provider}/start`, a flow each) one address may start in 10 minutes. */
+    SIGN_IN_STARTS_LIMIT_PER_IP: integer(1, 100_000, 100),
     /**
      * With the edge (CloudFront and WAF) in front: the value of the `x-origin-verify` header CloudFront adds.
      * Requests without it are refused, and the viewer's address is read from CloudFront's header only when

@@ -88,6 +88,29 @@ describe('accounts made by a provider sign-in, in the domain', () => {
     });
   });
 
+  it('makes one account for two first sign-ins at once whose name is taken: the same other name', async () => {
+    const { identities, accounts } = await identitiesWorld();
+    const taken = uniqueName('busy');
+    await accounts.signUp({ username: taken, password: PASSWORD });
+    const who = profile({ nameHint: taken });
+    const [a, b] = await Promise.all([identities.signIn(who), identities.signIn(who)]);
+    expect(a.kind === 'signed_in' && b.kind === 'signed_in').toBe(true);
+    if (a.kind !== 'signed_in' || b.kind !== 'signed_in') return;
+    expect(a.user.id).toBe(b.user.id);
+    expect(a.user.username).toBe(b.user.username);
+  });
+
+  it('takes an address whose claim names no account (a first sign-in cut off after claiming it)', async () => {
+    const { identities, db, name } = await identitiesWorld();
+    const email = `${uniqueName('orphan')}@example.com`;
+    await emailsTableAccess(db, name('emails')).claim(email, {
+      userId: '99999999-2222-4333-8444-555555555555',
+      usernameKey: uniqueName('never'),
+    });
+    const result = await identities.signIn(profile({ email }));
+    expect(result).toMatchObject({ kind: 'signed_in', created: true, user: { email, emailVerified: true } });
+  });
+
   it('links an identity to one account only', async () => {
     const { identities, accounts } = await identitiesWorld();
     const [ann, bob] = await Promise.all([

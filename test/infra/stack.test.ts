@@ -408,7 +408,8 @@ describe("each function's table permissions, pinned", () => {
     'passkey-register-options': [...session, 'Query passkeys/byUser', 'PutItem accounttokens'],
     'passkey-register': [...session, 'DeleteItem accounttokens', 'PutItem passkeys', ...notice],
     'list-passkeys': [...session, 'Query passkeys/byUser'],
-    'delete-passkey': [...session, 'DeleteItem passkeys', ...notice],
+    // The account keeps another way in (its password, another passkey or an identity) before one goes.
+    'delete-passkey': [...session, 'DeleteItem passkeys', 'Query identities/byUser', ...notice],
     // No session, no secret: a random challenge stored for 5 minutes, counted per client address first.
     'passkey-login-options': ['PutItem accounttokens', 'UpdateItem loginattempts', 'GetItem loginattempts'],
     'passkey-login': [

@@ -19,7 +19,9 @@ import {
   startSilentServer,
 } from '../support/identity-providers.ts';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
+import { softwareAuthenticator } from '../support/webauthn.ts';
 import { dynamoClient } from './deadline-fixtures.ts';
+import { origin } from './passkey-user.ts';
 import {
   call,
   COOKIE_NAME,
@@ -402,6 +404,34 @@ describe('Apple (its form_post answer and its client-secret JWT)', () => {
   });
 });
 
+describe('Apple, linking', () => {
+  it("links from Apple's cross-site form post, which carries no session cookie: the flow names its session", async () => {
+    const { token } = await signUp();
+    const started = await signIn.start(
+      'apple',
+      { login_hint: address(), returnTo: '/account', link: 'true' },
+      sessionCookie(token),
+    );
+    const back = await signIn.authorize(started.location);
+    const linked = await signIn.callback(back, `__Host-signin=${started.flow}`, 'POST');
+    expect(locationOf(linked).searchParams.get('linked')).toBe('apple');
+    expect((await identitiesOf(token)).map((identity) => identity.provider)).toEqual(['apple']);
+  });
+
+  it('links for a live session only: one ended meanwhile gets invalid_state', async () => {
+    const { token } = await signUp();
+    const started = await signIn.start(
+      'apple',
+      { login_hint: address(), returnTo: '/account', link: 'true' },
+      sessionCookie(token),
+    );
+    const back = await signIn.authorize(started.location);
+    expect((await call('POST', '/logout', { token })).status).toBe(204);
+    const refused = await signIn.callback(back, `__Host-signin=${started.flow}`, 'POST');
+    expect(locationOf(refused).searchParams.get('auth_error')).toBe('invalid_state');
+  });
+});
+
 describe('GitHub (OAuth 2 and its API)', () => {
   it('signs in with PKCE and state (no nonce: not OpenID), the login as username and the primary verified address', async () => {
     const email = `${uniqueUsername('gh')}@example.com`;
@@ -533,6 +563,23 @@ describe('linking and unlinking', () => {
       'invalid_input',
     );
     expect(await identitiesOf(token)).toHaveLength(1);
+  });
+
+  it('refuses to remove the last passkey of an account with no password and no provider left', async () => {
+    const { token } = await providerAccount();
+    const device = softwareAuthenticator({ origin });
+    const options = await call('POST', '/passkeys/register/options', { token });
+    const registered = await call('POST', '/passkeys/register', {
+      token,
+      json: { response: device.create(options.json as never) },
+    });
+    expect(registered.status).toBe(201);
+    const [identity] = await identitiesOf(token);
+    // The passkey is a way in: the identity may go.
+    expect((await call('DELETE', `/identities/${identity?.id}`, { token })).status).toBe(204);
+    const last = await call('DELETE', `/passkeys/${(registered.json as { id: string }).id}`, { token });
+    expect(last.status).toBe(409);
+    expect(errorCode(last)).toBe('last_sign_in_method');
   });
 
   it('lets a password account unlink its only identity (the password still signs in)', async () => {

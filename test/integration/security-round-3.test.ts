@@ -256,4 +256,18 @@ describe('security round 3: passkey login options, as shipped', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await client.callFrom(loopbackAddress(), 'POST', '/passkeys/login/options')).status).toBe(200);
   });
+
+  it('limits GET /auth/{provider}/start per client address: 429 past 100 in 10 minutes, no flow written', async () => {
+    const client = httpClient(stack.urls.api);
+    const start = (ip: string) => client.callFrom(ip, 'GET', '/auth/test/start?returnTo=/');
+    expect((await start(loopbackAddress())).status).toBe(302);
+    const ip = loopbackAddress();
+    const first = await Promise.all(Array.from({ length: 100 }, () => start(ip)));
+    expect(first.map((response) => response.status)).toEqual(Array(100).fill(302));
+    const refused = await start(ip);
+    expect(refused.status).toBe(429);
+    expect(errorCode(refused)).toBe('too_many_requests');
+    expect(refused.setCookies).toEqual([]);
+    expect((await start(loopbackAddress())).status).toBe(302);
+  });
 });
