@@ -84,7 +84,12 @@ export const handler = sessionRoute(
       );
     let link: { userId: string; sid: string; userKey: string } | undefined;
     if (query.link === 'true') {
-      if (!session) return redirect(withOutcome(returnTo, 'auth_error', 'unauthorized'));
+      // Another site sending a signed-in browser here would link whatever provider account that browser is
+      // signed in to (perhaps the attacker's, by a login CSRF at the provider): a link starts from this site,
+      // unless the stage runs its client on another site (cookies SameSite=None).
+      const crossSite =
+        event.headers['sec-fetch-site'] === 'cross-site' && settings.COOKIE_SAME_SITE !== 'None';
+      if (!session || crossSite) return redirect(withOutcome(returnTo, 'auth_error', 'unauthorized'));
       try {
         requireRecentProof(session, systemClock(), settings.REAUTH_WINDOW_SECONDS);
       } catch (error) {

@@ -22,6 +22,11 @@ export const providerDeclaration = z.object({
   clientId: z.string().check(z.minLength(1), z.maxLength(256)),
   /** The scopes asked for; the preset's by default. */
   scopes: z.optional(z.array(z.string().check(z.regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)))),
+  /**
+   * Whether the provider's word that an address is verified is taken (true by default): set false for a
+   * provider whose users can claim any address (a self-hosted one that does not verify them).
+   */
+  trustEmails: z._default(z.boolean(), true),
   /** GitHub's (or GitHub Enterprise's, or a stand-in's) web and API addresses; github.com's by default. */
   webUrl: z.optional(url()),
   apiUrl: z.optional(url()),
@@ -40,6 +45,8 @@ export interface IdentityProvider {
   github?: { authorizationEndpoint: string; tokenEndpoint: string; apiUrl: string };
   /** Apple answers with a form POST to the callback (its `form_post` response mode), not a redirect. */
   formPost: boolean;
+  /** Whether its verified addresses count as verified here (the declaration's `trustEmails`). */
+  trustEmails: boolean;
 }
 
 const PRESETS: Record<ProviderKind, { name: string; issuer?: string; scopes: string[] }> = {
@@ -60,6 +67,7 @@ export function identityProvider(declared: ProviderDeclaration): IdentityProvide
     clientId: declared.clientId,
     scopes: declared.scopes ?? preset.scopes,
     formPost: declared.kind === 'apple',
+    trustEmails: declared.trustEmails,
   };
   if (declared.kind === 'github') {
     const web = (declared.webUrl ?? 'https://github.com').replace(/\/+$/, '');

@@ -160,7 +160,8 @@ export function createProviderProtocol(deps: {
             : { expectedNonce: checks.nonce, idTokenExpected: true }),
         }),
       );
-      if (provider.github) return githubProfile(provider, config, tokens.access_token);
+      if (provider.github)
+        return trusted(provider, await githubProfile(provider, config, tokens.access_token));
       const claims = tokens.claims();
       if (!claims) throw new ProviderRefused('no ID token');
       // Apple says "true" as a string; a provider that says nothing has not verified the address.
@@ -169,12 +170,12 @@ export function createProviderProtocol(deps: {
       const hint = [claims.preferred_username, claims.nickname, claims.name, email?.split('@')[0]].find(
         (value): value is string => typeof value === 'string' && value.length > 0,
       );
-      return {
+      return trusted(provider, {
         provider: provider.id,
         subject: claims.sub,
         ...(email ? { email } : {}),
         ...(hint ? { nameHint: hint } : {}),
-      };
+      });
     },
   };
 
@@ -215,6 +216,13 @@ export function createProviderProtocol(deps: {
       ...(typeof login === 'string' && login ? { nameHint: login } : {}),
     };
   }
+}
+
+/** The profile without its address when the provider's verification is not taken (`trustEmails: false`). */
+function trusted(provider: IdentityProvider, profile: ProviderProfile): ProviderProfile {
+  if (provider.trustEmails) return profile;
+  const { email: _dropped, ...rest } = profile;
+  return rest;
 }
 
 /**

@@ -66,14 +66,16 @@ export function createSignInFlows(deps: {
       callback: URLSearchParams,
       redirectUri: string,
     ): Promise<FlowOutcome> {
-      // A cookie that cannot be a flow id is no flow: not a key DynamoDB is asked for.
-      const flow = flowId && /^[A-Za-z0-9_-]{43}$/.test(flowId) ? await flows.takeFlow(flowId) : undefined;
+      // A cookie that cannot be a flow id is no flow, and a state that cannot be one no answer: neither is
+      // asked of DynamoDB. A state that is not the flow's (forged) leaves the flow to its browser.
+      const state = callback.get('state') ?? '';
+      const wellFormed = /^[A-Za-z0-9_-]{43}$/;
+      const flow =
+        flowId && wellFormed.test(flowId) && wellFormed.test(state)
+          ? await flows.takeFlow(flowId, state)
+          : undefined;
       if (!flow) return { kind: 'invalid_state' };
-      if (
-        flow.expiresAt <= epochSeconds(clock()) ||
-        flow.provider !== provider.id ||
-        callback.get('state') !== flow.state
-      )
+      if (flow.expiresAt <= epochSeconds(clock()) || flow.provider !== provider.id)
         return { kind: 'invalid_state', returnTo: flow.returnTo };
       try {
         const profile = await protocol.exchange(provider, callback, {

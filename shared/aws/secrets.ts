@@ -71,7 +71,14 @@ export function identitySecretsSource(config: Settings): () => Promise<Record<st
       'Invalid configuration: IDENTITY_SECRETS_ARN: this function exchanges codes with identity providers: set IDENTITY_SECRETS_ARN (AWS) or IDENTITY_PROVIDER_SECRETS (local)',
     );
   return async () => {
-    const parsed: unknown = JSON.parse(value ?? (await readSecret(arn as string)));
+    const text = value ?? (await readSecret(arn as string));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Never the parser's message: it quotes the secret.
+      throw new Error('the identity secret is not JSON');
+    }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       throw new Error('the identity secret must be a JSON object of client secrets by provider id');
     return parsed as Record<string, unknown>;

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { whenConditionHolds } from '#shared/data/dynamodb';
 import { accountTokensTable } from '#shared/data/tables';
 
 /**
@@ -19,8 +20,11 @@ export interface SignInFlowRecord {
 
 export interface SignInFlowsTable {
   putFlow(id: string, flow: SignInFlowRecord): Promise<void>;
-  /** Deletes the flow and answers what it was: a callback is answered once, however many race for it. */
-  takeFlow(id: string): Promise<SignInFlowRecord | undefined>;
+  /**
+   * Deletes the flow if its state is `state`, and answers what it was: a callback is answered once, however
+   * many race for it, and one with another state (forged) leaves the flow to its browser.
+   */
+  takeFlow(id: string, state: string): Promise<SignInFlowRecord | undefined>;
 }
 
 /** Flows live with the mail tokens and WebAuthn challenges: short-lived, single-use, under their own prefix. */
@@ -30,13 +34,21 @@ export function signInFlowsTableAccess(db: DynamoDBDocumentClient, tableName: st
     async putFlow(id, flow) {
       await db.send(new PutCommand({ TableName: tableName, Item: { ...key(id), ...flow } }));
     },
-    async takeFlow(id) {
-      const deleted = await db.send(
-        new DeleteCommand({ TableName: tableName, Key: key(id), ReturnValues: 'ALL_OLD' }),
+    async takeFlow(id, state) {
+      const deleted = await whenConditionHolds(
+        db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: key(id),
+            ConditionExpression: '#state = :state',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':state': state },
+            ReturnValues: 'ALL_OLD',
+          }),
+        ),
       );
-      if (!deleted.Attributes) return undefined;
-      const { provider, state, nonce, verifier, returnTo, link, expiresAt } =
-        deleted.Attributes as SignInFlowRecord;
+      if (!deleted?.Attributes) return undefined;
+      const { provider, nonce, verifier, returnTo, link, expiresAt } = deleted.Attributes as SignInFlowRecord;
       return {
         provider,
         state,

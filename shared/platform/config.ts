@@ -166,7 +166,8 @@ const settingsSchema = z
      * How long one call to an identity provider may take (discovery, keys, code exchange, GitHub's API),
      * connecting included; past it the sign-in answers 503 with Retry-After.
      */
-    IDENTITY_PROVIDER_TIMEOUT_MS: integer(100, 10_000, 3000),
+    // A cold callback makes three calls in a row (discovery, token, keys): 3 × 5 s stays inside its limit.
+    IDENTITY_PROVIDER_TIMEOUT_MS: integer(100, 5000, 3000),
     /**
      * The API's address as browsers reach it, which providers send users back to (`/auth/{id}/callback`):
      * by default the request's own host. Set it behind the edge (CloudFront), whose host the API does not see.

@@ -144,6 +144,7 @@ describe('sign-in flows, in the domain', () => {
       kind: 'oidc',
       issuer: provider.url,
       clientId: 'pistus-domain',
+      trustEmails: true,
     });
     const redirectUri = 'http://127.0.0.1:9/auth/test/callback';
     /** A flow started, and the provider's answer to it. */
@@ -162,6 +163,13 @@ describe('sign-in flows, in the domain', () => {
     const done = await flows.finish(test, flowId, callback, redirectUri);
     expect(done).toMatchObject({ kind: 'profile', profile: { provider: 'test', email: 'flow@example.com' } });
     expect(await flows.finish(test, flowId, callback, redirectUri)).toEqual({ kind: 'invalid_state' });
+  });
+
+  it('drops the address of a provider whose verification is not taken (trustEmails: false)', async () => {
+    const { flows, test, started, redirectUri } = await flowsWorld();
+    const { flowId, callback } = await started('claimed@example.com');
+    const done = await flows.finish({ ...test, trustEmails: false }, flowId, callback, redirectUri);
+    expect(done.kind === 'profile' && done.profile.email).toBeUndefined();
   });
 
   it('refuses a flow answered after its 10 minutes', async () => {

@@ -216,15 +216,31 @@ describe('the callback', () => {
     ]);
   });
 
-  it('refuses a forged state: no session, and the flow is spent', async () => {
+  it('refuses a forged state, with no session, and leaves the flow to the real answer', async () => {
     const started = await signIn.start('test', { login_hint: address(), returnTo: '/account' });
     const back = await signIn.authorize(started.location);
-    back.searchParams.set('state', 'forged-state-forged-state-forged-state-1234');
-    const response = await signIn.callback(back, `__Host-signin=${started.flow}`);
+    const forged = new URL(back);
+    forged.searchParams.set('state', 'forged-state-forged-state-forged-state-1234');
+    const response = await signIn.callback(forged, `__Host-signin=${started.flow}`);
     expect(response.status).toBe(303);
-    expect(locationOf(response).searchParams.get('auth_error')).toBe('invalid_state');
-    expect(locationOf(response).pathname).toBe('/account');
+    expect(response.headers.get('location')).toBe(`${home}?auth_error=invalid_state`);
     expect(sessionToken(response)).toBeUndefined();
+    // Another site posting a wrong state cannot cancel the sign-in in progress.
+    const real = await signIn.callback(back, `__Host-signin=${started.flow}`);
+    expect(locationOf(real).pathname).toBe('/account');
+    expect(sessionToken(real)).toBeTruthy();
+  });
+
+  it('starts a link only from this site: another site sending a signed-in browser gets unauthorized', async () => {
+    const { token } = await signUp();
+    const { response, flow } = await signIn.start(
+      'probe',
+      { returnTo: '/account', link: 'true' },
+      `${sessionCookie(token)}`,
+      { 'sec-fetch-site': 'cross-site' },
+    );
+    expect(locationOf(response).searchParams.get('auth_error')).toBe('unauthorized');
+    expect(flow).toBeUndefined();
   });
 
   it("refuses a callback without the flow cookie (login CSRF: someone else's code sent to this browser)", async () => {

@@ -118,9 +118,14 @@ export function providerSignIn(
   ca?: string,
 ) {
   return {
-    async start(provider: string, query: Record<string, string>, cookie?: string) {
+    async start(
+      provider: string,
+      query: Record<string, string>,
+      cookie?: string,
+      headers: Record<string, string> = {},
+    ) {
       const response = await call('GET', `/auth/${provider}/start?${new URLSearchParams(query)}`, {
-        ...(cookie ? { headers: { cookie } } : {}),
+        headers: { ...headers, ...(cookie ? { cookie } : {}) },
       });
       return {
         response,
