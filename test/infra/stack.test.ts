@@ -442,7 +442,12 @@ describe("each function's table permissions, pinned", () => {
     // No session, no table: the providers come from the settings.
     'identity-providers': [],
     // A session (optional: a link), and the flow kept for the callback.
-    'identity-start': [...session, 'PutItem accounttokens'],
+    'identity-start': [
+      ...session,
+      'PutItem accounttokens',
+      'UpdateItem loginattempts',
+      'GetItem loginattempts',
+    ],
     // The flow taken once; the identity claimed (and, for a first sign-in, the address and the user made);
     // a second factor's challenge or the session; a notice for a link.
     'identity-callback': [
