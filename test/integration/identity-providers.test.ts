@@ -421,27 +421,26 @@ describe('Apple (its form_post answer and its client-secret JWT)', () => {
 });
 
 describe('Apple, linking', () => {
-  it("links from Apple's cross-site form post, which carries no session cookie: the flow names its session", async () => {
+  /** A password account's link to Apple, started: its session, and Apple's answer waiting to be posted. */
+  async function appleLinkStarted() {
     const { token } = await signUp();
     const started = await signIn.start(
       'apple',
       { login_hint: address(), returnTo: '/account', link: 'true' },
       sessionCookie(token),
     );
-    const back = await signIn.authorize(started.location);
+    return { token, started, back: await signIn.authorize(started.location) };
+  }
+
+  it("links from Apple's cross-site form post, which carries no session cookie: the flow names its session", async () => {
+    const { token, started, back } = await appleLinkStarted();
     const linked = await signIn.callback(back, `__Host-signin=${started.flow}`, 'POST');
     expect(locationOf(linked).searchParams.get('linked')).toBe('apple');
     expect((await identitiesOf(token)).map((identity) => identity.provider)).toEqual(['apple']);
   });
 
   it('links for a live session only: one ended meanwhile gets invalid_state', async () => {
-    const { token } = await signUp();
-    const started = await signIn.start(
-      'apple',
-      { login_hint: address(), returnTo: '/account', link: 'true' },
-      sessionCookie(token),
-    );
-    const back = await signIn.authorize(started.location);
+    const { token, started, back } = await appleLinkStarted();
     expect((await call('POST', '/logout', { token })).status).toBe(204);
     const refused = await signIn.callback(back, `__Host-signin=${started.flow}`, 'POST');
     expect(locationOf(refused).searchParams.get('auth_error')).toBe('invalid_state');
