@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { addressHolder } from '#shared/auth/email-verification';
-import type { ProviderProfile } from '#shared/auth/identity-providers';
+import { identityKey, type ProviderProfile } from '#shared/auth/identity-providers';
 import { usernameCandidates, usernameKey } from '#shared/auth/username';
 import type { EmailsTable } from '#shared/data/emails';
-import { type IdentitiesTable, type IdentityRecord, identityKey } from '#shared/data/identities';
+import type { IdentitiesTable, IdentityRecord } from '#shared/data/identities';
 import type { SignInMethods } from '#shared/auth/sign-in-methods';
 import type { UserRecord, UsersTable } from '#shared/data/users';
 import type { Clock } from '#shared/platform/clock';

@@ -33,8 +33,6 @@ export interface IdentitiesTable {
 
 const byUser = indexOf(identitiesTable, 'byUser');
 
-export const identityKey = (provider: string, subject: string): string => `${provider}#${subject}`;
-
 export function identitiesTableAccess(db: DynamoDBDocumentClient, tableName: string): IdentitiesTable {
   const key = (value: string) => ({ [identitiesTable.partitionKey]: value });
   const ownedBy = (userId: string) => ({

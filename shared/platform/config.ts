@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { providerDeclaration, providerListProblems } from '#shared/auth/identity-providers';
+import { providerDeclaration, providerListProblems } from '#shared/platform/identity-provider-settings';
 
 // English messages for every schema (zod/mini ships none by default; this adds about 4 KB).
 z.config(en());

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIdentityProvider, type TestIdentityProvider } from '#infra/local/test-identity-provider';
 import { createIdentities } from '#shared/auth/identities';
-import { identityProvider, type ProviderProfile } from '#shared/auth/identity-providers';
+import { identityKey, identityProvider, type ProviderProfile } from '#shared/auth/identity-providers';
 import { createProviderProtocol } from '#shared/auth/provider-protocol';
 import { createSignInFlows } from '#shared/auth/sign-in-flows';
 import { emailsTableAccess } from '#shared/data/emails';
-import { identitiesTableAccess, identityKey } from '#shared/data/identities';
+import { identitiesTableAccess } from '#shared/data/identities';
 import { signInFlowsTableAccess } from '#shared/data/sign-in-flows';
 import { usersTableAccess } from '#shared/data/users';
 import { domainWorld, movableClock, PASSWORD, uniqueName } from './world.ts';
