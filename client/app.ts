@@ -148,6 +148,7 @@ function proveWhoYouAre(): Promise<boolean> {
       el('p', {}, 'This changes how your account is protected. Please confirm who you are first.'),
       proof,
       byPasskey,
+      linkedProviderSignIns(),
     );
     document.body.append(dialog);
     dialog.showModal();
@@ -208,6 +209,31 @@ function takeAuthOutcome(): Record<string, string> {
   }
   if (Object.keys(outcome).length) history.replaceState(null, '', `${location.pathname}${location.hash}`);
   return outcome;
+}
+
+/**
+ * In the step-up dialog: an account with no password (made by a provider) proves itself by signing in at a
+ * provider it linked again, which starts a fresh session; the change is then made once more. Empty for an
+ * account with none.
+ */
+function linkedProviderSignIns(): HTMLElement {
+  const area = el('div', { class: 'providers', id: 'reauth-providers' });
+  void Promise.all([api.GET('/identities'), api.GET('/auth/providers')]).then(([linked, offered]) => {
+    const mine = new Set((linked.data?.items ?? []).map((identity) => identity.provider));
+    const links = (offered.data?.items ?? [])
+      .filter((provider) => mine.has(provider.id))
+      .map((provider) =>
+        el(
+          'a',
+          { class: 'button secondary', href: providerStart(provider.id, '#/account') },
+          `Sign in again with ${provider.name}`,
+        ),
+      );
+    area.replaceChildren(
+      ...(links.length ? [el('p', {}, 'Or sign in again with a provider you linked:'), ...links] : []),
+    );
+  });
+  return area;
 }
 
 function render(...children: Node[]) {

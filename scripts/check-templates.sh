@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 export CDK_DISABLE_CLI_TELEMETRY=true
 command -v cfn-lint >/dev/null || { echo "cfn-lint not found: it comes with the machine image (pip install cfn-lint elsewhere)"; exit 1; }
 
-synth() { ./node_modules/.bin/cdk synth --quiet -c "stage=$1" -c senderEmail=payments@pistus.example -c appUrl=https://app.pistus.example -o "$2" "${@:3}" >"$2.log" 2>&1 || { cat "$2.log"; return 1; }; }
+# The same context as the run's one synth (scripts/synth-once.ts), so the two copies can be compared.
+mapfile -t context < <(node --input-type=module -e "const { SYNTH_CONTEXT } = await import('./scripts/synth-once.ts'); console.log(SYNTH_CONTEXT.join('\\n'))")
+synth() { ./node_modules/.bin/cdk synth --quiet -c "stage=$1" "${context[@]}" -o "$2" "${@:3}" >"$2.log" 2>&1 || { cat "$2.log"; return 1; }; }
 lint() {
   if cfn-lint "$2"; then echo "$1: cfn-lint clean"; else
     code=$?

@@ -51,9 +51,12 @@ export async function startTestIdentityProvider(
   host = '127.0.0.1',
   /** Served over TLS with this key and certificate (a deployed stage speaks to providers over TLS only). */
   tls?: { key: string; cert: string },
+  /** Its signing keys (JWKs with their private parts), as a provider keeps them across a restart; else new. */
+  keys?: readonly Record<string, unknown>[],
 ): Promise<TestIdentityProvider> {
   const issuer = new OAuth2Issuer();
-  await issuer.keys.generate('RS256');
+  if (keys?.length) for (const key of keys) await issuer.keys.add(key);
+  else await issuer.keys.generate('RS256');
   const service = new OAuth2Service(issuer);
   // Who each code was issued to, until its tokens are made (a code works once: PKCE's challenge is spent).
   const people = new Map<string, string>();

@@ -71,6 +71,7 @@ export function createProviderProtocol(deps: {
   const seconds = deps.timeoutMs / 1000;
   const execute = deps.allowHttp ? [client.allowInsecureRequests] : [];
   const metadata = new Map<string, Promise<client.ServerMetadata>>();
+  const jwksCaches = new Map<string, NonNullable<ReturnType<typeof client.getJwksCache>>>();
 
   /** The provider's metadata, discovered once per container (a failed discovery is tried again next time). */
   function serverMetadata(provider: IdentityProvider): Promise<client.ServerMetadata> {
@@ -108,7 +109,18 @@ export function createProviderProtocol(deps: {
     // OpenID Core lets a client trust TLS for a token from the token endpoint; we check its signature
     // against the provider's JWKS too, so a token that did not come from the provider's key is refused.
     if (!provider.github) client.enableNonRepudiationChecks(config);
+    // The provider's keys, as a container last read them: not fetched again for every sign-in. The library
+    // reads them anew after 5 minutes, and for a key id it does not know once its copy is a minute old
+    // (providers publish a new key well before they sign with it).
+    const keys = jwksCaches.get(provider.id);
+    if (keys) client.setJwksCache(config, keys);
     return config;
+  }
+
+  /** Keeps the keys the exchange read, for the next sign-in with that provider. */
+  function keepKeys(provider: IdentityProvider, config: client.Configuration) {
+    const keys = client.getJwksCache(config);
+    if (keys) jwksCaches.set(provider.id, keys);
   }
 
   /**
@@ -160,6 +172,7 @@ export function createProviderProtocol(deps: {
             : { expectedNonce: checks.nonce, idTokenExpected: true }),
         }),
       );
+      keepKeys(provider, config);
       if (provider.github)
         return trusted(provider, await githubProfile(provider, config, tokens.access_token));
       const claims = tokens.claims();

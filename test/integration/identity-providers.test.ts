@@ -371,6 +371,8 @@ describe('the callback', () => {
     const started = await signIn.start('probe', { login_hint: address(), returnTo: '/' });
     const back = await signIn.authorize(started.location);
     const port = inject('standInPorts').probe;
+    // Down for a while, and back with the keys it had: an outage, not a rotation.
+    const keys = probe.issuer.keys.toJSON(true) as unknown as Record<string, unknown>[];
     await probe.stop();
     try {
       const callback = await signIn.callback(back, `__Host-signin=${started.flow}`);
@@ -378,7 +380,7 @@ describe('the callback', () => {
       expect(callback.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(sessionToken(callback)).toBeUndefined();
     } finally {
-      probe = await startTestIdentityProvider(port);
+      probe = await startTestIdentityProvider(port, '127.0.0.1', undefined, keys);
     }
   });
 });
