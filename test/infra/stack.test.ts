@@ -51,6 +51,7 @@ function permissions(functionName: string) {
     pepper: on('PasswordPepper'),
     mfaKey: on('MfaKey'),
     signing: on('SigningKeys'),
+    identitySecrets: on('IdentityProviderSecrets'),
     statements,
   };
 }
@@ -264,6 +265,14 @@ describe('least privilege', () => {
         declaration.secrets.includes('signing-keys'),
       );
     }
+  });
+
+  it("gives the identity providers' client secrets to the callback alone, the function that exchanges codes", () => {
+    for (const fn of [...apiFunctions, ...jobs, ...consumers])
+      expect(permissions(fn.name).identitySecrets.has('secretsmanager:GetSecretValue'), fn.name).toBe(
+        fn.name === 'identity-callback',
+      );
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: '{}' });
   });
 
   it('puts no secret value in any environment, only secret ARNs', () => {

@@ -280,6 +280,15 @@ describe('the callback', () => {
     }
   });
 
+  it("refuses an answer whose RFC 9207 `iss` names another issuer (a mix-up with another provider's answer)", async () => {
+    const started = await signIn.start('probe', { login_hint: address(), returnTo: '/' });
+    const back = await signIn.authorize(started.location);
+    back.searchParams.set('iss', 'https://issuer.evil.example');
+    const response = await signIn.callback(back, `__Host-signin=${started.flow}`);
+    expect(locationOf(response).searchParams.get('auth_error')).toBe('provider_error');
+    expect(sessionToken(response)).toBeUndefined();
+  });
+
   it('refuses an ID token signed by a key the provider does not publish', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const started = await signIn.start('probe', { login_hint: address(), returnTo: '/' });
