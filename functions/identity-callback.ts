@@ -16,6 +16,8 @@ import { callbackUrl, clientHome, redirect } from '#shared/http/sign-in-redirect
 import { recordEvent } from '#shared/platform/events';
 import { notFound } from '#shared/platform/outcomes';
 
+const MAX_ANSWER_BYTES = 16_384;
+
 const SEE_OTHER =
   "To `returnTo`: with the session cookie; with `mfa_required=<methods>` and the `__Host-mfa` cookie for an account with a second factor (finish at `POST /login/mfa`); with `linked=<provider>` after a link; or with `auth_error=` `invalid_state` (no flow for this browser, or not its state), `provider_error` (the provider refused, or its token failed a check), `link_required` (its verified address is another account's: sign in there and link), `identity_taken` (a link to an identity another account has) or `account_disabled`, and no session.";
 
@@ -55,6 +57,9 @@ export const handler = sessionRoute(
     const { providers, flows, identities, issuing, cookie, challenges, notices, sessions } = services;
     const provider = providers.get(path.provider);
     if (!provider) throw notFound();
+    // An answer is a code and a state (Apple adds a user's name): anything far larger is no answer.
+    if ((event.body?.length ?? 0) > MAX_ANSWER_BYTES)
+      return redirect(withOutcome(clientHome(settings), 'auth_error', 'invalid_state'));
     const answer = new URLSearchParams(
       event.requestContext.http.method === 'POST'
         ? Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8')
@@ -62,10 +67,12 @@ export const handler = sessionRoute(
     );
     const flowId = readCookie(event.cookies, SIGN_IN_FLOW_COOKIE_NAME);
     const outcome = await flows.finish(provider, flowId, answer, callbackUrl(event, settings, provider.id));
-    const ended = signInFlowCookie('', 0, provider.formPost);
+    // The flow's cookie ends once its flow is taken; a forged answer (no flow taken) leaves it to the real one.
+    const taken = outcome.kind !== 'invalid_state' || outcome.returnTo !== undefined;
+    const ended = taken ? [signInFlowCookie('', 0, provider.formPost)] : [];
     const fail = (code: string, returnTo = clientHome(settings), detail?: string) => {
       recordEvent('identitySignInFailed', { provider: provider.id, reason: code, detail, ...facts });
-      return redirect(withOutcome(returnTo, 'auth_error', code), [ended]);
+      return redirect(withOutcome(returnTo, 'auth_error', code), ended);
     };
     if (outcome.kind === 'provider_error') return fail(outcome.kind, outcome.returnTo, outcome.reason);
     if (outcome.kind === 'invalid_state') return fail(outcome.kind, outcome.returnTo);
@@ -85,7 +92,7 @@ export const handler = sessionRoute(
         recordEvent('identityLinked', { userId: owner.userId, provider: provider.id, ...facts });
         await sendNotice(notices, owner, 'identity_linked', { event, facts }, `Provider: ${provider.name}.`);
       }
-      return redirect(withOutcome(flow.returnTo, 'linked', provider.id), [ended]);
+      return redirect(withOutcome(flow.returnTo, 'linked', provider.id), ended);
     }
 
     const signedIn = await identities.signIn(profile);
@@ -100,12 +107,12 @@ export const handler = sessionRoute(
       recordEvent('mfaRequired', { userId: user.id, username: user.username, by: provider.id, ...facts });
       const challenge = await challenges.issue(user);
       return redirect(withOutcome(flow.returnTo, 'mfa_required', methods.join(',')), [
-        ended,
+        ...ended,
         mfaCookie(challenge, MFA_CHALLENGE_SECONDS),
       ]);
     }
     const issued = await issueSession({ sessions: issuing, cookie }, user, { event, facts, previous: token });
     recordEvent('loginSucceeded', { userId: user.id, username: user.username, by: provider.id, ...facts });
-    return redirect(flow.returnTo, [ended, issued.cookie]);
+    return redirect(flow.returnTo, [...ended, issued.cookie]);
   },
 );

@@ -26,9 +26,15 @@ export class ProviderRefused extends Error {
     const { code, error, cause } = (this.cause ?? {}) as { code?: unknown; error?: unknown; cause?: unknown };
     const claim = ((cause as { cause?: unknown } | undefined)?.cause as { claim?: unknown } | undefined)
       ?.claim;
-    if (typeof error === 'string') return error;
-    if (typeof code !== 'string') return this.message.slice(0, 80);
-    return typeof claim === 'string' ? `${code} (${claim})` : code;
+    // The provider's `error` comes from the callback's query, which anyone can write: only a code of the
+    // OAuth form reaches a log line, never free text (an address, a forged line, a megabyte).
+    const reason =
+      typeof error === 'string'
+        ? error
+        : typeof code === 'string'
+          ? `${code}${typeof claim === 'string' ? ` (${claim})` : ''}`
+          : 'refused';
+    return /^[A-Za-z0-9_]{1,64}( \([a-z_]{1,32}\))?$/.test(reason) ? reason : 'other';
   }
 }
 

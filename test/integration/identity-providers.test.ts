@@ -1,4 +1,5 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { importSPKI, jwtVerify } from 'jose';
 import {
@@ -225,7 +226,8 @@ describe('the callback', () => {
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe(`${home}?auth_error=invalid_state`);
     expect(sessionToken(response)).toBeUndefined();
-    // Another site posting a wrong state cannot cancel the sign-in in progress.
+    // Another site sending a wrong state cannot cancel the sign-in in progress: its cookie is left too.
+    expect(response.setCookies).toEqual([]);
     const real = await signIn.callback(back, `__Host-signin=${started.flow}`);
     expect(locationOf(real).pathname).toBe('/account');
     expect(sessionToken(real)).toBeTruthy();
@@ -287,6 +289,21 @@ describe('the callback', () => {
     const response = await signIn.callback(back, `__Host-signin=${started.flow}`);
     expect(locationOf(response).searchParams.get('auth_error')).toBe('provider_error');
     expect(sessionToken(response)).toBeUndefined();
+  });
+
+  it("logs a provider's error as a code only: free text in the answer never reaches a log line", async () => {
+    const started = await signIn.start('probe', { login_hint: address(), returnTo: '/' });
+    const back = await signIn.authorize(started.location);
+    const marker = `leak-${uniqueUsername()}@example.com`;
+    const forged = new URL(back);
+    forged.searchParams.delete('code');
+    forged.searchParams.set('error', `${marker} ${'Q'.repeat(5000)}`);
+    const response = await signIn.callback(forged, `__Host-signin=${started.flow}`);
+    expect(locationOf(response).searchParams.get('auth_error')).toBe('provider_error');
+    // Its audit line, once the function's output has reached the log: the code, not the text.
+    const log = () => readFileSync(inject('logFile'), 'utf8');
+    await expect.poll(() => log().includes('"reason":"provider_error","detail":"other"')).toBe(true);
+    expect(log()).not.toContain(marker);
   });
 
   it('refuses an ID token signed by a key the provider does not publish', async () => {
