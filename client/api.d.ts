@@ -1334,7 +1334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description It is the only way into the account: no password, no passkey, no other provider (`last_sign_in_method`). */
+            /** @description It is the only way into the account: no password, no passkey, no other provider (`last_sign_in_method`); or another change to how you sign in is being made (`sign_in_methods_busy`). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2185,7 +2185,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description It is the only way into an account without a password or a linked provider (`last_sign_in_method`). */
+            /** @description It is the only way into an account without a password or a linked provider (`last_sign_in_method`), or another change to how you sign in is being made (`sign_in_methods_busy`). */
             409: {
                 headers: {
                     [name: string]: unknown;

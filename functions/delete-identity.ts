@@ -19,7 +19,7 @@ export const handler = sessionRoute(
         400: docs.error('An id that cannot be one (`invalid_input`).'),
         404: docs.notFound,
         409: docs.error(
-          'It is the only way into the account: no password, no passkey, no other provider (`last_sign_in_method`).',
+          'It is the only way into the account: no password, no passkey, no other provider (`last_sign_in_method`); or another change to how you sign in is being made (`sign_in_methods_busy`).',
         ),
       },
     },

@@ -20,7 +20,7 @@ export const handler = sessionRoute(
         400: docs.error('An id that is not base64url of at most 1,024 characters (`invalid_input`).'),
         404: docs.error('Not one of your passkeys (`not_found`).'),
         409: docs.error(
-          'It is the only way into an account without a password or a linked provider (`last_sign_in_method`).',
+          'It is the only way into an account without a password or a linked provider (`last_sign_in_method`), or another change to how you sign in is being made (`sign_in_methods_busy`).',
         ),
       },
     },
@@ -34,8 +34,10 @@ export const handler = sessionRoute(
     },
   },
   async ({ session, path, event, facts, services: { passkeys, methods, notices } }) => {
-    await methods.requireAnother({ id: session.userId, username: session.username }, { passkey: path.id });
-    const removed = await passkeys.remove(session.userId, path.id);
+    const owner = { id: session.userId, username: session.username };
+    const removed = await methods.removing(owner, { passkey: path.id }, () =>
+      passkeys.remove(session.userId, path.id),
+    );
     recordEvent('passkeyRemoved', { userId: session.userId, ...facts });
     await sendNotice(notices, session, 'passkey_removed', { event, facts }, `Passkey: ${removed.name}.`);
     return { status: 204 };

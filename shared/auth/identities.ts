@@ -172,8 +172,9 @@ export function createIdentityRemoval(deps: {
     async unlink(owner: { id: string; username: string }, id: string): Promise<IdentityRecord> {
       const target = (await identities.listOf(owner.id)).find((identity) => identity.id === id);
       if (!target) throw notFound();
-      await methods.requireAnother(owner, { identity: id });
-      const removed = await identities.remove(target.key, owner.id);
+      const removed = await methods.removing(owner, { identity: id }, () =>
+        identities.remove(target.key, owner.id),
+      );
       if (!removed) throw notFound();
       return removed;
     },

@@ -55,14 +55,15 @@ let methods: SignInMethods | undefined;
 
 /**
  * Whether an account keeps a way in without one of its passkeys or identities: the account read (has it a
- * password?), its identities and passkeys listed (byUser indexes).
+ * password?); for one without, a lease on its item (UpdateItem) while its identities and passkeys are
+ * listed (byUser indexes) and read again consistently (BatchGetItem).
  */
 export const signInMethodsService = /* @__PURE__ */ service(
   {
     tables: [
-      { table: usersTable, actions: ['GetItem'] },
-      { table: identitiesTable, actions: ['Query'], indexes: ['byUser'] },
-      { table: passkeysTable, actions: ['Query'], indexes: ['byUser'] },
+      { table: usersTable, actions: ['GetItem', 'UpdateItem'] },
+      { table: identitiesTable, actions: ['Query', 'BatchGetItem'], indexes: ['byUser'] },
+      { table: passkeysTable, actions: ['Query', 'BatchGetItem'], indexes: ['byUser'] },
     ],
   },
   (config): SignInMethods => {
@@ -71,6 +72,7 @@ export const signInMethodsService = /* @__PURE__ */ service(
       users: usersTableAccess(db, tableName(config, usersTable)),
       identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
       passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
+      clock: systemClock,
     });
     return methods;
   },

@@ -1,5 +1,12 @@
 import { type DynamoDBDocumentClient, DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { indexOf, indexPages, itemExists, putIfAbsent, whenConditionHolds } from '#shared/data/dynamodb';
+import {
+  batchGetAll,
+  indexOf,
+  indexPages,
+  itemExists,
+  putIfAbsent,
+  whenConditionHolds,
+} from '#shared/data/dynamodb';
 import { identitiesTable } from '#shared/data/tables';
 
 /** An account's identity at a provider: who they are there, and which account that is here. */
@@ -29,6 +36,8 @@ export interface IdentitiesTable {
   rename(key: string, userId: string, username: string): Promise<void>;
   /** Deletes it if it is that account's: the record as it was, or undefined. */
   remove(key: string, userId: string): Promise<IdentityRecord | undefined>;
+  /** Which of these keys are there now (read consistently: an index may still show one just deleted). */
+  stillThere(keys: readonly string[]): Promise<Set<string>>;
 }
 
 const byUser = indexOf(identitiesTable, 'byUser');
@@ -87,6 +96,13 @@ export function identitiesTableAccess(db: DynamoDBDocumentClient, tableName: str
           }),
         ),
       );
+    },
+    async stillThere(keys) {
+      if (!keys.length) return new Set();
+      const found = await batchGetAll(db, {
+        [tableName]: { Keys: keys.map(key), ConsistentRead: true },
+      });
+      return new Set((found[tableName] ?? []).map((item) => String(item[identitiesTable.partitionKey])));
     },
     async remove(value, userId) {
       const deleted = await whenConditionHolds(

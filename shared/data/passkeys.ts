@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { indexOf, indexPages, whenConditionHolds } from '#shared/data/dynamodb';
+import { batchGetAll, indexOf, indexPages, whenConditionHolds } from '#shared/data/dynamodb';
 import { passkeysTable } from '#shared/data/tables';
 
 export interface PasskeyRecord {
@@ -33,6 +33,8 @@ export interface PasskeysTable {
   /** Deletes the passkey if it is the user's: false when it is not (or no longer) there. */
   /** Deletes one of the user's passkeys: the passkey as it was, or undefined when it is not theirs. */
   deletePasskey(credentialId: string, userId: string): Promise<PasskeyRecord | undefined>;
+  /** Which of these credential ids are there now (read consistently, unlike the byUser index). */
+  stillThere(credentialIds: readonly string[]): Promise<Set<string>>;
 }
 
 const byUser = indexOf(passkeysTable, 'byUser');
@@ -69,6 +71,13 @@ export function passkeysTableAccess(db: DynamoDBDocumentClient, tableName: strin
         ),
       );
       return updated !== undefined;
+    },
+    async stillThere(credentialIds) {
+      if (!credentialIds.length) return new Set();
+      const found = await batchGetAll(db, {
+        [tableName]: { Keys: credentialIds.map(key), ConsistentRead: true },
+      });
+      return new Set((found[tableName] ?? []).map((item) => String(item[passkeysTable.partitionKey])));
     },
     async deletePasskey(credentialId, userId) {
       const deleted = await whenConditionHolds(

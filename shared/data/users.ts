@@ -110,6 +110,13 @@ export interface UsersTable {
   disableTotp(username: string): Promise<void>;
   /** Marks the account disabled; undefined when there is no such user. */
   disableUser(username: string): Promise<UserRecord | undefined>;
+  /**
+   * Takes the account's lease on removing a way in (a passkey, an identity) until `until` (epoch seconds),
+   * unless another removal holds one still running at `now`: false then.
+   */
+  leaseSignInMethods(username: string, userId: string, now: number, until: number): Promise<boolean>;
+  /** Gives that lease up, if it is still the one taken. */
+  endSignInMethodsLease(username: string, until: number): Promise<void>;
 }
 
 export const toUser = (item: Record<string, unknown>): UserRecord => {
@@ -343,6 +350,33 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
           UpdateExpression: 'REMOVE totpSecret, totpPending, totpLastStep, recoveryCodes',
           ...itemExists(usersTable),
         }),
+      );
+    },
+    async leaseSignInMethods(username, userId, now, until) {
+      const leased = await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'SET methodsLease = :until',
+            ConditionExpression: 'id = :id AND (attribute_not_exists(methodsLease) OR methodsLease < :now)',
+            ExpressionAttributeValues: { ':id': userId, ':now': now, ':until': until },
+          }),
+        ),
+      );
+      return leased !== undefined;
+    },
+    async endSignInMethodsLease(username, until) {
+      await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(username),
+            UpdateExpression: 'REMOVE methodsLease',
+            ConditionExpression: 'methodsLease = :until',
+            ExpressionAttributeValues: { ':until': until },
+          }),
+        ),
       );
     },
     async disableUser(username) {

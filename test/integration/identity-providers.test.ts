@@ -608,6 +608,27 @@ describe('linking and unlinking', () => {
     expect(await identitiesOf(token)).toHaveLength(1);
   });
 
+  it('never lets two removals at once take an account without a password past its last way in', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { token } = await providerAccount();
+      await signIn.complete(
+        'probe',
+        { login_hint: address(), returnTo: '/account', link: 'true' },
+        sessionCookie(token),
+      );
+      const both = await identitiesOf(token);
+      expect(both).toHaveLength(2);
+      const answers = await Promise.all(
+        both.map((identity) => call('DELETE', `/identities/${identity.id}`, { token })),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([204, 409]);
+      expect(['last_sign_in_method', 'sign_in_methods_busy']).toContain(
+        errorCode(answers.find((answer) => answer.status === 409) as (typeof answers)[number]),
+      );
+      expect(await identitiesOf(token)).toHaveLength(1);
+    }
+  });
+
   it('refuses to remove the last passkey of an account with no password and no provider left', async () => {
     const { token } = await providerAccount();
     const device = softwareAuthenticator({ origin });
