@@ -9,6 +9,12 @@ import { runDeadlineJob } from '#shared/registrations/deadline-job';
 import { deadlineQueuesWorld } from '../support/deadline-queues.ts';
 import { createRegistrations } from '#shared/registrations/registrations';
 import { cutAt, injectFaults } from '../support/dynamodb-faults.ts';
+import { createIdentities, createIdentityRemoval } from '#shared/auth/identities';
+import { identityKey } from '#shared/auth/identity-providers';
+import { createSignInMethods } from '#shared/auth/sign-in-methods';
+import { identitiesTableAccess, type IdentityRecord } from '#shared/data/identities';
+import type { UserRecord } from '#shared/data/users';
+import { passkeysTableAccess } from '#shared/data/passkeys';
 import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
 
 /**
@@ -378,5 +384,81 @@ describe('account recovery, cut off after every call', () => {
         await recovery.resets.reset(await tokenIn(s.email, 'reset-password'), NEW_PASSWORD);
       },
     });
+  });
+});
+
+describe('identity providers, cut off after every call', () => {
+  const identitiesOf = (built: Built) => ({
+    table: identitiesTableAccess(built.db, built.name('identities')),
+    signIns: createIdentities({
+      identities: identitiesTableAccess(built.db, built.name('identities')),
+      users: built.users,
+      emails: built.emails,
+      clock: movableClock(),
+    }),
+  });
+
+  it('a first sign-in: no account (nobody signs in), or one with its verified address claimed; signing in again completes it', async () => {
+    const calls = await cutEverywhere({
+      async setup() {
+        const email = `${uniqueName('first')}@example.com`;
+        return {
+          profile: { provider: 'test', subject: uniqueName('sub'), email, nameHint: uniqueName('who') },
+        };
+      },
+      act: (built, { profile }) => identitiesOf(built).signIns.signIn(profile),
+      async state(built, { profile }) {
+        const identity = await identitiesOf(built).table.find(identityKey(profile.provider, profile.subject));
+        const user = identity && (await built.users.findUserByUsername(identity.username));
+        if (!user || user.id !== identity?.userId) return 'old';
+        // An account that exists is whole: its address verified and claimed by it.
+        expect(user).toMatchObject({ email: profile.email, emailVerified: true });
+        expect((await built.emails.ownerOf(profile.email))?.userId).toBe(user.id);
+        return 'new';
+      },
+    });
+    expect(calls).toBeGreaterThan(3);
+  });
+
+  it('an unlink: the identity there, or gone (the retry, once the lease a cut left has run out, completes it or answers not_found)', async () => {
+    const leaseClock = movableClock(new Date());
+    const unlink = (built: Built, { user, leaving }: { user: UserRecord; leaving: IdentityRecord }) =>
+      createIdentityRemoval({
+        identities: identitiesTableAccess(built.db, built.name('identities')),
+        methods: createSignInMethods({
+          users: built.users,
+          identities: identitiesTableAccess(built.db, built.name('identities')),
+          passkeys: passkeysTableAccess(built.db, built.name('passkeys')),
+          clock: leaseClock,
+        }),
+      }).unlink(user, leaving.id);
+    const calls = await cutEverywhere({
+      async setup(built) {
+        const { signIns, table } = identitiesOf(built);
+        const first = await signIns.signIn({
+          provider: 'test',
+          subject: uniqueName('a'),
+          nameHint: uniqueName('u'),
+        });
+        if (first.kind !== 'signed_in') throw new Error('no account');
+        await signIns.link(first.user, { provider: 'other', subject: uniqueName('b') });
+        const [leaving] = await table.listOf(first.user.id);
+        return { user: first.user, leaving: leaving as IdentityRecord };
+      },
+      act: unlink,
+      async state(built, { leaving }) {
+        const left = await identitiesOf(built).table.stillThere([leaving.key]);
+        return left.size ? 'old' : 'new';
+      },
+      // A cut can leave the account's lease behind: it runs out, then the request is made again.
+      async retry(built, s) {
+        leaseClock.advance(11_000);
+        // Gone already (the cut fell after the delete): the retry answers not_found, as for a registration.
+        return unlink(built, s).catch((error: { kind?: string }) => {
+          if (error.kind !== 'not_found') throw error;
+        });
+      },
+    });
+    expect(calls).toBeGreaterThan(3);
   });
 });
