@@ -75,7 +75,12 @@ export class UnprocessedKeysError extends Error {
   override name = 'UnprocessedKeysError';
 }
 
-type KeysAndAttributes = { Keys: Record<string, unknown>[]; ConsistentRead?: boolean };
+type KeysAndAttributes = {
+  Keys: Record<string, unknown>[];
+  ConsistentRead?: boolean;
+  ProjectionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+};
 
 /**
  * BatchGetItem until every key is read. A throttled table answers a batch by handing keys back as
@@ -138,4 +143,29 @@ export async function* indexPages(
     },
   );
   for await (const page of pages) yield page.Items ?? [];
+}
+
+/**
+ * Which of these partition keys have an item now, read consistently (an index may still list an item just
+ * deleted): BatchGetItem, 100 keys a request, the key alone read back.
+ */
+export async function keysPresent(
+  db: DynamoDBDocumentClient,
+  where: { tableName: string; table: TableDeclaration },
+  keys: readonly string[],
+): Promise<Set<string>> {
+  const present = new Set<string>();
+  const attribute = where.table.partitionKey;
+  for (let at = 0; at < keys.length; at += 100) {
+    const found = await batchGetAll(db, {
+      [where.tableName]: {
+        Keys: keys.slice(at, at + 100).map((value) => ({ [attribute]: value })),
+        ConsistentRead: true,
+        ProjectionExpression: '#key',
+        ExpressionAttributeNames: { '#key': attribute },
+      },
+    });
+    for (const item of found[where.tableName] ?? []) present.add(String(item[attribute]));
+  }
+  return present;
 }

@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
-  batchGetAll,
   indexOf,
   indexPages,
   itemExists,
+  keysPresent,
   putIfAbsent,
   whenConditionHolds,
 } from '#shared/data/dynamodb';
@@ -97,13 +97,7 @@ export function identitiesTableAccess(db: DynamoDBDocumentClient, tableName: str
         ),
       );
     },
-    async stillThere(keys) {
-      if (!keys.length) return new Set();
-      const found = await batchGetAll(db, {
-        [tableName]: { Keys: keys.map(key), ConsistentRead: true },
-      });
-      return new Set((found[tableName] ?? []).map((item) => String(item[identitiesTable.partitionKey])));
-    },
+    stillThere: (keys) => keysPresent(db, { tableName, table: identitiesTable }, keys),
     async remove(value, userId) {
       const deleted = await whenConditionHolds(
         db.send(

@@ -5,7 +5,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, indexOf, indexPages, whenConditionHolds } from '#shared/data/dynamodb';
+import { indexOf, keysPresent, indexPages, whenConditionHolds } from '#shared/data/dynamodb';
 import { passkeysTable } from '#shared/data/tables';
 
 export interface PasskeyRecord {
@@ -72,13 +72,7 @@ export function passkeysTableAccess(db: DynamoDBDocumentClient, tableName: strin
       );
       return updated !== undefined;
     },
-    async stillThere(credentialIds) {
-      if (!credentialIds.length) return new Set();
-      const found = await batchGetAll(db, {
-        [tableName]: { Keys: credentialIds.map(key), ConsistentRead: true },
-      });
-      return new Set((found[tableName] ?? []).map((item) => String(item[passkeysTable.partitionKey])));
-    },
+    stillThere: (credentialIds) => keysPresent(db, { tableName, table: passkeysTable }, credentialIds),
     async deletePasskey(credentialId, userId) {
       const deleted = await whenConditionHolds(
         db.send(
