@@ -459,6 +459,7 @@ function homeView(user: User) {
   render(
     el('h2', { id: 'welcome' }, `Welcome, ${user.username}!`),
     el('p', {}, 'Manage your registrations, or read the reminder emails in the mail viewer.'),
+    ...adminLink(user),
   );
 }
 
@@ -908,6 +909,91 @@ function everywhereSection(): Node[] {
   return [ask, confirm, message];
 }
 
+/** Saves a file the browser already holds: a temporary link with `download`, clicked, then let go. */
+function saveFile(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob);
+  const link = el('a', { href: url, download: name, hidden: '' });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click starts the download at once; the object URL is freed later, not under the download's feet.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
+ * The export's file name, as the API names it. Another origin's page cannot read Content-Disposition (CORS
+ * does not expose it), so the same name is built from the username then.
+ */
+const exportFileName = (response: Response, username: string) =>
+  /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
+  `pistus-export-${username}.json`;
+
+/** "Download my data": the account's export, the API's bytes as they came, saved as a JSON file. */
+function exportControl(user: User): HTMLElement {
+  const message = el('p', { class: 'form-error', id: 'export-error', role: 'alert' });
+  const button = el('button', { type: 'button', id: 'export-data' }, 'Download my data');
+  button.addEventListener('click', async () => {
+    message.textContent = '';
+    const { data, error, response } = await api.GET('/account/export', { parseAs: 'blob' });
+    if (!data) {
+      message.textContent = problem(error, response)?.message ?? 'The export could not be made.';
+      return;
+    }
+    saveFile(data, exportFileName(response, user.username));
+  });
+  return el('div', { class: 'export' }, button, message);
+}
+
+/**
+ * "Delete my account": the user types their username to arm the button (a deletion cannot be undone, so a
+ * slip of the mouse must not make one), the API asks for a recent proof, and the login page says it is done.
+ */
+function deleteAccountForm(user: User): HTMLFormElement {
+  const confirmation = field(
+    'confirm-username',
+    `To confirm, type your username (${user.username})`,
+    'text',
+    {
+      autocomplete: 'off',
+      autocapitalize: 'none',
+      spellcheck: 'false',
+    },
+  );
+  const remove = form('delete-account-form', [confirmation], 'Delete my account', async (_values, f) => {
+    const { error, response } = await withStepUp(() => api.DELETE('/account'));
+    const failure = problem(error, response);
+    if (failure) return showErrors(f, failure);
+    location.hash = '#/account-deleted';
+  });
+  const input = remove.querySelector('input') as HTMLInputElement;
+  const button = remove.querySelector('button[type=submit]') as HTMLButtonElement;
+  button.classList.add('danger');
+  button.disabled = true;
+  input.addEventListener('input', () => {
+    button.disabled = input.value !== user.username;
+  });
+  return remove;
+}
+
+/** Your data: a copy of everything the account holds, and the account's end. */
+function yourDataSection(user: User): Node[] {
+  return [
+    el('h3', {}, 'Your data'),
+    el(
+      'p',
+      {},
+      'Download a copy of what Pistus holds about you: your account, sessions, passkeys, linked providers, registrations and its security log.',
+    ),
+    exportControl(user),
+    el(
+      'p',
+      {},
+      'Deleting your account ends every session and removes your sign-ins and data for good; paid registrations are kept, without your name and address. It cannot be undone.',
+    ),
+    deleteAccountForm(user),
+  ];
+}
+
 /** The account page: where the user is signed in, each session endable but the one in use here. */
 async function accountView(user: User, notice = '') {
   const list = el('ul', { id: 'sessions', class: 'sessions' });
@@ -948,6 +1034,7 @@ async function accountView(user: User, notice = '') {
     el('h2', {}, 'Your account'),
     ...(notice ? [el('p', { class: 'notice', id: 'notice', role: 'status' }, notice)] : []),
     el('p', {}, `Signed in as ${user.username}.`),
+    ...adminLink(user),
     ...emailSection(user),
     ...passwordSection(),
     ...totpSection(user),
@@ -958,8 +1045,229 @@ async function accountView(user: User, notice = '') {
     message,
     list,
     ...everywhereSection(),
+    ...yourDataSection(user),
   );
   await refresh();
+}
+
+type AdminUser = NonNullable<
+  paths['/admin/users']['get']['responses'][200]['content']['application/json']
+>['items'][number];
+
+/** Rows a page of the admin list shows (the API allows 1 to 100). */
+const ADMIN_PAGE_SIZE = 20;
+
+/** A link to the admin page, for admins only (the API refuses everyone else whatever the page shows). */
+const adminLink = (user: User): Node[] =>
+  user.role === 'admin'
+    ? [el('p', {}, el('a', { href: '#/admin', id: 'admin-link' }, 'Manage users (admin)'))]
+    : [];
+
+/**
+ * One user's row: what the list says of them, and the actions an admin takes on them. `act` runs a change
+ * (through step-up) and says how it went; `details` shows the user's counts.
+ */
+function adminUserRow(
+  u: AdminUser,
+  me: User,
+  act: (call: () => Promise<Answer>, done: string) => Promise<void>,
+  details: () => Promise<void>,
+): HTMLTableRowElement {
+  const id = { params: { path: { id: u.id } } };
+  // Each button's name starts with what it shows (WCAG 2.5.3, label in name), then whose row it is.
+  const button = (action: string, label: string, onClick: () => Promise<void>) => {
+    const b = el(
+      'button',
+      { type: 'button', class: 'secondary', 'data-action': action, 'aria-label': `${label} (${u.username})` },
+      label,
+    );
+    b.addEventListener('click', onClick);
+    return b;
+  };
+  const actions = el('div', { class: 'actions' });
+  const showActions = () =>
+    actions.replaceChildren(
+      button('user-details', 'Details', details),
+      u.disabled
+        ? button('enable', 'Enable', () =>
+            act(() => api.POST('/admin/users/{id}/enable', id), `${u.username} can log in again.`),
+          )
+        : button('disable', 'Disable', () =>
+            act(() => api.POST('/admin/users/{id}/disable', id), `${u.username} is disabled.`),
+          ),
+      button('end-sessions', 'End sessions', () =>
+        act(() => api.DELETE('/admin/users/{id}/sessions', id), `Every session of ${u.username} has ended.`),
+      ),
+      u.role === 'admin'
+        ? button('make-user', 'Make user', () =>
+            act(
+              () => api.PUT('/admin/users/{id}/role', { ...id, body: { role: 'user' } }),
+              `${u.username} is a plain user now.`,
+            ),
+          )
+        : button('make-admin', 'Make admin', () =>
+            act(
+              () => api.PUT('/admin/users/{id}/role', { ...id, body: { role: 'admin' } }),
+              `${u.username} is an admin now.`,
+            ),
+          ),
+      button('delete-user', 'Delete', async () => askToDelete()),
+    );
+  // A deletion cannot be undone: the row asks once more, and Cancel (focused) leaves everything as it was.
+  const askToDelete = () => {
+    const cancel = button('cancel-delete', 'Cancel', async () => showActions());
+    actions.replaceChildren(
+      el('span', {}, `Delete ${u.username} and all their data?`),
+      button('confirm-delete', 'Yes, delete', () =>
+        act(() => api.DELETE('/admin/users/{id}', id), `${u.username} is deleted.`),
+      ),
+      cancel,
+    );
+    cancel.focus();
+  };
+  showActions();
+  const you = u.id === me.id ? ' (you)' : '';
+  return el(
+    'tr',
+    { 'data-id': u.id, 'data-username': u.username, ...(u.disabled ? { 'data-disabled': 'true' } : {}) },
+    el('td', { 'data-label': 'Username' }, el('strong', {}, u.username), you),
+    el(
+      'td',
+      { 'data-label': 'Email' },
+      u.email ? `${u.email}${u.emailVerified ? '' : ' (not verified)'}` : '—',
+    ),
+    el('td', { 'data-label': 'Role' }, u.role),
+    el('td', { 'data-label': 'Disabled', class: 'state' }, u.disabled ? 'Yes' : 'No'),
+    el('td', { 'data-label': 'MFA' }, u.mfaEnabled ? 'On' : 'Off'),
+    el('td', { 'data-label': 'Created' }, date(u.createdAt)),
+    el('td', { 'data-label': 'Last login' }, u.lastLoginAt ? date(u.lastLoginAt) : 'never'),
+    el('td', { 'data-label': 'Actions' }, actions),
+  );
+}
+
+/** What `GET /admin/users/{id}` counts of a user, under the table. */
+async function showUserDetails(area: HTMLElement, id: string, message: HTMLElement) {
+  const { data, error, response } = await api.GET('/admin/users/{id}', { params: { path: { id } } });
+  message.textContent = problem(error, response)?.message ?? '';
+  if (!data) return;
+  const { sessions, passkeys, identities, registrations } = data.counts;
+  const heading = el('h3', { tabindex: '-1' }, `Details of ${data.username}`);
+  area.replaceChildren(
+    heading,
+    el(
+      'ul',
+      {},
+      el('li', {}, `Sessions: ${sessions}`),
+      el('li', {}, `Passkeys: ${passkeys}`),
+      el('li', {}, `Linked providers: ${identities}`),
+      el('li', {}, `Registrations: ${registrations}`),
+    ),
+  );
+  heading.focus();
+}
+
+/**
+ * The admin page: find users by the start of their username or address, page through them, and disable,
+ * enable, sign out, promote, demote or delete one. Every change asks for a recent proof (step-up), and the
+ * API's refusals (an admin acting on their own account: `self_action`) are read out in the alert line.
+ */
+function adminView(me: User) {
+  if (me.role !== 'admin')
+    return render(
+      el('h2', {}, 'Users'),
+      el('p', { id: 'admins-only', role: 'status' }, 'This page is for admins only.'),
+    );
+  const rows = el('tbody', { id: 'admin-users' });
+  const status = el('p', { class: 'notice', id: 'admin-status', role: 'status' });
+  const message = el('p', { class: 'form-error', id: 'admin-error', role: 'alert' });
+  const details = el('section', { id: 'admin-user-details', 'aria-label': 'User details' });
+  const previous = el(
+    'button',
+    { type: 'button', class: 'secondary', id: 'admin-previous' },
+    'Previous page',
+  );
+  const next = el('button', { type: 'button', class: 'secondary', id: 'admin-next' }, 'Next page');
+  // The page shown starts at `cursor`; `earlier` holds the cursors of the pages before it, for going back.
+  let query = '';
+  let cursor: string | undefined;
+  let nextCursor: string | undefined;
+  const earlier: (string | undefined)[] = [];
+  const load = async () => {
+    const { data, error, response } = await api.GET('/admin/users', {
+      params: {
+        query: { limit: String(ADMIN_PAGE_SIZE), ...(query ? { query } : {}), ...(cursor ? { cursor } : {}) },
+      },
+    });
+    const failure = problem(error, response);
+    if (failure) message.textContent = failure.message;
+    const items = data?.items ?? [];
+    nextCursor = data?.nextCursor ?? undefined;
+    next.hidden = !nextCursor;
+    previous.hidden = earlier.length === 0;
+    rows.replaceChildren(
+      ...items.map((u) => adminUserRow(u, me, act, () => showUserDetails(details, u.id, message))),
+      ...(data && !items.length ? [el('tr', {}, el('td', { colspan: '8' }, 'No user matches.'))] : []),
+    );
+  };
+  const act = async (call: () => Promise<Answer>, done: string) => {
+    status.textContent = '';
+    message.textContent = '';
+    const { error, response } = await withStepUp(call);
+    const failure = problem(error, response);
+    if (failure) message.textContent = failure.message;
+    else status.textContent = done;
+    details.replaceChildren();
+    await load();
+  };
+  next.addEventListener('click', async () => {
+    earlier.push(cursor);
+    cursor = nextCursor;
+    await load();
+  });
+  previous.addEventListener('click', async () => {
+    cursor = earlier.pop();
+    await load();
+  });
+  const search = form(
+    'admin-search',
+    [field('query', 'Username or email starts with', 'search', { autocomplete: 'off', spellcheck: 'false' })],
+    'Search',
+    async (values) => {
+      query = (values.query ?? '').trim();
+      cursor = undefined;
+      earlier.length = 0;
+      status.textContent = '';
+      message.textContent = '';
+      details.replaceChildren();
+      await load();
+    },
+  );
+  search.setAttribute('role', 'search');
+  render(
+    el('h2', { id: 'admin-title' }, 'Users'),
+    search,
+    status,
+    message,
+    el(
+      'table',
+      { id: 'admin-table', 'aria-labelledby': 'admin-title' },
+      el(
+        'thead',
+        {},
+        el(
+          'tr',
+          {},
+          ...['Username', 'Email', 'Role', 'Disabled', 'MFA', 'Created', 'Last login', 'Actions'].map((h) =>
+            el('th', { scope: 'col' }, h),
+          ),
+        ),
+      ),
+      rows,
+    ),
+    el('div', { class: 'paging' }, previous, next),
+    details,
+  );
+  return load();
 }
 
 /** The notices a page can open with, by the view's name. */
@@ -967,6 +1275,7 @@ const NOTICES: Record<string, string> = {
   'logged-out': 'You are logged out.',
   'logged-out-everywhere': 'You are logged out everywhere: every session of your account has ended.',
   'password-reset': 'Your password is changed, and every session has ended. Log in with the new one.',
+  'account-deleted': 'Your account was deleted.',
 };
 
 async function route() {
@@ -984,6 +1293,7 @@ async function route() {
   if (!user) return loginView(authError || (NOTICES[view] ?? ''));
   nav.hidden = false;
   if (view === 'registrations') return registrationsView(user);
+  if (view === 'admin') return adminView(user);
   if (view === 'account') {
     // A link sent back for a recent proof: the dialog asks for it, and the link starts again.
     const linking = sessionStorage.getItem('pistus-linking');

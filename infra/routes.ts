@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import type { CorsConfiguration } from '#infra/local/cors';
 import type { QueueDeclaration } from '#shared/aws/queues';
 import { deadlineContinuationsQueue, remindersQueue } from '#shared/aws/queues';
+import { accountDeletionService } from '#shared/compose/account-lifecycle';
 import { deadlineJobDeps } from '#shared/compose/deadline';
 import { mailFeedbackService } from '#shared/compose/mail-feedback';
 import { needsOf, type Secret, type ServiceBuilder, type TableGrant } from '#shared/compose/needs';
@@ -100,6 +101,15 @@ export const jobs: readonly JobDeclaration[] = [
     // it: one at a time.
     consumes: { queue: deadlineContinuationsQueue, batchSize: 1, maximumConcurrency: 2 },
     runOnDeploy: true,
+  },
+  {
+    name: 'account-cleanup',
+    schedule: 'rate(1 day)',
+    // Finishes the deletions whose clean-up was cut off (shared/auth/account-deletion.ts): usually none.
+    ...grantsOf([accountDeletionService]),
+    memoryMb: MEMORY_MB.waiting,
+    timeoutSeconds: 300,
+    runOnDeploy: false,
   },
 ];
 

@@ -8,6 +8,9 @@
  *                                                its address; verified at once with --verified, else
  *                                                unverified until the user asks for the link
  *   list                                         every account: username, role, created, disabled
+ *   export --username NAME                       everything held about the account, as GET /account/export
+ *   delete --username NAME                       deletes it as DELETE /account does (no notice is mailed)
+ *   cleanup                                      finishes deletions cut off, as the daily run does
  */
 import { readFileSync } from 'node:fs';
 import { fail, parseFlags } from '#infra/cli/args';
@@ -19,6 +22,7 @@ import { passwordSchema, usernameSchema } from '#shared/auth/credentials';
 import { emailSchema } from '#shared/auth/email-address';
 import { passwordProblem } from '#shared/auth/password-policy';
 import { USERNAME_RULE } from '#shared/auth/username';
+import { accountDeletionService, accountExportService } from '#shared/compose/account-lifecycle';
 import { accountAdminService } from '#shared/compose/accounts';
 import { parseSettings } from '#shared/platform/config';
 import { DomainError } from '#shared/platform/outcomes';
@@ -29,6 +33,9 @@ const usage = `usage: npm run account -- <command> [--stack STACK] [--state FILE
   disable --username NAME
   set-email --username NAME --email ADDRESS [--verified]
   list
+  export --username NAME
+  delete --username NAME
+  cleanup
   --stack  a deployed stack (e.g. Pistus-dev); default: the running local stack`;
 
 const [command = '', ...rest] = process.argv.slice(2);
@@ -135,6 +142,42 @@ const commands: Record<string, () => Promise<void>> = {
     } catch (error) {
       fail(refusal(error, `no user named ${name}`));
     }
+  },
+
+  async export() {
+    const name = username();
+    const { config, admin } = await target();
+    try {
+      const user = await admin.find(name);
+      const data = await accountExportService(config).exportOf({ username: user.username, userId: user.id });
+      console.log(JSON.stringify(data, null, 2));
+    } catch (error) {
+      fail(refusal(error, `no user named ${name}`));
+    }
+  },
+
+  async delete() {
+    const name = username();
+    const { config, admin } = await target();
+    try {
+      const user = await admin.find(name);
+      const deleted = await accountDeletionService(config).delete({
+        username: user.username,
+        userId: user.id,
+      });
+      console.log(JSON.stringify({ deleted: user.username, cleanedUp: deleted.cleanedUp }));
+      if (!deleted.cleanedUp)
+        console.error('clean-up cut off: `cleanup` (or the next daily run) finishes it');
+    } catch (error) {
+      fail(refusal(error, `no user named ${name}`));
+    }
+  },
+
+  async cleanup() {
+    const { config } = await target();
+    const summary = await accountDeletionService(config).finishPending();
+    console.log(JSON.stringify(summary));
+    if (summary.failed) process.exitCode = 1;
   },
 
   async list() {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import type { ResponseDoc, RouteDeclaration, RouteDoc } from '#shared/http/route';
-import { stale, unauthorized } from '#shared/http/route-docs';
+import { adminsOnly, stale, unauthorized } from '#shared/http/route-docs';
 import { parseSettings } from '#shared/platform/config';
 import {
   errorBody,
@@ -154,6 +154,10 @@ function gateAnswers(route: RouteDeclaration<unknown>): Record<number, ResponseD
   const answers: Record<number, ResponseDoc> = {};
   if (route.session === 'required') answers[401] = unauthorized;
   if (route.stepUp) answers[403] = stale;
+  if (route.admin)
+    answers[403] = route.stepUp
+      ? { ...adminsOnly, description: `${adminsOnly.description} Or: ${stale.description}` }
+      : adminsOnly;
   return answers;
 }
 
@@ -193,7 +197,7 @@ export function openApiDocument(): Json {
         'Every error is the `Error` shape. Any path not listed here answers 404 `not_found`.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    tags: [{ name: 'Accounts and sessions' }, { name: 'Registrations' }],
+    tags: [{ name: 'Accounts and sessions' }, { name: 'Registrations' }, { name: 'Administration' }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
       schemas: Object.fromEntries(NAMED.map(([name, schema]) => [name, jsonSchema(schema, 'output')])),

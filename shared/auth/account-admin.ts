@@ -43,6 +43,12 @@ export function createAccountAdmin(deps: {
       return { ...user, email, emailVerified: verified };
     },
     listUsers: () => users.listUsers(),
+    /** The account with this name, or `not_found`. */
+    async find(username: string): Promise<UserRecord> {
+      const user = await users.findUserByUsername(username);
+      if (!user) throw notFound();
+      return user;
+    },
   };
 }
 

@@ -21,9 +21,11 @@ export type NoticeKind =
   | 'passkey_added'
   | 'passkey_removed'
   | 'identity_linked'
-  | 'identity_unlinked';
+  | 'identity_unlinked'
+  | 'account_deleted';
 
-const WHAT: Record<NoticeKind, { subject: string; happened: string }> = {
+/** What a notice says happened; `otherwise`: what to do if it was not them, when the usual advice cannot apply. */
+const WHAT: Record<NoticeKind, { subject: string; happened: string; otherwise?: string; page?: string }> = {
   password_changed: { subject: 'Your Pistus password was changed', happened: 'The password was changed' },
   password_reset: {
     subject: 'Your Pistus password was reset',
@@ -58,6 +60,14 @@ const WHAT: Record<NoticeKind, { subject: string; happened: string }> = {
     subject: 'A sign-in provider was unlinked from your Pistus account',
     happened: 'A sign-in provider was unlinked from the account',
   },
+  account_deleted: {
+    subject: 'Your Pistus account was deleted',
+    happened:
+      'The account was deleted, with its sessions, passkeys, linked providers and unpaid registrations (paid ones are kept for the organiser without your name and address)',
+    otherwise:
+      'If this was you, there is nothing to do. If it was not, someone had your password or a session: the account cannot be restored, but you can sign up again (with a new password) at',
+    page: '#/signup',
+  },
 };
 
 export interface Notice {
@@ -83,13 +93,14 @@ export function createSecurityNotices(deps: {
   recipients: Pick<RecipientLimits, 'allow'>;
   passkeys: Pick<PasskeysTable, 'listPasskeys'>;
 }) {
-  const accountPage = `${deps.appUrl.replace(/\/+$/, '')}/account`;
+  const appUrl = deps.appUrl.replace(/\/+$/, '');
   return {
     /** Mails the notice; false when the address is suppressed and nothing was sent. */
     async send(notice: Notice): Promise<boolean> {
       if ((await deps.suppressions.suppressedAmong([notice.to])).size) return false;
       if (!(await deps.recipients.allow('notice', notice.to))) return false;
       const what = WHAT[notice.kind];
+      const accountPage = `${appUrl}/${what.page ?? 'account'}`;
       const facts = [
         `${what.happened} on ${notice.at.toUTCString()},`,
         `from ${notice.device ?? 'an unknown device'} at address ${notice.ip}.`,
@@ -101,8 +112,9 @@ export function createSecurityNotices(deps: {
         ...(passkeys ? passkeyNotes(passkeys) : ['Review the passkeys on your account page.']),
       ];
       const otherwise =
+        what.otherwise ??
         'If this was you, there is nothing to do. If it was not, reset your password now ("Forgot password?" ' +
-        'on the login page) and review your details, sessions and two-factor settings on your account page:';
+          'on the login page) and review your details, sessions and two-factor settings on your account page:';
       await deps.mailer.send({
         to: notice.to,
         subject: what.subject,

@@ -6,7 +6,7 @@ import type { Clock } from '#shared/platform/clock';
 import { epochSeconds } from '#shared/platform/clock';
 import type { SessionHolders } from '#shared/data/session-holders';
 import type { SessionRecord, SessionsTable } from '#shared/data/sessions';
-import type { UserRecord } from '#shared/data/users';
+import type { UserRecord, UsersTable } from '#shared/data/users';
 import { usernameKey } from '#shared/auth/username';
 import type { SessionClaims, TokenService } from '#shared/auth/tokens';
 
@@ -98,6 +98,31 @@ export interface Sessions {
  */
 const TOUCH_INTERVAL_SECONDS = 60;
 
+/**
+ * Whether a session row is a live session of `user` at `now` (epoch seconds): not expired, not idle, and
+ * its user's credentials still behind it. For listings made without a session (an export, an admin's counts).
+ */
+export const stillCounts = (
+  session: SessionRecord,
+  user: UserRecord,
+  now: number,
+  idleSeconds: number,
+): boolean =>
+  session.userId === user.id &&
+  session.expiresAt > now &&
+  now - session.lastSeenAt < idleSeconds &&
+  stillHeld(session, user);
+
+/** A session as its user sees it. */
+export const sessionView = (session: SessionRecord, currentSid?: string): SessionView => ({
+  id: sessionHandle(session.sid),
+  current: session.sid === currentSid,
+  createdAt: session.createdAt,
+  lastActiveAt: new Date(session.lastSeenAt * 1000).toISOString(),
+  device: session.device ?? 'Unknown device',
+  ip: session.ip ?? 'unknown',
+});
+
 /** Whether the user's credentials still stand behind the session (one write to the user ends it). */
 const stillHeld = (session: SessionRecord, user: UserRecord | undefined): boolean =>
   user !== undefined &&
@@ -110,13 +135,15 @@ export function createSessions(deps: {
   /** The session with its user, for `resolve`; a function that only ends sessions (logout) has none. */
   holders?: SessionHolders;
   tokens: TokenService;
+  /** Where a sign-in's moment is kept for the admin API's "last login" (the users table). */
+  signIns?: Pick<UsersTable, 'recordSignIn'>;
   clock: Clock;
   /** Absolute lifetime (ASVS 5.0 V7.3.2): the session ends this long after login, active or not. */
   lifetimeSeconds: number;
   /** Idle timeout (ASVS 5.0 V7.3.1): the session ends after this long without a request. */
   idleSeconds: number;
 }): Sessions {
-  const { table, holders, tokens, clock, lifetimeSeconds, idleSeconds } = deps;
+  const { table, holders, tokens, signIns, clock, lifetimeSeconds, idleSeconds } = deps;
   // Often enough that a short idle timeout never ends an active session (at its 60 s minimum: every 15 s).
   const touchInterval = Math.min(TOUCH_INTERVAL_SECONDS, Math.floor(idleSeconds / 4));
   /** The user's sessions that still count, read from the index, each judged as `resolve` judges it. */
@@ -154,6 +181,8 @@ export function createSessions(deps: {
     if (now - session.lastSeenAt >= touchInterval) await table.touchSession(session.sid, now);
     return {
       ...session,
+      // The account's role now, not the one it had when the session began: a demotion counts at once.
+      ...(user ? { role: user.role } : {}),
       ...(user?.email ? { email: user.email, emailVerified: user.emailVerified === true } : {}),
       ...(user?.verifiedEmail ? { verifiedEmail: user.verifiedEmail } : {}),
       mfaEnabled: !!user?.totpSecret,
@@ -178,7 +207,10 @@ export function createSessions(deps: {
         credentialVersion: user.credentialVersion ?? 0,
         ...origin,
       };
-      await table.putSession(session);
+      await Promise.all([
+        table.putSession(session),
+        signIns?.recordSignIn(user.username, user.id, session.createdAt),
+      ]);
       const claims = { sub: user.id, sid: session.sid, usr: usernameKey(user.username) };
       return { session, token: await tokens.sign(claims, expires) };
     },
@@ -194,14 +226,7 @@ export function createSessions(deps: {
     async listOf(current) {
       const live = await liveSessionsOf(current);
       return live
-        .map((session) => ({
-          id: sessionHandle(session.sid),
-          current: session.sid === current.sid,
-          createdAt: session.createdAt,
-          lastActiveAt: new Date(session.lastSeenAt * 1000).toISOString(),
-          device: session.device ?? 'Unknown device',
-          ip: session.ip ?? 'unknown',
-        }))
+        .map((session) => sessionView(session, current.sid))
         .sort(
           (a, b) => b.lastActiveAt.localeCompare(a.lastActiveAt) || Number(b.current) - Number(a.current),
         );

@@ -6,6 +6,7 @@ import { service } from '#shared/compose/needs';
 import type { CookieOptions } from '#shared/http/cookies';
 import { sessionsTableAccess } from '#shared/data/sessions';
 import { sessionHoldersAccess } from '#shared/data/session-holders';
+import { usersTableAccess } from '#shared/data/users';
 import type { SigningKeys } from '#shared/auth/signing-keys';
 import { signingKeysSource } from '#shared/aws/secrets';
 import { createSessions, type Sessions } from '#shared/auth/sessions';
@@ -44,14 +45,16 @@ export function tokenService(config: Settings, audience = config.TOKEN_AUDIENCE)
 function buildSessions(config: Settings, resolves: boolean): () => Promise<Sessions> {
   const db = documentClient(config);
   const sessionsName = tableName(config, sessionsTable);
+  const usersName = tableName(config, usersTable);
   const holders = resolves
-    ? sessionHoldersAccess(db, { sessions: sessionsName, users: tableName(config, usersTable) })
+    ? sessionHoldersAccess(db, { sessions: sessionsName, users: usersName })
     : undefined;
   signingKeys ??= once(signingKeysSource(config));
   return once(async () =>
     createSessions({
       table: sessionsTableAccess(db, sessionsName),
       holders,
+      signIns: usersTableAccess(db, usersName),
       tokens: await tokenService(config),
       clock: systemClock,
       lifetimeSeconds: config.SESSION_TTL_SECONDS,
@@ -113,17 +116,33 @@ export const sessionEndingService = /* @__PURE__ */ service(
   (config): Promise<Pick<Sessions, 'end'>> => endingSessions(config),
 );
 
-/** Starting the first session of a new account (signup): a put alone, as there is none to end. */
+/**
+ * Starting the first session of a new account (signup): a put alone, as there is none to end, and the
+ * sign-in's moment on the account (UpdateItem).
+ */
 export const sessionStartService = /* @__PURE__ */ service(
-  { tables: [{ table: sessionsTable, actions: ['PutItem'] }], secrets: ['signing-keys'] },
+  {
+    tables: [
+      { table: sessionsTable, actions: ['PutItem'] },
+      { table: usersTable, actions: ['UpdateItem'] },
+    ],
+    secrets: ['signing-keys'],
+  },
   (config): Promise<Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>> => endingSessions(config),
 );
 
 /**
  * Starting a session (every other sign-in, shared/http/sign-in.ts): the session the browser still carried ends
- * (DeleteItem), the new one is written (PutItem) and signed; no user is read, the sign-in has it.
+ * (DeleteItem), the new one is written (PutItem) and signed, and the sign-in's moment is put on the account
+ * (UpdateItem); no user is read, the sign-in has it.
  */
 export const sessionIssuingService = /* @__PURE__ */ service(
-  { tables: [{ table: sessionsTable, actions: ['PutItem', 'DeleteItem'] }], secrets: ['signing-keys'] },
+  {
+    tables: [
+      { table: sessionsTable, actions: ['PutItem', 'DeleteItem'] },
+      { table: usersTable, actions: ['UpdateItem'] },
+    ],
+    secrets: ['signing-keys'],
+  },
   (config): Promise<Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>> => endingSessions(config),
 );

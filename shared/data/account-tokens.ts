@@ -3,6 +3,7 @@ import { whenConditionHolds } from '#shared/data/dynamodb';
 import { accountTokensTable } from '#shared/data/tables';
 
 export type AccountTokenKind = 'reset' | 'verify-email';
+const KINDS: readonly AccountTokenKind[] = ['reset', 'verify-email'];
 
 /** A token a mail carries, as stored: never the token itself, only its digest. */
 export interface AccountTokenRecord {
@@ -31,6 +32,8 @@ export interface AccountTokensTable {
   consumeToken(kind: AccountTokenKind, userId: string, digest: string): Promise<boolean>;
   /** Puts a consumed token back, unless the account has a token of that kind again (a newer one wins). */
   restoreToken(token: AccountTokenRecord): Promise<void>;
+  /** Deletes every token the account has (its deletion). */
+  removeAll(userId: string): Promise<void>;
 }
 
 export function accountTokensTableAccess(db: DynamoDBDocumentClient, tableName: string): AccountTokensTable {
@@ -74,6 +77,11 @@ export function accountTokensTableAccess(db: DynamoDBDocumentClient, tableName: 
             ExpressionAttributeNames: { '#pk': accountTokensTable.partitionKey },
           }),
         ),
+      );
+    },
+    async removeAll(userId) {
+      await Promise.all(
+        KINDS.map((kind) => db.send(new DeleteCommand({ TableName: tableName, Key: key(kind, userId) }))),
       );
     },
   };

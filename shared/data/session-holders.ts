@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '#shared/data/dynamodb';
 import type { SessionRecord } from '#shared/data/sessions';
 import { sessionsTable, usersTable } from '#shared/data/tables';
-import { toUser, type UserRecord } from '#shared/data/users';
+import { liveUser, type UserRecord } from '#shared/data/users';
 import { usernameKey } from '#shared/auth/username';
 
 export interface SessionHolder {
@@ -40,15 +40,16 @@ export function sessionHoldersAccess(
             ConsistentRead: true,
           }),
         );
-        return { session, ...(user.Item ? { user: toUser(user.Item) } : {}) };
+        const holder = liveUser(user.Item);
+        return { session, ...(holder ? { user: holder } : {}) };
       }
       const found = await batchGetAll(db, {
         [names.sessions]: { Keys: [sessionKey(sid)], ConsistentRead: true },
         [names.users]: { Keys: [userKey(key)], ConsistentRead: true },
       });
       const session = found[names.sessions]?.[0] as SessionRecord | undefined;
-      const user = found[names.users]?.[0];
-      return { ...(session ? { session } : {}), ...(user ? { user: toUser(user) } : {}) };
+      const user = liveUser(found[names.users]?.[0]);
+      return { ...(session ? { session } : {}), ...(user ? { user } : {}) };
     },
   };
 }

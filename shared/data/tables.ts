@@ -32,7 +32,17 @@ export const usersTable = {
   envVar: 'USERS_TABLE',
   // The username lower-cased: one item per name, whatever its case, so a conditional put makes it unique.
   partitionKey: 'usernameKey',
-  indexes: [],
+  indexes: [
+    // An account by its id (the admin API names accounts by id): at most one item per id.
+    { name: 'byId', partitionKey: 'id', sortKey: 'createdAt' },
+    // The admin API's search by name prefix, in name order. Partitioned by role, an attribute every account
+    // has, so the index fills itself from the accounts that exist when it is added; a search reads both
+    // roles' partitions and merges them. An account being deleted has the role `deleted`: its partition is
+    // the list of deletions whose clean-up is still to finish.
+    { name: 'byName', partitionKey: 'role', sortKey: 'usernameKey' },
+    // The same by address prefix: `emailSearch` is the address lower-cased, written with the address.
+    { name: 'byEmail', partitionKey: 'role', sortKey: 'emailSearch' },
+  ],
 } as const satisfies TableDeclaration;
 
 export const sessionsTable = {

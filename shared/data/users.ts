@@ -1,9 +1,37 @@
-import { type DynamoDBDocumentClient, GetCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { itemExists, putIfAbsent, whenConditionHolds } from '#shared/data/dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  paginateScan,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { indexOf, indexPages, itemExists, putIfAbsent, whenConditionHolds } from '#shared/data/dynamodb';
 import { usersTable } from '#shared/data/tables';
 import { usernameKey } from '#shared/auth/username';
+import { emailKey } from '#shared/auth/email-address';
 
 export type Role = 'user' | 'admin';
+export const ROLES: readonly Role[] = ['user', 'admin'];
+
+/**
+ * The role an account has from the write that deletes it until its clean-up removes the item: every reader
+ * sees no account (login answers as for an unknown name, sessions end), the name stays taken until the
+ * item goes, and the byName index's `deleted` partition lists the clean-ups still to finish.
+ */
+export const DELETED = 'deleted';
+
+/** An account whose deletion has been written and whose clean-up may still be running or cut off. */
+export interface DeletedAccount {
+  id: string;
+  username: string;
+  deletedAt: string;
+  /** The addresses that were the account's, for the clean-up to release and the notice to reach. */
+  email?: string;
+  verifiedEmail?: string;
+  emailVerified?: boolean;
+}
+
+const isDeleted = (item: Record<string, unknown>) => item.role === DELETED;
 
 export interface UserRecord {
   id: string;
@@ -48,6 +76,8 @@ export interface UserRecord {
   totpLastStep?: number;
   /** SHA-256 digests of the unused recovery codes. */
   recoveryCodes?: string[];
+  /** When a session last started for it (any kind of sign-in). */
+  lastLoginAt?: string;
 }
 
 /** What turning TOTP on writes: the secret confirmed, its first step, the recovery codes' digests. */
@@ -66,7 +96,10 @@ export interface NewCredentials {
 export interface UsersTable {
   /** Adds a user; false when the name exists in any case, even under concurrent signups. */
   createUser(user: UserRecord): Promise<boolean>;
+  /** The account, read consistently; undefined when there is none or it is being deleted. */
   findUserByUsername(username: string): Promise<UserRecord | undefined>;
+  /** The account with this id (found through the byId index, then read consistently), as above. */
+  findUserById(id: string): Promise<UserRecord | undefined>;
   /** Every account, a page at a time: for operators, never on a request path. */
   listUsers(): AsyncGenerator<UserRecord[]>;
   /**
@@ -110,6 +143,24 @@ export interface UsersTable {
   disableTotp(username: string): Promise<void>;
   /** Marks the account disabled; undefined when there is no such user. */
   disableUser(username: string): Promise<UserRecord | undefined>;
+  /** Lets a disabled account log in again; false when there is no such account. */
+  enableUser(username: string, userId: string): Promise<boolean>;
+  /** Sets the account's role; false when there is no such account. */
+  setRole(username: string, userId: string, role: Role): Promise<boolean>;
+  /** Records a sign-in's moment, if the account is still there (never making an item). */
+  recordSignIn(username: string, userId: string, at: string): Promise<void>;
+  /**
+   * The one write that ends an account: its role becomes `deleted` (no reader sees it any more) and a new
+   * credential version ends every session and device token. The account as it was, or undefined when there
+   * is no such account (or it was already deleted).
+   */
+  markDeleted(username: string, userId: string, at: string): Promise<UserRecord | undefined>;
+  /** An account whose deletion was written, if its item is still there. */
+  findDeleted(username: string): Promise<DeletedAccount | undefined>;
+  /** The deleted accounts whose item is still there: the clean-ups to finish, a page at a time. */
+  pendingDeletions(): AsyncGenerator<DeletedAccount[]>;
+  /** The clean-up's last step: the item goes and the name is free again. Only a deleted account's. */
+  removeDeleted(username: string, userId: string): Promise<void>;
   /**
    * Takes the account's lease on removing a way in (a passkey, an identity) until `until` (epoch seconds),
    * unless another removal holds one still running at `now`: false then.
@@ -139,8 +190,26 @@ export const toUser = (item: Record<string, unknown>): UserRecord => {
     ...(item.totpLastStep !== undefined ? { totpLastStep: Number(item.totpLastStep) } : {}),
     // A String Set reads as a Set; an empty one is absent (DynamoDB stores no empty sets).
     ...(item.recoveryCodes instanceof Set ? { recoveryCodes: [...(item.recoveryCodes as Set<string>)] } : {}),
+    ...(typeof item.lastLoginAt === 'string' ? { lastLoginAt: item.lastLoginAt } : {}),
   };
 };
+
+/** The account an item holds, unless it is being deleted: then, to every reader, there is none. */
+export const liveUser = (item: Record<string, unknown> | undefined): UserRecord | undefined =>
+  item && !isDeleted(item) ? toUser(item) : undefined;
+
+const toDeleted = (item: Record<string, unknown>): DeletedAccount => ({
+  id: String(item.id),
+  username: String(item.username),
+  deletedAt: String(item.deletedAt),
+  ...(typeof item.email === 'string'
+    ? { email: item.email, emailVerified: item.emailVerified === true }
+    : {}),
+  ...(typeof item.verifiedEmail === 'string' ? { verifiedEmail: item.verifiedEmail } : {}),
+});
+
+/** The address as the byEmail index sorts it: lower-cased whole, so a prefix search ignores case. */
+const emailSearch = (email: string) => emailKey(email);
 
 /** An update expression that also starts a new credential version (`set` are the write's other SETs). */
 const withNewVersion = ({ keepSid }: NewCredentials, set: string[] = []) => {
@@ -159,27 +228,50 @@ const withNewVersion = ({ keepSid }: NewCredentials, set: string[] = []) => {
 
 export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string): UsersTable {
   const key = (username: string) => ({ [usersTable.partitionKey]: usernameKey(username) });
+  const find = async (username: string) =>
+    liveUser(
+      (await db.send(new GetCommand({ TableName: tableName, Key: key(username), ConsistentRead: true })))
+        .Item,
+    );
   return {
     async createUser(user) {
       // A conditional write, not read-then-write: two concurrent signups cannot both succeed. A retried put
       // that meets its own item (same random id) is this signup's success, not someone else's name.
       const { outcome } = await putIfAbsent(
         db,
-        { tableName, table: usersTable, item: { ...key(user.username), ...user } },
+        {
+          tableName,
+          table: usersTable,
+          item: {
+            ...key(user.username),
+            ...user,
+            ...(user.email ? { emailSearch: emailSearch(user.email) } : {}),
+          },
+        },
         (existing) => existing.id === user.id,
       );
       return outcome === 'created';
     },
-    async findUserByUsername(username) {
-      const result = await db.send(
-        new GetCommand({ TableName: tableName, Key: key(username), ConsistentRead: true }),
-      );
-      if (!result.Item) return undefined;
-      return toUser(result.Item);
+    findUserByUsername: find,
+    async findUserById(id) {
+      const index = indexOf(usersTable, 'byId');
+      for await (const page of indexPages(db, {
+        tableName,
+        indexName: index.name,
+        attribute: index.partitionKey,
+        value: id,
+        projection: usersTable.partitionKey,
+      }))
+        for (const item of page) {
+          // The index is eventually consistent: the item is read again, and must still be this account.
+          const user = await find(String(item[usersTable.partitionKey]));
+          if (user?.id === id) return user;
+        }
+      return undefined;
     },
     async *listUsers() {
       for await (const page of paginateScan({ client: db }, { TableName: tableName }))
-        yield (page.Items ?? []).map(toUser);
+        yield (page.Items ?? []).flatMap((item) => liveUser(item) ?? []);
     },
     async replacePasswordHash(username, oldHash, newHash, newCredentials) {
       // A new password is new credentials: hash, version and kept session change in one write, so a
@@ -237,11 +329,12 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
             TableName: tableName,
             Key: key(username),
             UpdateExpression: kept
-              ? 'SET email = :email, emailVerified = :verified, verifiedEmail = :kept ADD emailVersion :one'
-              : 'SET email = :email, emailVerified = :verified ADD emailVersion :one REMOVE verifiedEmail',
+              ? 'SET email = :email, emailSearch = :search, emailVerified = :verified, verifiedEmail = :kept ADD emailVersion :one'
+              : 'SET email = :email, emailSearch = :search, emailVerified = :verified ADD emailVersion :one REMOVE verifiedEmail',
             ...itemExists(usersTable),
             ExpressionAttributeValues: {
               ':email': email,
+              ':search': emailSearch(email),
               ':verified': verified,
               ':one': 1,
               ...(kept ? { ':kept': keepVerified } : {}),
@@ -394,5 +487,79 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
       );
       return result && toUser(result.Attributes ?? {});
     },
+    async enableUser(username, userId) {
+      return (await update(username, userId, 'REMOVE disabled')) !== undefined;
+    },
+    async setRole(username, userId, role) {
+      return (await update(username, userId, 'SET #role = :role', { ':role': role })) !== undefined;
+    },
+    async recordSignIn(username, userId, at) {
+      await update(username, userId, 'SET lastLoginAt = :at', { ':at': at });
+    },
+    async markDeleted(username, userId, at) {
+      const result = await update(
+        username,
+        userId,
+        'SET #role = :deleted, deletedAt = :at ADD credentialVersion :one REMOVE keptSid',
+        { ':deleted': DELETED, ':at': at, ':one': 1 },
+        'ALL_OLD',
+      );
+      return result && toUser(result.Attributes ?? {});
+    },
+    async findDeleted(username) {
+      const result = await db.send(
+        new GetCommand({ TableName: tableName, Key: key(username), ConsistentRead: true }),
+      );
+      return result.Item && isDeleted(result.Item) ? toDeleted(result.Item) : undefined;
+    },
+    async *pendingDeletions() {
+      const index = indexOf(usersTable, 'byName');
+      for await (const page of indexPages(db, {
+        tableName,
+        indexName: index.name,
+        attribute: index.partitionKey,
+        value: DELETED,
+      }))
+        yield page.map(toDeleted);
+    },
+    async removeDeleted(username, userId) {
+      await whenConditionHolds(
+        db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: key(username),
+            ConditionExpression: 'id = :id AND #role = :deleted',
+            ExpressionAttributeNames: { '#role': 'role' },
+            ExpressionAttributeValues: { ':id': userId, ':deleted': DELETED },
+          }),
+        ),
+      );
+    },
   };
+
+  /**
+   * An update of this account, provided it is still there under this id and not being deleted (so no
+   * write ever makes an item or brings a deleted account back); undefined when it is not.
+   */
+  function update(
+    username: string,
+    userId: string,
+    expression: string,
+    values: Record<string, unknown> = {},
+    returnValues?: 'ALL_OLD',
+  ) {
+    return whenConditionHolds(
+      db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key(username),
+          UpdateExpression: expression,
+          ConditionExpression: 'id = :id AND #role <> :deleted',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':id': userId, ':deleted': DELETED, ...values },
+          ...(returnValues ? { ReturnValues: returnValues } : {}),
+        }),
+      ),
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { AdminUserView } from '#shared/auth/admin-users';
 import type { PublicUser } from '#shared/auth/accounts';
 import type { PasskeyView } from '#shared/auth/passkey-list';
 import type { SessionView } from '#shared/auth/sessions';
@@ -120,3 +121,56 @@ export const identityList = z.strictObject({
     }),
   ),
 });
+
+/** An account as the admin API shows it (shared/auth/admin-users.ts). */
+export const adminUser = z.strictObject({
+  id: z.string(),
+  username: z.string(),
+  email: z.nullable(z.string()),
+  emailVerified: z.boolean(),
+  role: z.enum(['user', 'admin']),
+  disabled: z.boolean(),
+  mfaEnabled: z.boolean(),
+  createdAt: isoDateTime(),
+  lastLoginAt: z.nullable(isoDateTime()),
+});
+
+export const adminUserPage = z.strictObject({
+  items: z.array(adminUser),
+  nextCursor: z.optional(z.string()),
+});
+
+export const adminUserDetail = z.strictObject({
+  ...adminUser.shape,
+  counts: z.strictObject({
+    sessions: z.number(),
+    passkeys: z.number(),
+    identities: z.number(),
+    registrations: z.number(),
+  }),
+});
+
+/** `GET /account/export`: everything held about the account (shared/auth/account-export.ts). */
+export const accountExport = z.strictObject({
+  exportedAt: isoDateTime(),
+  account: z.strictObject({
+    ...user.shape,
+    hasPassword: z.boolean(),
+    lastLoginAt: z.nullable(isoDateTime()),
+  }),
+  sessions: sessionList.shape.items,
+  passkeys: passkeyList.shape.items,
+  identities: identityList.shape.items,
+  registrations: z.array(
+    z.strictObject({
+      ...registration.shape,
+      ownerId: z.string(),
+      reminderSentAt: z.optional(isoDateTime()),
+      personalDataRemovedAt: z.optional(isoDateTime()),
+    }),
+  ),
+  auditEvents: z.array(
+    z.strictObject({ type: z.string(), at: isoDateTime(), about: z.optional(z.string()) }),
+  ),
+});
+agree<Same<z.infer<typeof adminUser>, AdminUserView>>(true);

@@ -17,4 +17,15 @@ export const stale = error(
   'The session has not proved who the user is within `REAUTH_WINDOW_SECONDS` (`reauthentication_required`): nothing was changed; `POST /reauth`, then try again.',
 );
 
+/** A route for administrators, called by a plain user. */
+export const adminsOnly = error(
+  "The session is not an administrator's (`forbidden`): nothing was read or changed.",
+);
+
+/** An admin route refused because it would lock its caller out (shared/auth/admin-users.ts). */
+export const adminsAnswers = (action: string) => ({
+  404: error('No such account (`not_found`).'),
+  409: error(`An administrator cannot ${action} their own account (\`self_action\`).`),
+});
+
 export const notFound = error('No such resource, or not yours (`not_found`): its existence is not revealed.');

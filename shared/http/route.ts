@@ -19,7 +19,7 @@ export interface ResponseDoc {
 /** How a route is described in the OpenAPI document (infra/openapi/document.ts). */
 export interface RouteDoc {
   summary: string;
-  tag: 'Accounts and sessions' | 'Registrations';
+  tag: 'Accounts and sessions' | 'Registrations' | 'Administration';
   /** The query parameters as the document names them (the handler validates with its `query` schema). */
   query?: Record<string, { description: string; schema: Record<string, unknown> }>;
   idempotencyKey?: boolean;
@@ -60,6 +60,11 @@ export interface RouteDeclaration<
   doc?: RouteDoc;
   /** `required`: 401 without a session; `optional`: the handler gets `null`; `none` (default): not read. */
   session?: Mode;
+  /**
+   * For administrators only: a session whose account's role (read now, not when it began) is not `admin`
+   * gets 403 `forbidden` before anything else is done. Only a route with a required session can ask.
+   */
+  admin?: Mode extends 'required' ? true : never;
   /** A sensitive change (shared/auth/step-up.ts); only a route with a session can ask for it. */
   stepUp?: Mode extends 'none' ? never : true;
   /** The body's schema, built once from the settings (the minimum password length is one). */

@@ -1,6 +1,7 @@
 import type { Sessions } from '#shared/auth/sessions';
 import { requireRecentProof } from '#shared/auth/step-up';
 import { systemClock } from '#shared/platform/clock';
+import { forbidden } from '#shared/platform/outcomes';
 import { sessionsService } from '#shared/compose/sessions';
 import type { HttpResult } from '#shared/http/response';
 import { type Composed, type HandlerInput, httpHandler } from '#shared/http/handler';
@@ -35,13 +36,15 @@ export function sessionRoute<
   ) => Promise<HttpResult>,
 ): ApiRoute {
   const withSessions = { ...route, services: { ...route.services, sessions: sessionsService } };
-  const guarded: typeof step = route.stepUp
-    ? async (input) => {
-        if (input.session)
-          requireRecentProof(input.session, systemClock(), input.settings.REAUTH_WINDOW_SECONDS);
-        return step(input);
-      }
-    : step;
+  const guarded: typeof step =
+    route.stepUp || route.admin
+      ? async (input) => {
+          if (route.admin && input.session?.role !== 'admin') throw forbidden('This needs an administrator.');
+          if (route.stepUp && input.session)
+            requireRecentProof(input.session, systemClock(), input.settings.REAUTH_WINDOW_SECONDS);
+          return step(input);
+        }
+      : step;
   return declared(
     httpHandler(
       { ...withSessions, compose: composeServices(withSessions as never) as never },

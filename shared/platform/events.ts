@@ -49,6 +49,15 @@ export const EVENTS = {
   addressSuppressed: 'addressesSuppressed',
   deadlineFailures: 'deadlineFailures',
   expiredDeleted: 'expiredDeleted',
+  accountExported: 'accountsExported',
+  accountDeleted: 'accountsDeleted',
+  accountCleanupDeferred: 'accountCleanupsDeferred',
+  accountCleanupFinished: 'accountCleanupsFinished',
+  adminDisabledUser: 'adminDisables',
+  adminEnabledUser: 'adminEnables',
+  adminEndedSessions: 'adminSessionEnds',
+  adminSetRole: 'adminRoleChanges',
+  adminDeletedUser: 'adminDeletions',
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -128,3 +128,11 @@ export async function addPasskeyAuthenticator(context: BrowserContext, page: Pag
     },
   });
 }
+
+/** Answers the step-up dialog with a password, and waits for it to close. */
+export async function stepUp(page: Page, password = PASSWORD) {
+  await page.waitForSelector('#reauth-dialog[open]');
+  await page.fill('#reauth-dialog #field-password', password);
+  await page.click('#reauth-form button[type=submit]');
+  await page.waitForSelector('#reauth-dialog', { state: 'detached' });
+}

@@ -55,6 +55,15 @@ export const CLIENT_COVERAGE: Record<string, Coverage> = {
   'POST /auth/{provider}/callback': { never: "Apple's form post of the same answer, from Apple's page" },
   'GET /identities': { page: '#/account', control: 'identities' },
   'DELETE /identities/{id}': { page: '#/account', control: 'unlink-identity' },
+  'GET /account/export': { page: '#/account', control: 'export-data' },
+  'DELETE /account': { page: '#/account', control: 'delete-account-form' },
+  'GET /admin/users': { page: '#/admin (admins)', control: 'admin-search' },
+  'GET /admin/users/{id}': { page: '#/admin (admins)', control: 'user-details' },
+  'POST /admin/users/{id}/disable': { page: '#/admin (admins)', control: 'disable' },
+  'POST /admin/users/{id}/enable': { page: '#/admin (admins)', control: 'enable' },
+  'DELETE /admin/users/{id}/sessions': { page: '#/admin (admins)', control: 'end-sessions' },
+  'PUT /admin/users/{id}/role': { page: '#/admin (admins)', control: 'make-admin' },
+  'DELETE /admin/users/{id}': { page: '#/admin (admins)', control: 'confirm-delete' },
 };
 
 type OpenApi = { paths: Record<string, Record<string, unknown>> };

@@ -6,10 +6,12 @@ import {
   accessibilityViolations,
   hasChromium,
   horizontalOverflow,
+  logIn,
   SCREENSHOTS,
   signUpIn,
   suiteBrowser,
 } from './browser.ts';
+import { ADMIN_PASSWORD, createAdmin } from './stack-access.ts';
 
 /**
  * The client as a person sees it, on a phone (375 px) and a laptop (1280 px), logged out and logged in:
@@ -98,9 +100,34 @@ describe.skipIf(!hasChromium)('every page of the client, at 375 and 1280 px', ()
         await check(page, 'home', width, '#welcome'),
         await check(page, 'registrations', width, '#registrations tr'),
         await check(page, 'account', width, '#sessions li'),
+        await check(page, 'admin', width, '#admins-only'),
       ];
       expect(found).toEqual(found.map(({ name }) => ({ name, width, overflow: 0, axe: [], errors: [] })));
       expect(await page.isVisible('#nav')).toBe(true);
+      await context.close();
+    });
+
+    it(`at ${width} px: an admin's pages, the admin page with a user's details and a deletion to confirm`, async () => {
+      const context = await at(width);
+      const page = await context.newPage();
+      const admin = createAdmin();
+      await logIn(page, appUrl, admin, ADMIN_PASSWORD);
+      await page.waitForSelector('#admin-link');
+      const found = [
+        await check(page, 'home', width, '#admin-link'),
+        await check(page, 'admin', width, '#admin-users tr'),
+      ];
+      expect(found).toEqual(found.map(({ name }) => ({ name, width, overflow: 0, axe: [], errors: [] })));
+      const first = page.locator('#admin-users tr').first();
+      await first.locator('[data-action=user-details]').click();
+      await page.waitForSelector('#admin-user-details h3');
+      await first.locator('[data-action=delete-user]').click();
+      await first.locator('[data-action=confirm-delete]').waitFor();
+      expect({ overflow: await horizontalOverflow(page), axe: await accessibilityViolations(page) }).toEqual({
+        overflow: 0,
+        axe: [],
+      });
+      await page.screenshot({ path: `${SCREENSHOTS}page-admin-confirm-${width}.png`, fullPage: true });
       await context.close();
     });
   }

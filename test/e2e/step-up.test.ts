@@ -1,7 +1,4 @@
-import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { BrowserContext } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
-import { readLocalState } from '#infra/local/state';
+import { describe, expect, it } from 'vitest';
 import {
   addPasskeyAuthenticator,
   hasChromium,
@@ -10,6 +7,7 @@ import {
   signUpIn,
   suiteBrowser,
 } from './browser.ts';
+import { ageSession } from './stack-access.ts';
 
 /**
  * Step-up as a person meets it: a change to how the account is protected, made from a session whose last
@@ -19,27 +17,6 @@ import {
 describe.skipIf(!hasChromium)('step-up in Chromium', () => {
   const suite = suiteBrowser();
   const { appUrl } = suite;
-
-  /** The session's last proof an hour ago, as after an hour at the page: its id from the HttpOnly cookie. */
-  async function ageSession(context: BrowserContext) {
-    const { sources } = readLocalState(inject('e2eStateFile'));
-    const cookie = (await context.cookies()).find((c) => c.name === '__Host-session');
-    const claims = JSON.parse(Buffer.from(cookie?.value.split('.')[1] ?? '', 'base64url').toString());
-    const db = new DynamoDBClient({
-      endpoint: sources.common.DYNAMODB_ENDPOINT,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await db.send(
-      new UpdateItemCommand({
-        TableName: sources.tables.sessions,
-        Key: { sid: { S: (claims as { sid: string }).sid } },
-        UpdateExpression: 'SET authenticatedAt = :at',
-        ExpressionAttributeValues: { ':at': { N: String(Math.floor(Date.now() / 1000) - 3600) } },
-      }),
-    );
-    db.destroy();
-  }
 
   it('asks for the password in a dialog, says when it is wrong, then changes the email address', async () => {
     const context = await suite.browser.newContext();

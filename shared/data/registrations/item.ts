@@ -10,6 +10,11 @@ export interface Registration {
   paid: boolean;
   paidAt?: string;
   reminderSentAt?: string;
+  /**
+   * When its owner's account was deleted: a paid registration is kept for the organiser's accounts, with
+   * the person's name and address removed (`email` empty from then on).
+   */
+  personalDataRemovedAt?: string;
 }
 
 /** The stored item: the registration plus the index attributes that place it. */
@@ -78,6 +83,8 @@ export interface RegistrationsTable {
   listByOwner(ownerId: string, limit: number, after?: PageKey): Promise<Page<Registration>>;
   /** Every registration, newest first. */
   listAll(limit: number, after?: PageKey): Promise<Page<Registration>>;
+  /** Removes the person's name and address from `ownerId`'s registration (its owner's account was deleted). */
+  removePersonalData(id: string, ownerId: string, at: string): Promise<void>;
   /** Deletes when `ownerId` owns it (or unconditionally when ownerId is undefined); false when it did not happen. */
   deleteRegistration(id: string, ownerId: string | undefined): Promise<boolean>;
   /**

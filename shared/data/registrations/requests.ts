@@ -23,7 +23,13 @@ const byRegisteredAt = indexOf(registrationsTable, 'byRegisteredAt');
 
 type RequestPatterns = Pick<
   RegistrationsTable,
-  'createRegistration' | 'findRegistration' | 'listByOwner' | 'listAll' | 'deleteRegistration' | 'markPaid'
+  | 'createRegistration'
+  | 'findRegistration'
+  | 'listByOwner'
+  | 'listAll'
+  | 'deleteRegistration'
+  | 'markPaid'
+  | 'removePersonalData'
 >;
 
 /** The access patterns of the API's requests: create, read, list a page, delete, record a payment. */
@@ -107,6 +113,19 @@ export function requestAccess(db: DynamoDBDocumentClient, tableName: string): Re
         ),
       );
       return deleted !== undefined;
+    },
+    async removePersonalData(id, ownerId, at) {
+      await whenConditionHolds(
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key(id),
+            UpdateExpression: 'SET email = :none, personalDataRemovedAt = :at REMOVE studentName',
+            ConditionExpression: 'ownerId = :owner',
+            ExpressionAttributeValues: { ':owner': ownerId, ':none': '', ':at': at },
+          }),
+        ),
+      );
     },
     async markPaid(id, now) {
       const result = await whenConditionHolds(

@@ -1,0 +1,179 @@
+import * as z from 'zod/mini';
+import type { AccountDeletion } from '#shared/auth/account-deletion';
+import type { IdentitiesTable } from '#shared/data/identities';
+import type { PasskeysTable } from '#shared/data/passkeys';
+import type { RegistrationsTable } from '#shared/data/registrations';
+import type { SessionsTable } from '#shared/data/sessions';
+import type { DirectoryPosition, UserDirectory } from '#shared/data/user-directory';
+import type { Role, UserRecord, UsersTable } from '#shared/data/users';
+import { stillCounts } from '#shared/auth/sessions';
+import type { Clock } from '#shared/platform/clock';
+import { epochSeconds } from '#shared/platform/clock';
+import { conflict, invalid, notFound } from '#shared/platform/outcomes';
+import { ownedRegistrations } from '#shared/registrations/owned';
+
+/** An account as the admin API shows it: never a hash, a secret or a code. */
+export interface AdminUserView {
+  id: string;
+  username: string;
+  email: string | null;
+  emailVerified: boolean;
+  role: Role;
+  disabled: boolean;
+  mfaEnabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export const adminUserView = (user: UserRecord): AdminUserView => ({
+  id: user.id,
+  username: user.username,
+  email: user.email ?? null,
+  emailVerified: !!user.email && user.emailVerified === true,
+  role: user.role,
+  disabled: user.disabled === true,
+  mfaEnabled: !!user.totpSecret,
+  createdAt: user.createdAt,
+  lastLoginAt: user.lastLoginAt ?? null,
+});
+
+/** Who acts: the admin's own account, so an action on themself can be refused. */
+export interface Actor {
+  userId: string;
+}
+
+const cursorSchema = z.strictObject({ v: z.string(), k: z.string() });
+
+/** The opaque cursor of a search page: where the next one starts. */
+const encodeCursor = (position: DirectoryPosition) =>
+  Buffer.from(JSON.stringify({ v: position.value, k: position.key })).toString('base64url');
+
+function decodeCursor(cursor: string): DirectoryPosition {
+  try {
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    if (parsed.success) return { value: parsed.data.v, key: parsed.data.k };
+  } catch {
+    // Not base64 JSON: the same answer as any other bad cursor.
+  }
+  throw invalid({ cursor: 'is not a cursor this API returned' }, 'invalid_cursor');
+}
+
+const selfAction = (what: string) =>
+  conflict('self_action', `An administrator cannot ${what} their own account; ask another administrator.`);
+
+/**
+ * The admin API's domain: find accounts, look at one, and act on it with the rules the account CLI
+ * follows. Disabling ends every session in the same write (a session counts only while its user is not
+ * disabled); ending sessions is a new credential version; deleting is the user's own deletion. An admin
+ * cannot disable, demote or delete themself (`self_action`): a stage must never lose its last admin by a
+ * slip, and a stolen admin session cannot lock its owner out.
+ */
+export function createAdminUsers(deps: {
+  users: Pick<
+    UsersTable,
+    'findUserById' | 'disableUser' | 'enableUser' | 'setRole' | 'bumpCredentialVersion'
+  >;
+  directory: UserDirectory;
+  sessions: Pick<SessionsTable, 'listUserSessions' | 'revokeUserSessions'>;
+  passkeys: Pick<PasskeysTable, 'listPasskeys'>;
+  identities: Pick<IdentitiesTable, 'listOf'>;
+  registrations: Pick<RegistrationsTable, 'listByOwner'>;
+  deletion: Pick<AccountDeletion, 'delete'>;
+  clock: Clock;
+  idleSeconds: number;
+}) {
+  const { users } = deps;
+  async function target(id: string): Promise<UserRecord> {
+    const user = await users.findUserById(id);
+    if (!user) throw notFound();
+    return user;
+  }
+
+  async function liveSessions(user: UserRecord): Promise<number> {
+    const now = epochSeconds(deps.clock());
+    const rows = await deps.sessions.listUserSessions(user.id);
+    return rows.filter((session) => stillCounts(session, user, now, deps.idleSeconds)).length;
+  }
+
+  async function registrationCount(userId: string): Promise<number> {
+    let count = 0;
+    for await (const page of ownedRegistrations(deps.registrations, userId)) count += page.length;
+    return count;
+  }
+
+  return {
+    /** A page of accounts whose name or address starts with `query` (any case); all of them when empty. */
+    async search(query: string, limit: number, cursor?: string) {
+      const page = await deps.directory.search(
+        query.toLowerCase(),
+        limit,
+        cursor === undefined ? undefined : decodeCursor(cursor),
+      );
+      return {
+        items: page.items.map(adminUserView),
+        ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}),
+      };
+    },
+    async get(id: string) {
+      const user = await target(id);
+      const [sessions, passkeys, identities, registrations] = await Promise.all([
+        liveSessions(user),
+        deps.passkeys.listPasskeys(user.id).then((all) => all.length),
+        deps.identities.listOf(user.id).then((all) => all.length),
+        registrationCount(user.id),
+      ]);
+      return { ...adminUserView(user), counts: { sessions, passkeys, identities, registrations } };
+    },
+    /** Refuses its logins and ends its sessions at once; the rows go as clean-up. The account, for the audit. */
+    async disable(actor: Actor, id: string): Promise<UserRecord> {
+      if (actor.userId === id) throw selfAction('disable');
+      const user = await target(id);
+      if (!(await users.disableUser(user.username))) throw notFound();
+      await deps.sessions.revokeUserSessions(user.id).catch(() => 0);
+      return user;
+    },
+    async enable(_actor: Actor, id: string): Promise<UserRecord> {
+      const user = await target(id);
+      if (!(await users.enableUser(user.username, user.id))) throw notFound();
+      return user;
+    },
+    /** Every session and device token ends in one write (a new credential version); the rows go after. */
+    async endSessions(_actor: Actor, id: string): Promise<UserRecord> {
+      const user = await target(id);
+      await users.bumpCredentialVersion(user.username);
+      await deps.sessions.revokeUserSessions(user.id).catch(() => 0);
+      return user;
+    },
+    async setRole(actor: Actor, id: string, role: Role): Promise<UserRecord> {
+      if (actor.userId === id && role !== 'admin') throw selfAction('demote');
+      const user = await target(id);
+      if (!(await users.setRole(user.username, user.id, role))) throw notFound();
+      return user;
+    },
+    async delete(actor: Actor, id: string) {
+      if (actor.userId === id) throw selfAction('delete');
+      const user = await target(id);
+      return deps.deletion.delete({ username: user.username, userId: user.id });
+    },
+  };
+}
+
+export type AdminUsers = ReturnType<typeof createAdminUsers>;
+
+/** `/admin/users/{id}`: an account's id, a UUID. */
+export const adminUserPathSchema = z.object({ id: z.uuid('must be an account id (a UUID)') });
+
+/** `?query=&limit=&cursor=`: a name or address prefix (any case), the page size, the previous page's cursor. */
+export const adminSearchQuerySchema = z.object({
+  query: z.optional(z.string().check(z.maxLength(254, 'must be at most 254 characters'))),
+  limit: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^(?:[1-9]\d?|100)$/, 'must be a whole number from 1 to 100')),
+      z.transform(Number),
+    ),
+  ),
+  cursor: z.optional(z.string()),
+});
+
+/** `PUT /admin/users/{id}/role`. */
+export const roleBodySchema = z.strictObject({ role: z.enum(['user', 'admin']) });
