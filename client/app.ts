@@ -1183,30 +1183,48 @@ function adminView(me: User) {
   const details = el('section', { id: 'admin-user-details', 'aria-label': 'User details' });
   const previous = el(
     'button',
-    { type: 'button', class: 'secondary', id: 'admin-previous' },
+    { type: 'button', class: 'secondary', id: 'admin-previous', hidden: '' },
     'Previous page',
   );
-  const next = el('button', { type: 'button', class: 'secondary', id: 'admin-next' }, 'Next page');
+  const next = el(
+    'button',
+    { type: 'button', class: 'secondary', id: 'admin-next', hidden: '' },
+    'Next page',
+  );
   // The page shown starts at `cursor`; `earlier` holds the cursors of the pages before it, for going back.
   let query = '';
   let cursor: string | undefined;
   let nextCursor: string | undefined;
   const earlier: (string | undefined)[] = [];
+  const empty = el('p', { id: 'admin-empty', hidden: '' }, 'No user matches.');
+  const headings = ['Username', 'Email', 'Role', 'Disabled', 'MFA', 'Created', 'Last login', 'Actions'];
+  const table = el(
+    'table',
+    { id: 'admin-table', 'aria-labelledby': 'admin-title' },
+    el('thead', {}, el('tr', {}, ...headings.map((h) => el('th', { scope: 'col' }, h)))),
+    rows,
+  );
+  // Only the latest request's answer is shown: a slower, older one (the list before a search) is dropped.
+  let latest = 0;
   const load = async () => {
+    const ticket = ++latest;
+    table.setAttribute('aria-busy', 'true');
     const { data, error, response } = await api.GET('/admin/users', {
       params: {
         query: { limit: String(ADMIN_PAGE_SIZE), ...(query ? { query } : {}), ...(cursor ? { cursor } : {}) },
       },
     });
+    if (ticket !== latest) return;
+    table.removeAttribute('aria-busy');
     const failure = problem(error, response);
     if (failure) message.textContent = failure.message;
     const items = data?.items ?? [];
     nextCursor = data?.nextCursor ?? undefined;
     next.hidden = !nextCursor;
     previous.hidden = earlier.length === 0;
+    empty.hidden = !data || items.length > 0;
     rows.replaceChildren(
       ...items.map((u) => adminUserRow(u, me, act, () => showUserDetails(details, u.id, message))),
-      ...(data && !items.length ? [el('tr', {}, el('td', { colspan: '8' }, 'No user matches.'))] : []),
     );
   };
   const act = async (call: () => Promise<Answer>, done: string) => {
@@ -1248,22 +1266,8 @@ function adminView(me: User) {
     search,
     status,
     message,
-    el(
-      'table',
-      { id: 'admin-table', 'aria-labelledby': 'admin-title' },
-      el(
-        'thead',
-        {},
-        el(
-          'tr',
-          {},
-          ...['Username', 'Email', 'Role', 'Disabled', 'MFA', 'Created', 'Last login', 'Actions'].map((h) =>
-            el('th', { scope: 'col' }, h),
-          ),
-        ),
-      ),
-      rows,
-    ),
+    table,
+    empty,
     el('div', { class: 'paging' }, previous, next),
     details,
   );

@@ -11,6 +11,7 @@ import * as z from 'zod/mini';
 import { createApiServer, declaredRoutes } from '#infra/local/api-server';
 import { buildClient, startClientServer } from '#infra/local/client';
 import { ensureTables, type RunningEmulator, startDynalite } from '#infra/local/dynamodb';
+import { startDynamodbJournal } from '#infra/local/dynamodb-journal';
 import type { FunctionRuntime } from '#infra/local/function-runtime';
 import { localSources, startLocalFunctions } from '#infra/local/functions';
 import { invokeJob } from '#infra/local/job-runner';
@@ -56,6 +57,8 @@ const parsed = z
     QUEUE_VISIBILITY_SECONDS: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(43200))),
     DYNAMODB_ENDPOINT: z.optional(z.url()),
     DYNAMODB_PATH: z.optional(z.string().check(z.minLength(1))),
+    /** Tests: a file where each DynamoDB request of the functions is journaled (infra/local/dynamodb-journal.ts). */
+    DYNAMODB_JOURNAL: z.optional(z.string().check(z.minLength(1))),
     TABLE_PREFIX: z._default(z.string().check(z.regex(/^[A-Za-z0-9_.-]*$/)), 'pistus-local-'),
     LOCAL_SECRETS_FILE: z._default(z.string(), '.local/secrets.json'),
     LOCAL_STATE_FILE: z._default(z.string(), DEFAULT_STATE_FILE),
@@ -96,6 +99,12 @@ const localQueues = await ensureQueues(sqs.endpoint, queues, {
 });
 const dynamodbEndpoint = local.DYNAMODB_ENDPOINT ?? (dynamodb as RunningEmulator).endpoint;
 
+// The functions reach DynamoDB through the journal when one is asked for; this process and the tests do not.
+const journal = local.DYNAMODB_JOURNAL
+  ? await startDynamodbJournal(dynamodbEndpoint, local.DYNAMODB_JOURNAL)
+  : undefined;
+if (journal) emulators.push(journal);
+
 const tableName = (table: { name: string }) => `${local.TABLE_PREFIX}${table.name}`;
 await ensureTables(new DynamoDBClient({ endpoint: dynamodbEndpoint }), tables, tableName);
 
@@ -108,7 +117,7 @@ const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 const secrets = localSecrets(resolve(local.LOCAL_SECRETS_FILE));
 const sources = localSources({
   shell: process.env,
-  dynamodbEndpoint,
+  dynamodbEndpoint: journal?.endpoint ?? dynamodbEndpoint,
   sesEndpoint: ses.endpoint,
   appUrl: apiUrl,
   passkeyOrigin: apiUrl.replace('127.0.0.1', 'localhost'),

@@ -61,48 +61,23 @@ function decodeCursor(cursor: string): DirectoryPosition {
 const selfAction = (what: string) =>
   conflict('self_action', `An administrator cannot ${what} their own account; ask another administrator.`);
 
-/**
- * The admin API's domain: find accounts, look at one, and act on it with the rules the account CLI
- * follows. Disabling ends every session in the same write (a session counts only while its user is not
- * disabled); ending sessions is a new credential version; deleting is the user's own deletion. An admin
- * cannot disable, demote or delete themself (`self_action`): a stage must never lose its last admin by a
- * slip, and a stolen admin session cannot lock its owner out.
+/** The account an admin names by id, or `not_found`. */
+async function target(users: Pick<UsersTable, 'findUserById'>, id: string): Promise<UserRecord> {
+  const user = await users.findUserById(id);
+  if (!user) throw notFound();
+  return user;
+}
+
+/*
+ * The admin API's domain, in four parts so each function composes only the tables its part reads: find
+ * accounts, look at one, change one, delete one, with the rules the account CLI follows. An admin cannot
+ * disable, demote or delete themself (`self_action`): a stage must never lose its last admin by a slip,
+ * and a stolen admin session cannot lock its owner out.
  */
-export function createAdminUsers(deps: {
-  users: Pick<
-    UsersTable,
-    'findUserById' | 'disableUser' | 'enableUser' | 'setRole' | 'bumpCredentialVersion'
-  >;
-  directory: UserDirectory;
-  sessions: Pick<SessionsTable, 'listUserSessions' | 'revokeUserSessions'>;
-  passkeys: Pick<PasskeysTable, 'listPasskeys'>;
-  identities: Pick<IdentitiesTable, 'listOf'>;
-  registrations: Pick<RegistrationsTable, 'listByOwner'>;
-  deletion: Pick<AccountDeletion, 'delete'>;
-  clock: Clock;
-  idleSeconds: number;
-}) {
-  const { users } = deps;
-  async function target(id: string): Promise<UserRecord> {
-    const user = await users.findUserById(id);
-    if (!user) throw notFound();
-    return user;
-  }
 
-  async function liveSessions(user: UserRecord): Promise<number> {
-    const now = epochSeconds(deps.clock());
-    const rows = await deps.sessions.listUserSessions(user.id);
-    return rows.filter((session) => stillCounts(session, user, now, deps.idleSeconds)).length;
-  }
-
-  async function registrationCount(userId: string): Promise<number> {
-    let count = 0;
-    for await (const page of ownedRegistrations(deps.registrations, userId)) count += page.length;
-    return count;
-  }
-
+/** Accounts whose name or address starts with `query` (any case); all of them when empty. */
+export function createAdminSearch(deps: { directory: UserDirectory }) {
   return {
-    /** A page of accounts whose name or address starts with `query` (any case); all of them when empty. */
     async search(query: string, limit: number, cursor?: string) {
       const page = await deps.directory.search(
         query.toLowerCase(),
@@ -114,8 +89,32 @@ export function createAdminUsers(deps: {
         ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}),
       };
     },
+  };
+}
+
+/** One account, with how many live sessions, passkeys, identities and registrations it has. */
+export function createAdminAccount(deps: {
+  users: Pick<UsersTable, 'findUserById'>;
+  sessions: Pick<SessionsTable, 'listUserSessions'>;
+  passkeys: Pick<PasskeysTable, 'listPasskeys'>;
+  identities: Pick<IdentitiesTable, 'listOf'>;
+  registrations: Pick<RegistrationsTable, 'listByOwner'>;
+  clock: Clock;
+  idleSeconds: number;
+}) {
+  async function liveSessions(user: UserRecord): Promise<number> {
+    const now = epochSeconds(deps.clock());
+    const rows = await deps.sessions.listUserSessions(user.id);
+    return rows.filter((session) => stillCounts(session, user, now, deps.idleSeconds)).length;
+  }
+  async function registrationCount(userId: string): Promise<number> {
+    let count = 0;
+    for await (const page of ownedRegistrations(deps.registrations, userId)) count += page.length;
+    return count;
+  }
+  return {
     async get(id: string) {
-      const user = await target(id);
+      const user = await target(deps.users, id);
       const [sessions, passkeys, identities, registrations] = await Promise.all([
         liveSessions(user),
         deps.passkeys.listPasskeys(user.id).then((all) => all.length),
@@ -124,41 +123,64 @@ export function createAdminUsers(deps: {
       ]);
       return { ...adminUserView(user), counts: { sessions, passkeys, identities, registrations } };
     },
-    /** Refuses its logins and ends its sessions at once; the rows go as clean-up. The account, for the audit. */
+  };
+}
+
+/**
+ * Disabling (every session ends in the same write: a session counts only while its user is not
+ * disabled), enabling, ending sessions (a new credential version) and setting a role. Each returns the
+ * account acted on, for the audit line. Session rows are deleted after, as clean-up.
+ */
+export function createAdminChanges(deps: {
+  users: Pick<
+    UsersTable,
+    'findUserById' | 'disableUser' | 'enableUser' | 'setRole' | 'bumpCredentialVersion'
+  >;
+  sessions: Pick<SessionsTable, 'revokeUserSessions'>;
+}) {
+  const { users } = deps;
+  const cleanUp = (user: UserRecord) => deps.sessions.revokeUserSessions(user.id).catch(() => 0);
+  return {
     async disable(actor: Actor, id: string): Promise<UserRecord> {
       if (actor.userId === id) throw selfAction('disable');
-      const user = await target(id);
+      const user = await target(users, id);
       if (!(await users.disableUser(user.username))) throw notFound();
-      await deps.sessions.revokeUserSessions(user.id).catch(() => 0);
+      await cleanUp(user);
       return user;
     },
     async enable(_actor: Actor, id: string): Promise<UserRecord> {
-      const user = await target(id);
+      const user = await target(users, id);
       if (!(await users.enableUser(user.username, user.id))) throw notFound();
       return user;
     },
-    /** Every session and device token ends in one write (a new credential version); the rows go after. */
     async endSessions(_actor: Actor, id: string): Promise<UserRecord> {
-      const user = await target(id);
+      const user = await target(users, id);
       await users.bumpCredentialVersion(user.username);
-      await deps.sessions.revokeUserSessions(user.id).catch(() => 0);
+      await cleanUp(user);
       return user;
     },
     async setRole(actor: Actor, id: string, role: Role): Promise<UserRecord> {
       if (actor.userId === id && role !== 'admin') throw selfAction('demote');
-      const user = await target(id);
+      const user = await target(users, id);
       if (!(await users.setRole(user.username, user.id, role))) throw notFound();
       return user;
-    },
-    async delete(actor: Actor, id: string) {
-      if (actor.userId === id) throw selfAction('delete');
-      const user = await target(id);
-      return deps.deletion.delete({ username: user.username, userId: user.id });
     },
   };
 }
 
-export type AdminUsers = ReturnType<typeof createAdminUsers>;
+/** Deleting an account by id: the owner's own deletion (shared/auth/account-deletion.ts). */
+export function createAdminDeletion(deps: {
+  users: Pick<UsersTable, 'findUserById'>;
+  deletion: Pick<AccountDeletion, 'delete'>;
+}) {
+  return {
+    async delete(actor: Actor, id: string) {
+      if (actor.userId === id) throw selfAction('delete');
+      const user = await target(deps.users, id);
+      return deps.deletion.delete({ username: user.username, userId: user.id });
+    },
+  };
+}
 
 /** `/admin/users/{id}`: an account's id, a UUID. */
 export const adminUserPathSchema = z.object({ id: z.uuid('must be an account id (a UUID)') });

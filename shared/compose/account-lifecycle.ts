@@ -1,6 +1,11 @@
 import { type AccountDeletion, createAccountDeletion } from '#shared/auth/account-deletion';
 import { type AccountExporter, createAccountExport } from '#shared/auth/account-export';
-import { type AdminUsers, createAdminUsers } from '#shared/auth/admin-users';
+import {
+  createAdminAccount,
+  createAdminChanges,
+  createAdminDeletion,
+  createAdminSearch,
+} from '#shared/auth/admin-users';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { service } from '#shared/compose/needs';
 import { accountTokensTableAccess } from '#shared/data/account-tokens';
@@ -88,28 +93,13 @@ export const accountExportService = /* @__PURE__ */ service(
   },
 );
 
-let admin: AdminUsers | undefined;
-const buildAdmin = (config: Settings): AdminUsers => {
-  const db = documentClient(config);
-  const users = usersTableAccess(db, tableName(config, usersTable));
-  admin ??= createAdminUsers({
-    users,
-    directory: userDirectoryAccess(db, tableName(config, usersTable)),
-    sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
-    passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
-    identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
-    registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
-    deletion: buildDeletion(config),
-    clock: systemClock,
-    idleSeconds: config.SESSION_IDLE_SECONDS,
-  });
-  return admin;
-};
-
 /** Finding accounts: the users byName and byEmail indexes, never a Scan; each hit's item holds its view. */
 export const adminSearchService = /* @__PURE__ */ service(
   { tables: [{ table: usersTable, actions: ['Query'], indexes: ['byName', 'byEmail'] }] },
-  (config): Pick<AdminUsers, 'search'> => buildAdmin(config),
+  (config) =>
+    createAdminSearch({
+      directory: userDirectoryAccess(documentClient(config), tableName(config, usersTable)),
+    }),
 );
 
 /**
@@ -126,7 +116,18 @@ export const adminAccountService = /* @__PURE__ */ service(
       { table: registrationsTable, actions: ['Query'], indexes: ['byOwner'] },
     ],
   },
-  (config): Pick<AdminUsers, 'get'> => buildAdmin(config),
+  (config) => {
+    const db = documentClient(config);
+    return createAdminAccount({
+      users: usersTableAccess(db, tableName(config, usersTable)),
+      sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
+      passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
+      identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
+      registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
+      clock: systemClock,
+      idleSeconds: config.SESSION_IDLE_SECONDS,
+    });
+  },
 );
 
 /**
@@ -140,7 +141,13 @@ export const adminAccountChanges = /* @__PURE__ */ service(
       { table: sessionsTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] },
     ],
   },
-  (config): Pick<AdminUsers, 'disable' | 'enable' | 'endSessions' | 'setRole'> => buildAdmin(config),
+  (config) => {
+    const db = documentClient(config);
+    return createAdminChanges({
+      users: usersTableAccess(db, tableName(config, usersTable)),
+      sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
+    });
+  },
 );
 
 /** Deleting an account by id: found (byId, GetItem), then the deletion itself. */
@@ -149,5 +156,9 @@ export const adminDeletionService = /* @__PURE__ */ service(
     tables: [{ table: usersTable, actions: ['Query', 'GetItem'], indexes: ['byId'] }],
     uses: [accountDeletionService],
   },
-  (config): Pick<AdminUsers, 'delete'> => buildAdmin(config),
+  (config) =>
+    createAdminDeletion({
+      users: usersTableAccess(documentClient(config), tableName(config, usersTable)),
+      deletion: buildDeletion(config),
+    }),
 );

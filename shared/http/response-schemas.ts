@@ -76,6 +76,8 @@ export const registration = z.strictObject({
   paymentDeadline: isoDateTime(),
   paid: z.boolean(),
   paidAt: z.optional(isoDateTime()),
+  /** Its owner's account was deleted: kept for the organiser, without the person's name and address. */
+  personalDataRemovedAt: z.optional(isoDateTime()),
 });
 
 export const registrationPage = z.strictObject({
@@ -166,7 +168,6 @@ export const accountExport = z.strictObject({
       ...registration.shape,
       ownerId: z.string(),
       reminderSentAt: z.optional(isoDateTime()),
-      personalDataRemovedAt: z.optional(isoDateTime()),
     }),
   ),
   auditEvents: z.array(

@@ -42,8 +42,13 @@ describe.skipIf(!hasChromium)('the admin page in Chromium', () => {
     const { context, page } = await openAdminPage();
 
     await search(page, username.slice(0, -2).toUpperCase());
-    await row(page, username).waitFor();
-    expect(await page.locator('#admin-users tr').count()).toBe(1);
+    await page.waitForFunction(
+      (name) =>
+        [...document.querySelectorAll('#admin-users tr')]
+          .map((tr) => tr.getAttribute('data-username'))
+          .join() === name,
+      username,
+    );
     expect(await row(page, username).locator('td').nth(3).textContent()).toContain('No');
 
     // A change asks for a recent proof: this admin's is an hour old.
@@ -68,6 +73,7 @@ describe.skipIf(!hasChromium)('the admin page in Chromium', () => {
   it("reads out the API's refusal when an admin disables their own account", async () => {
     const { context, page, admin } = await openAdminPage();
     await search(page, admin);
+    await page.waitForFunction(() => document.querySelectorAll('#admin-users tr').length === 1);
     await row(page, admin).locator('[data-action=disable]').click();
     await page.waitForFunction(() => (document.querySelector('#admin-error')?.textContent ?? '') !== '');
     expect(await page.getAttribute('#admin-error', 'role')).toBe('alert');
