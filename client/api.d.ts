@@ -710,6 +710,8 @@ export interface components {
             paid: boolean;
             /** Format: date-time */
             paidAt?: string;
+            /** Format: date-time */
+            personalDataRemovedAt?: string;
         };
         RegistrationPage: {
             items: {
@@ -724,6 +726,8 @@ export interface components {
                 paid: boolean;
                 /** Format: date-time */
                 paidAt?: string;
+                /** Format: date-time */
+                personalDataRemovedAt?: string;
             }[];
             nextCursor?: string;
         };
@@ -872,11 +876,11 @@ export interface operations {
                             paid: boolean;
                             /** Format: date-time */
                             paidAt?: string;
+                            /** Format: date-time */
+                            personalDataRemovedAt?: string;
                             ownerId: string;
                             /** Format: date-time */
                             reminderSentAt?: string;
-                            /** Format: date-time */
-                            personalDataRemovedAt?: string;
                         }[];
                         auditEvents: {
                             type: string;

@@ -1166,6 +1166,17 @@ async function showUserDetails(area: HTMLElement, id: string, message: HTMLEleme
   heading.focus();
 }
 
+/** The admin list's table: a heading per column of `adminUserRow`, then the rows. */
+function adminTable(rows: HTMLTableSectionElement): HTMLTableElement {
+  const headings = ['Username', 'Email', 'Role', 'Disabled', 'MFA', 'Created', 'Last login', 'Actions'];
+  return el(
+    'table',
+    { id: 'admin-table', 'aria-labelledby': 'admin-title' },
+    el('thead', {}, el('tr', {}, ...headings.map((h) => el('th', { scope: 'col' }, h)))),
+    rows,
+  );
+}
+
 /**
  * The admin page: find users by the start of their username or address, page through them, and disable,
  * enable, sign out, promote, demote or delete one. Every change asks for a recent proof (step-up), and the
@@ -1197,13 +1208,7 @@ function adminView(me: User) {
   let nextCursor: string | undefined;
   const earlier: (string | undefined)[] = [];
   const empty = el('p', { id: 'admin-empty', hidden: '' }, 'No user matches.');
-  const headings = ['Username', 'Email', 'Role', 'Disabled', 'MFA', 'Created', 'Last login', 'Actions'];
-  const table = el(
-    'table',
-    { id: 'admin-table', 'aria-labelledby': 'admin-title' },
-    el('thead', {}, el('tr', {}, ...headings.map((h) => el('th', { scope: 'col' }, h)))),
-    rows,
-  );
+  const table = adminTable(rows);
   // Only the latest request's answer is shown: a slower, older one (the list before a search) is dropped.
   let latest = 0;
   const load = async () => {
@@ -1215,6 +1220,8 @@ function adminView(me: User) {
       },
     });
     if (ticket !== latest) return;
+    // Signed out meanwhile (an admin who ended their own sessions): the login page, as anywhere else.
+    if (response.status === 401) return void route();
     table.removeAttribute('aria-busy');
     const failure = problem(error, response);
     if (failure) message.textContent = failure.message;

@@ -41,11 +41,14 @@ export function tokenService(config: Settings, audience = config.TOKEN_AUDIENCE)
   );
 }
 
-/** Sessions over these tables; `resolves` adds the users table, which deciding whether one counts reads. */
-function buildSessions(config: Settings, resolves: boolean): () => Promise<Sessions> {
+/**
+ * Sessions over these tables; `resolves` adds the users table, which deciding whether one counts reads;
+ * `records` the users table too, where starting one records the sign-in's moment.
+ */
+function buildSessions(config: Settings, resolves: boolean, records = false): () => Promise<Sessions> {
   const db = documentClient(config);
   const sessionsName = tableName(config, sessionsTable);
-  const usersName = tableName(config, usersTable);
+  const usersName = resolves || records ? tableName(config, usersTable) : '';
   const holders = resolves
     ? sessionHoldersAccess(db, { sessions: sessionsName, users: usersName })
     : undefined;
@@ -54,7 +57,7 @@ function buildSessions(config: Settings, resolves: boolean): () => Promise<Sessi
     createSessions({
       table: sessionsTableAccess(db, sessionsName),
       holders,
-      signIns: usersTableAccess(db, usersName),
+      signIns: records ? usersTableAccess(db, usersName) : undefined,
       tokens: await tokenService(config),
       clock: systemClock,
       lifetimeSeconds: config.SESSION_TTL_SECONDS,
@@ -110,6 +113,12 @@ const endingSessions = (config: Settings) => {
   return ending();
 };
 
+let starting: (() => Promise<Sessions>) | undefined;
+const startingSessions = (config: Settings) => {
+  starting ??= buildSessions(config, false, true);
+  return starting();
+};
+
 /** Ending the caller's own session (logout): the sessions table alone, no user is read. */
 export const sessionEndingService = /* @__PURE__ */ service(
   { tables: [{ table: sessionsTable, actions: ['DeleteItem'] }], secrets: ['signing-keys'] },
@@ -128,7 +137,7 @@ export const sessionStartService = /* @__PURE__ */ service(
     ],
     secrets: ['signing-keys'],
   },
-  (config): Promise<Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>> => endingSessions(config),
+  (config): Promise<Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>> => startingSessions(config),
 );
 
 /**
@@ -144,5 +153,5 @@ export const sessionIssuingService = /* @__PURE__ */ service(
     ],
     secrets: ['signing-keys'],
   },
-  (config): Promise<Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>> => endingSessions(config),
+  (config): Promise<Pick<Sessions, 'start' | 'end' | 'lifetimeSeconds'>> => startingSessions(config),
 );

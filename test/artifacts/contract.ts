@@ -413,6 +413,85 @@ export function deployedStageContract(stage: (typeof STAGES)[number]) {
       expect((await client.call('DELETE', `/identities/${mine?.id}`, { token: password })).status).toBe(204);
     });
 
+    it("exports and deletes an account; an admin finds one by prefix, disables, enables and deletes it; the clean-up job's bundle finishes a deletion cut off", async () => {
+      const owner = await client.signUp();
+      await client.call('POST', '/registrations', {
+        token: owner.token,
+        json: { activity: 'Chess club', email: 'parent@example.com', studentName: 'Ada' },
+      });
+      const exported = await client.call('GET', '/account/export', { token: owner.token });
+      expect(exported.status).toBe(200);
+      expect(exported.json).toMatchObject({
+        account: { username: owner.username },
+        registrations: [{ studentName: 'Ada' }],
+      });
+      expect((await client.call('DELETE', '/account', { token: owner.token })).status).toBe(204);
+      expect((await client.call('GET', '/check_session', { token: owner.token })).status).toBe(204);
+      expect(
+        (await client.call('POST', '/login', { json: { username: owner.username, password: PASSWORD } }))
+          .status,
+      ).toBe(401);
+
+      // The operator makes an admin, as `npm run account` does against a stack: a write to the users table.
+      const adminAccount = await client.signUp(uniqueUsername('boss'));
+      const usersTable = tableOf('login', 'USERS_TABLE');
+      await stack.db.send(
+        new UpdateItemCommand({
+          TableName: usersTable,
+          Key: { usernameKey: { S: adminAccount.username.toLowerCase() } },
+          UpdateExpression: 'SET #role = :admin',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':admin': { S: 'admin' } },
+        }),
+      );
+      const admin = adminAccount.token;
+      const target = await client.signUp(uniqueUsername('Target'));
+      const found = await client.call(
+        'GET',
+        `/admin/users?query=${target.username.slice(0, 12).toUpperCase()}`,
+        {
+          token: admin,
+        },
+      );
+      expect(found.status).toBe(200);
+      expect((found.json as { items: { username: string }[] }).items.map((item) => item.username)).toContain(
+        target.username,
+      );
+      const path = `/admin/users/${target.user.id}`;
+      expect((await client.call('GET', path, { token: admin })).json).toMatchObject({
+        counts: { sessions: 1 },
+      });
+      expect((await client.call('POST', `${path}/disable`, { token: admin })).status).toBe(204);
+      expect((await client.call('GET', '/check_session', { token: target.token })).status).toBe(204);
+      expect((await client.call('POST', `${path}/enable`, { token: admin })).status).toBe(204);
+      expect(
+        (await client.call('PUT', `${path}/role`, { token: admin, json: { role: 'user' } })).status,
+      ).toBe(204);
+      expect((await client.call('DELETE', `${path}/sessions`, { token: admin })).status).toBe(204);
+      expect((await client.call('DELETE', path, { token: admin })).status).toBe(204);
+      expect((await client.call('GET', path, { token: admin })).status).toBe(404);
+
+      // A deletion cut off after its one write: the daily clean-up's bundle finishes it.
+      const cut = await client.signUp();
+      await stack.db.send(
+        new UpdateItemCommand({
+          TableName: usersTable,
+          Key: { usernameKey: { S: cut.username.toLowerCase() } },
+          UpdateExpression: 'SET #role = :deleted, deletedAt = :at',
+          ExpressionAttributeNames: { '#role': 'role' },
+          ExpressionAttributeValues: { ':deleted': { S: 'deleted' }, ':at': { S: new Date().toISOString() } },
+        }),
+      );
+      const cleanup = stack.functions.get('account-cleanup')?.runtime;
+      expect(await cleanup?.invoke({ source: 'aws.events', 'detail-type': 'Scheduled Event' })).toMatchObject(
+        {
+          finished: 1,
+          failed: 0,
+        },
+      );
+      expect((await client.signUp(cut.username)).username).toBe(cut.username);
+    });
+
     it('started every function of the template, answered no 5xx, and was refused no call', () => {
       const unstarted = [...stack.functions.values()].filter((fn) => fn.runtime.invocations === 0);
       expect(unstarted.map((fn) => fn.model.name)).toEqual([]);

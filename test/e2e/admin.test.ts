@@ -31,6 +31,18 @@ describe.skipIf(!hasChromium)('the admin page in Chromium', () => {
 
   const row = (page: Page, username: string) => page.locator(`#admin-users tr[data-username="${username}"]`);
 
+  /** Waits until the table lists `count` users, each named with `prefix` (any case): a search's answer. */
+  const listed = (page: Page, count: number, prefix: string) =>
+    page.waitForFunction(
+      ([n, start]) => {
+        const names = [...document.querySelectorAll('#admin-users tr')].map(
+          (tr) => tr.getAttribute('data-username')?.toLowerCase() ?? '',
+        );
+        return names.length === n && names.every((name) => name.startsWith(start));
+      },
+      [count, prefix.toLowerCase()] as const,
+    );
+
   /** The login form's error line has something to say (the login was refused). */
   const refused = (page: Page) =>
     page.waitForFunction(() => (document.querySelector('#login-form .form-error')?.textContent ?? '') !== '');
@@ -42,13 +54,7 @@ describe.skipIf(!hasChromium)('the admin page in Chromium', () => {
     const { context, page } = await openAdminPage();
 
     await search(page, username.slice(0, -2).toUpperCase());
-    await page.waitForFunction(
-      (name) =>
-        [...document.querySelectorAll('#admin-users tr')]
-          .map((tr) => tr.getAttribute('data-username'))
-          .join() === name,
-      username,
-    );
+    await listed(page, 1, username);
     expect(await row(page, username).locator('td').nth(3).textContent()).toContain('No');
 
     // A change asks for a recent proof: this admin's is an hour old.
@@ -70,12 +76,54 @@ describe.skipIf(!hasChromium)('the admin page in Chromium', () => {
     await context.close();
   });
 
+  it('makes a user an admin and a user again, ends their sessions, and deletes them after a confirmation', async () => {
+    const people = await suite.browser.newContext();
+    const person = await people.newPage();
+    const username = await signUpIn(person, appUrl, `erin_${randomBytes(4).toString('hex')}`);
+    const { context, page } = await openAdminPage();
+    await search(page, username);
+    await listed(page, 1, username);
+    const role = () => row(page, username).locator('td').nth(2).textContent();
+
+    await row(page, username).locator('[data-action=make-admin]').click();
+    await row(page, username).locator('[data-action=make-user]').waitFor();
+    expect(await role()).toBe('admin');
+    await row(page, username).locator('[data-action=make-user]').click();
+    await row(page, username).locator('[data-action=make-admin]').waitFor();
+    expect(await role()).toBe('user');
+
+    await row(page, username).locator('[data-action=end-sessions]').click();
+    await page.waitForFunction(() =>
+      document.querySelector('#admin-status')?.textContent?.startsWith('Every'),
+    );
+    await person.reload();
+    await person.waitForSelector('#login-form');
+
+    // Delete asks once more; Cancel leaves the row as it was.
+    await row(page, username).locator('[data-action=delete-user]').click();
+    await row(page, username).locator('[data-action=cancel-delete]').click();
+    await row(page, username).locator('[data-action=delete-user]').click();
+    await row(page, username).locator('[data-action=confirm-delete]').click();
+    await page.waitForSelector('#admin-empty:not([hidden])');
+    expect(await page.textContent('#admin-status')).toBe(`${username} is deleted.`);
+    await logIn(person, appUrl, username);
+    await refused(person);
+    await people.close();
+    await context.close();
+  });
+
   it("reads out the API's refusal when an admin disables their own account", async () => {
     const { context, page, admin } = await openAdminPage();
     await search(page, admin);
-    await page.waitForFunction(() => document.querySelectorAll('#admin-users tr').length === 1);
-    await row(page, admin).locator('[data-action=disable]').click();
+    await listed(page, 1, admin);
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith('/disable')),
+      row(page, admin).locator('[data-action=disable]').click(),
+    ]);
+    const { error } = (await answer.json()) as { error: { code: string; message: string } };
+    expect({ status: answer.status(), code: error.code }).toEqual({ status: 409, code: 'self_action' });
     await page.waitForFunction(() => (document.querySelector('#admin-error')?.textContent ?? '') !== '');
+    expect(await page.textContent('#admin-error')).toBe(error.message);
     expect(await page.getAttribute('#admin-error', 'role')).toBe('alert');
     expect(await row(page, admin).getAttribute('data-disabled')).toBeNull();
     await context.close();
@@ -87,13 +135,13 @@ describe.skipIf(!hasChromium)('the admin page in Chromium', () => {
     for (let n = 0; n < 21; n++) await signUp(`${prefix}_${String(n).padStart(2, '0')}`);
     const { context, page } = await openAdminPage();
     await search(page, prefix);
-    await page.waitForFunction(() => document.querySelectorAll('#admin-users tr').length === 20);
+    await listed(page, 20, prefix);
     expect(await page.isVisible('#admin-previous')).toBe(false);
     await page.click('#admin-next');
-    await page.waitForFunction(() => document.querySelectorAll('#admin-users tr').length === 1);
+    await listed(page, 1, prefix);
     expect(await page.isVisible('#admin-next')).toBe(false);
     await page.click('#admin-previous');
-    await page.waitForFunction(() => document.querySelectorAll('#admin-users tr').length === 20);
+    await listed(page, 20, prefix);
     await context.close();
   });
 

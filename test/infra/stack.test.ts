@@ -238,9 +238,9 @@ describe('least privilege', () => {
     expect(sessions.has('dynamodb:PutItem')).toBe(true);
   });
 
-  it('lets signup create users and sessions, read back only a user it may have created, and never read sessions', () => {
+  it('lets signup create users and sessions, read back only a user it may have created, record its sign-in, and never read sessions', () => {
     const { users, sessions } = permissions('signup');
-    expect([...users].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect([...users].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect([...sessions]).toEqual(['dynamodb:PutItem']);
   });
 
@@ -303,6 +303,31 @@ describe("each function's table permissions, pinned", () => {
     'GetItem loginattempts',
     'Query passkeys/byUser',
   ];
+  // An account's deletion and its clean-up (shared/auth/account-deletion.ts).
+  const deletion = [
+    'UpdateItem users',
+    'DeleteItem users',
+    'Query users/byName',
+    'Query sessions/byUser',
+    'DeleteItem sessions',
+    'DeleteItem accounttokens',
+    'Query passkeys/byUser',
+    'DeleteItem passkeys',
+    'Query identities/byUser',
+    'DeleteItem identities',
+    'DeleteItem emails',
+    'Query registrations/byOwner',
+    'DeleteItem registrations',
+    'UpdateItem registrations',
+  ];
+  // An admin's change to an account found by id: one update, its session rows deleted after.
+  const adminChange = [
+    ...session,
+    'Query users/byId',
+    'UpdateItem users',
+    'Query sessions/byUser',
+    'DeleteItem sessions',
+  ];
   // What removing a way in reads first (shared/auth/sign-in-methods.ts).
   const wayIn = [
     'UpdateItem users',
@@ -312,9 +337,11 @@ describe("each function's table permissions, pinned", () => {
     'BatchGetItem passkeys',
   ];
   const expected: Record<string, string[]> = {
+    // Every sign-in records its moment on the account (UpdateItem users), for the admin API's last login.
     signup: [
       'PutItem sessions',
       'PutItem users',
+      'UpdateItem users',
       'GetItem users',
       'PutItem accounttokens',
       'BatchGetItem suppressions',
@@ -436,6 +463,7 @@ describe("each function's table permissions, pinned", () => {
       'GetItem passkeys',
       'UpdateItem passkeys',
       'GetItem users',
+      'UpdateItem users',
       'PutItem sessions',
       'DeleteItem sessions',
     ],
@@ -478,6 +506,7 @@ describe("each function's table permissions, pinned", () => {
       'UpdateItem identities',
       'DeleteItem identities',
       'PutItem users',
+      'UpdateItem users',
       'GetItem emails',
       'PutItem emails',
       'PutItem sessions',
@@ -486,6 +515,32 @@ describe("each function's table permissions, pinned", () => {
     ],
     'list-identities': [...session, 'Query identities/byUser'],
     'delete-identity': [...session, 'DeleteItem identities', ...wayIn, ...notice],
+    // Everything an account holds, from the byUser and byOwner indexes: deleted, or a paid registration's
+    // person removed (UpdateItem); the user item ended in one write, then removed.
+    'delete-account': [...session, ...deletion, ...notice],
+    'export-account': [
+      ...session,
+      'Query sessions/byUser',
+      'Query passkeys/byUser',
+      'Query identities/byUser',
+      'Query registrations/byOwner',
+    ],
+    // The admin API: the users indexes (byName, byEmail to search, byId to find an account), never a Scan.
+    'admin-list-users': [...session, 'Query users/byName', 'Query users/byEmail'],
+    'admin-get-user': [
+      ...session,
+      'Query users/byId',
+      'Query sessions/byUser',
+      'Query passkeys/byUser',
+      'Query identities/byUser',
+      'Query registrations/byOwner',
+    ],
+    'admin-disable-user': adminChange,
+    'admin-enable-user': adminChange,
+    'admin-end-sessions': adminChange,
+    'admin-set-role': adminChange,
+    'admin-delete-user': [...session, 'Query users/byId', ...deletion, ...notice],
+    'account-cleanup': deletion,
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],
     // The planner deletes and reads; the sender claims (reading the registration in the claim) and records.
@@ -501,7 +556,7 @@ describe("each function's table permissions, pinned", () => {
     expect(tableGrants(name)).toEqual([...new Set(grants)].sort());
   });
 
-  it('lets no API function delete in bulk, and only delete-registration delete a registration', () => {
+  it('lets no API function delete in bulk, and only delete-registration and the account deletions delete a registration', () => {
     for (const declaration of apiFunctions) {
       const grants = tableGrants(declaration.name);
       expect(
@@ -509,7 +564,7 @@ describe("each function's table permissions, pinned", () => {
         declaration.name,
       ).toBe(false);
       expect(grants.includes('DeleteItem registrations'), declaration.name).toBe(
-        declaration.name === 'delete-registration',
+        ['delete-registration', 'delete-account', 'admin-delete-user'].includes(declaration.name),
       );
     }
   });
@@ -563,6 +618,8 @@ describe('the deadline job', () => {
       'delete-passkey',
       'identity-callback',
       'delete-identity',
+      'delete-account',
+      'admin-delete-user',
     ];
     const mailing = ['reminder-sender', 'signup', 'change-email', 'forgot-password', ...notices];
     for (const name of mailing) {

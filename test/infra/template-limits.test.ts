@@ -31,13 +31,19 @@ vi.mock('#infra/routes', async (importOriginal) => {
 /** 60% of CloudFormation's 500: what a stage may hold today, leaving room to grow. */
 const BUDGET = 300;
 /**
- * The functions a stage should still have room for, within BUDGET: this round's about 25 new routes (identity
- * providers, account lifecycle, admin, events, email codes, tokens), each its own function, over the 30 API
- * functions it started with, less those already added (each counted in the template itself).
+ * The API functions this round still adds, by issue, each its own function: sign-in by email code
+ * (`POST /login/email`, `POST /login/email/verify`) and tokens for other services (discovery, JWKS,
+ * `POST /token`). Events and webhooks add a publisher and a sender, not API functions; identity providers
+ * (5) and the account's whole life (9) are built and counted in the template itself. The issue's first
+ * estimate was 25 new routes; 19 is what the contracts name.
  */
-const ROUND_START_API_FUNCTIONS = 30;
-const ROUND_NEW_FUNCTIONS = 25;
-const MORE_FUNCTIONS = Math.max(0, ROUND_START_API_FUNCTIONS + ROUND_NEW_FUNCTIONS - apiFunctions.length);
+const ROUND_REMAINING_FUNCTIONS = { emailCodes: 2, tokens: 3 };
+const MORE_FUNCTIONS = Object.values(ROUND_REMAINING_FUNCTIONS).reduce((sum, count) => sum + count, 0);
+/**
+ * Events and webhooks, estimated: the bus and its rule, the webhook queue and its dead-letter queue with
+ * their policies, the publisher and the sender (function and role each), its event source mapping.
+ */
+const EVENTS_RESOURCES = 11;
 
 const STAGES = ['dev', 'prod'] as const;
 const templates = {} as Record<(typeof STAGES)[number], TemplateJson>;
@@ -66,7 +72,7 @@ describe('room to grow', () => {
   /** Function alarms come three (errors, throttles, p99 duration) per group of up to 10 functions. */
   const functionAlarms = (functions: number) => 3 * Math.ceil(functions / METRICS_PER_ALARM);
 
-  it(`costs 4 resources per single-route API function and 3 alarms per 10: this round's ${ROUND_NEW_FUNCTIONS} new routes still fit in ${BUDGET}`, () => {
+  it(`costs 4 resources per single-route API function and 3 alarms per 10: this round's remaining routes and its events still fit in ${BUDGET}`, () => {
     const dropped = apiFunctions
       .filter((declaration) => declaration.routes.length === 1 && declaration.name !== 'not-found')
       .slice(0, 10)
@@ -93,9 +99,12 @@ describe('room to grow', () => {
       const projected =
         resourceCount(templates[stage]) +
         MORE_FUNCTIONS * perFunction +
+        EVENTS_RESOURCES +
         functionAlarms(functions + MORE_FUNCTIONS) -
         functionAlarms(functions);
-      console.info(`${stage}: ${projected} resources with ${MORE_FUNCTIONS} more single-route API functions`);
+      console.info(
+        `${stage}: ${projected} resources with ${MORE_FUNCTIONS} more single-route API functions and the events`,
+      );
       expect(projected, stage).toBeLessThanOrEqual(BUDGET);
     }
   });

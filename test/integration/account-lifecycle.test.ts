@@ -320,9 +320,9 @@ describe('the admin API', () => {
     const path = `/admin/users/${target.user.id}`;
     const promoted = await call('PUT', `${path}/role`, { token: admin.token, json: { role: 'admin' } });
     expect(promoted.status, promoted.text).toBe(204);
-    expect(((await call('GET', '/check_session', { token: target.token })).json as { role: string }).role).toBe(
-      'admin',
-    );
+    expect(
+      ((await call('GET', '/check_session', { token: target.token })).json as { role: string }).role,
+    ).toBe('admin');
     const badRole = await call('PUT', `${path}/role`, { token: admin.token, json: { role: 'root' } });
     expect([badRole.status, errorCode(badRole)]).toEqual([400, 'invalid_input']);
     expect((await call('DELETE', `${path}/sessions`, { token: admin.token })).status).toBe(204);
@@ -354,7 +354,9 @@ describe('the admin API', () => {
         'self_action',
       ]);
     }
-    expect((await call('GET', '/check_session', { token: admin.token })).json).toMatchObject({ role: 'admin' });
+    expect((await call('GET', '/check_session', { token: admin.token })).json).toMatchObject({
+      role: 'admin',
+    });
     const target = await signUp();
     await ageSession(admin.token);
     const stale = await call('POST', `/admin/users/${target.user.id}/disable`, { token: admin.token });

@@ -12,9 +12,9 @@ describe('what the API offers, a person can do in the browser client', () => {
 
   it('fails on a copy of the document with an operation the client does not cover', () => {
     const extra = structuredClone(document);
-    extra.paths['/account/export'] = { get: { summary: 'Export my data', responses: {} } };
+    extra.paths['/account/frobnicate'] = { get: { summary: 'Export my data', responses: {} } };
     expect(coverageProblems(extra, source)).toEqual([
-      'GET /account/export: no page and control calls it, and no reason says why none does',
+      'GET /account/frobnicate: no page and control calls it, and no reason says why none does',
     ]);
   });
 
