@@ -15,6 +15,9 @@ import { createSignInMethods } from '#shared/auth/sign-in-methods';
 import { identitiesTableAccess, type IdentityRecord } from '#shared/data/identities';
 import type { UserRecord } from '#shared/data/users';
 import { passkeysTableAccess } from '#shared/data/passkeys';
+import { createAccountDeletion } from '#shared/auth/account-deletion';
+import { accountTokensTableAccess } from '#shared/data/account-tokens';
+import { sessionsTableAccess } from '#shared/data/sessions';
 import { domainWorld, movableClock, PASSWORD, uniqueName, sesWorld } from './world.ts';
 
 /**
@@ -460,5 +463,98 @@ describe('identity providers, cut off after every call', () => {
       },
     });
     expect(calls).toBeGreaterThan(3);
+  });
+});
+
+describe('account deletion, cut off after every call', () => {
+  const deletionOf = (built: Built) =>
+    createAccountDeletion({
+      users: built.users,
+      sessions: sessionsTableAccess(built.db, built.name('sessions')),
+      tokens: accountTokensTableAccess(built.db, built.name('account-tokens')),
+      passkeys: passkeysTableAccess(built.db, built.name('passkeys')),
+      identities: identitiesTableAccess(built.db, built.name('identities')),
+      emails: built.emails,
+      registrations: registrationsTableAccess(built.db, built.name('registrations')),
+      clock: movableClock(),
+    });
+
+  it('the account whole, or unable to sign in; the next clean-up run finishes it, and then nothing of it is left but its paid registration without the person', async () => {
+    const calls = await cutEverywhere({
+      async setup(built) {
+        const signed = await signedIn(built);
+        const email = `${uniqueName('gone')}@example.com`;
+        await built.admin.setEmail(signed.username, email, true);
+        const passkeys = passkeysTableAccess(built.db, built.name('passkeys'));
+        const credentialId = uniqueName('cred');
+        await passkeys.putPasskey({
+          credentialId,
+          userId: signed.user.id,
+          usernameKey: signed.username.toLowerCase(),
+          publicKey: 'AQID',
+          counter: 0,
+          name: 'A laptop',
+          createdAt: new Date().toISOString(),
+        });
+        const identityKeyOf = identityKey('test', uniqueName('sub'));
+        await identitiesTableAccess(built.db, built.name('identities')).claim({
+          key: identityKeyOf,
+          id: randomBytes(12).toString('base64url'),
+          provider: 'test',
+          userId: signed.user.id,
+          username: signed.username,
+          linkedAt: new Date().toISOString(),
+        });
+        const viewer = { userId: signed.user.id, role: 'user' as const };
+        const admin = { userId: 'admin-id', role: 'admin' as const };
+        const input = { activity: 'Chess club', email: 'parent@example.com', studentName: 'Ada' };
+        const unpaid = (await built.registrations.create(viewer, input)).registration;
+        const paid = (await built.registrations.create(viewer, input)).registration;
+        await built.registrations.pay(admin, paid.id);
+        return { ...signed, email, credentialId, identityKey: identityKeyOf, unpaid, paid };
+      },
+      act: (built, s) => deletionOf(built).delete({ username: s.username, userId: s.user.id }),
+      async state(built, s) {
+        const user = await built.users.findUserByUsername(s.username);
+        const session = await built.sessions.resolve(s.elsewhere.token);
+        if (user) {
+          // Whole: it signs in, its session lives, its address is its own.
+          expect(session?.userId).toBe(s.user.id);
+          expect(await verifies(built, s.username, PASSWORD)).toBe(true);
+          return 'old';
+        }
+        // Ended: nobody signs in, no session counts.
+        expect(session).toBeNull();
+        expect(await verifies(built, s.username, PASSWORD)).toBe(false);
+        if (await built.users.findDeleted(s.username)) return 'new';
+        // The clean-up has finished: nothing of it is left.
+        const registrations = registrationsTableAccess(built.db, built.name('registrations'));
+        expect(await registrations.findRegistration(s.unpaid.id)).toBeUndefined();
+        const kept = await registrations.findRegistration(s.paid.id);
+        expect(kept).toMatchObject({ paid: true, email: '' });
+        expect(kept?.studentName).toBeUndefined();
+        expect(
+          await passkeysTableAccess(built.db, built.name('passkeys')).findPasskey(s.credentialId),
+        ).toBeUndefined();
+        expect(
+          await identitiesTableAccess(built.db, built.name('identities')).find(s.identityKey),
+        ).toBeUndefined();
+        expect(await built.emails.ownerOf(s.email)).toBeUndefined();
+        expect(
+          await sessionsTableAccess(built.db, built.name('sessions')).listUserSessions(s.user.id),
+        ).toEqual([]);
+        return 'new';
+      },
+      // After the one write, the request's own retry meets no account (its session has ended): the next
+      // daily run finishes the clean-up. Before it, the request is made again.
+      async retry(built, s) {
+        const deletion = deletionOf(built);
+        if (await built.users.findUserByUsername(s.username))
+          return deletion.delete({ username: s.username, userId: s.user.id });
+        expect(await deletion.finishPending()).toMatchObject({ failed: 0 });
+        expect(await built.users.findDeleted(s.username)).toBeUndefined();
+      },
+    });
+    expect(calls).toBeGreaterThan(10);
   });
 });
