@@ -38,7 +38,7 @@ export class PistusStack extends Stack {
       removalPolicy,
     });
 
-    const tables = createTables(this, { prod, removalPolicy });
+    const tables = createTables(this, { prod, removalPolicy, withoutIndexes: settings.withoutIndexes });
     for (const [name, table] of tables.entries()) alarms.watchTable(name, table);
     const secrets = createSecrets(this, removalPolicy);
     const sender = new EmailIdentity(this, 'SenderIdentity', {

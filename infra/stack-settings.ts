@@ -88,6 +88,19 @@ const stackSettingsSchema = z.object({
    */
   deployId: z.optional(z.string().check(z.minLength(1))),
   /**
+   * Indexes this deploy leaves out, as `table.index` separated by commas (`users.byName,users.byEmail`).
+   * CloudFormation creates or deletes one global secondary index per table in one update; a stage deployed
+   * before a version that adds several to one table is upgraded in one deploy per index, leaving out one
+   * fewer each time (docs/deploy.md, "Upgrading"). Empty: every declared index.
+   */
+  withoutIndexes: z.pipe(
+    z._default(
+      z.string().check(z.regex(/^([a-z-]+\.[A-Za-z]+(,[a-z-]+\.[A-Za-z]+)*)?$/, 'must be table.index,...')),
+      '',
+    ),
+    z.transform((value: string) => (value ? value.split(',') : [])),
+  ),
+  /**
    * API Gateway stage throttling, for the whole API: steady requests per second and burst. High enough that
    * one client cannot use it to make everyone's requests fail (AWS's account default is 10,000/s); the
    * per-client limits are the product's own (login counters today).

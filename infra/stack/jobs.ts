@@ -42,7 +42,10 @@ export function createJob(
   deps.alarms.watchFunction(job.name, fn, Duration.seconds(job.timeoutSeconds));
   deps.alarms.watchDeadLetters(job.name, deadLetters);
   if (job.runOnDeploy) invokeOnDeploy(stack, job.name, fn, deps);
-  new CfnOutput(stack, `${job.name[0]?.toUpperCase()}${job.name.slice(1)}FunctionName`, {
+  const pascal = job.name.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) =>
+    letter.toUpperCase(),
+  );
+  new CfnOutput(stack, `${pascal}FunctionName`, {
     value: fn.functionName,
   });
   return fn;

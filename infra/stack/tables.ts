@@ -14,8 +14,15 @@ export interface StackTables {
 /** The declared tables (shared/data/tables.ts): on demand, point-in-time recovery, TTL where declared. */
 export function createTables(
   stack: Stack,
-  options: { prod: boolean; removalPolicy: RemovalPolicy },
+  options: { prod: boolean; removalPolicy: RemovalPolicy; withoutIndexes?: readonly string[] },
 ): StackTables {
+  const unknown = (options.withoutIndexes ?? []).filter(
+    (named) =>
+      !tables.some((table) => table.indexes.some((index) => `${table.name}.${index.name}` === named)),
+  );
+  if (unknown.length) throw new Error(`withoutIndexes names no declared index: ${unknown.join(', ')}`);
+  const included = (table: TableDeclaration) =>
+    table.indexes.filter((index) => !options.withoutIndexes?.includes(`${table.name}.${index.name}`));
   const resources = new Map(
     tables.map((table) => {
       const resource = new TableV2(stack, `${table.name}-table`, {
@@ -24,7 +31,7 @@ export function createTables(
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         deletionProtection: options.prod,
         removalPolicy: options.removalPolicy,
-        globalSecondaryIndexes: table.indexes.map((index) => ({
+        globalSecondaryIndexes: included(table).map((index) => ({
           indexName: index.name,
           partitionKey: { name: index.partitionKey, type: attributeType(table, index.partitionKey) },
           sortKey: { name: index.sortKey, type: attributeType(table, index.sortKey) },

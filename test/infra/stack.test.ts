@@ -1081,3 +1081,25 @@ describe('stack settings', () => {
     expect(() => parseStackSettings({ bcryptCost: '8' })).toThrow(/bcryptCost/);
   });
 });
+
+describe('upgrading a stage one index at a time', () => {
+  const userIndexes = (template: Template) => {
+    const [users] = Object.entries(template.findResources('AWS::DynamoDB::GlobalTable')).filter(([id]) =>
+      id.startsWith('userstable'),
+    );
+    const indexes = (users?.[1].Properties.GlobalSecondaryIndexes ?? []) as { IndexName: string }[];
+    return indexes.map((index) => index.IndexName);
+  };
+
+  it('declares the users indexes byId, byName and byEmail, and leaves out those withoutIndexes names', () => {
+    expect(userIndexes(template).sort()).toEqual(['byEmail', 'byId', 'byName']);
+    expect(userIndexes(synth({ withoutIndexes: 'users.byName,users.byEmail' }))).toEqual(['byId']);
+  });
+
+  it('refuses to synthesize when withoutIndexes names an index no table declares', () => {
+    expect(() => synth({ withoutIndexes: 'users.byNickname' })).toThrow(
+      /names no declared index: users.byNickname/,
+    );
+    expect(() => synth({ withoutIndexes: 'not an index' })).toThrow(/withoutIndexes/);
+  });
+});
