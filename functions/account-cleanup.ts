@@ -16,7 +16,7 @@ export async function handler(_event: unknown, context: Context) {
   logger.addContext(context);
   const summary = await deletion.finishPending();
   logger.info('account clean-up finished', { ...summary });
-  recordEvent('accountCleanupFinished', {}, summary.finished);
+  recordEvent('accountCleanupFinished', {}, summary.freed);
   if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   if (summary.failed > 0) throw new Error(`account clean-up left ${summary.failed} accounts to finish`);
   return summary;

@@ -14,7 +14,7 @@ export const handler = sessionRoute(
       responses: {
         204: { description: 'Enabled: it can log in again (its ended sessions stay ended).' },
         400: docs.error('An id that is not an account id (`invalid_input`).'),
-        ...{ 404: docs.error('No such account (`not_found`).') },
+        404: docs.error('No such account (`not_found`).'),
       },
     },
     session: 'required',

@@ -14,7 +14,7 @@ export const handler = sessionRoute(
       responses: {
         204: { description: 'Every session and device token of the account ended, in one write.' },
         400: docs.error('An id that is not an account id (`invalid_input`).'),
-        ...{ 404: docs.error('No such account (`not_found`).') },
+        404: docs.error('No such account (`not_found`).'),
       },
     },
     session: 'required',

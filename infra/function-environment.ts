@@ -27,6 +27,7 @@ export const SECRET_SETTINGS: Record<Secret, { aws: string; local: string }> = {
   'mfa-key': { aws: 'MFA_KEY_SECRET_ARN', local: 'MFA_KEY' },
   'mail-key': { aws: 'MAIL_KEY_SECRET_ARN', local: 'MAIL_KEY' },
   'identity-secrets': { aws: 'IDENTITY_SECRETS_ARN', local: 'IDENTITY_PROVIDER_SECRETS' },
+  'access-token-keys': { aws: 'ACCESS_TOKEN_KEYS_SECRET_ARN', local: 'ACCESS_TOKEN_KEYS' },
 };
 
 /** The settings that belong to some functions only; every other setting is common to all. */

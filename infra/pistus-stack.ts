@@ -99,6 +99,8 @@ export class PistusStack extends Stack {
     for (const [name, table] of tables.entries())
       new CfnOutput(this, `${name}TableName`, { value: table.tableName });
     new CfnOutput(this, 'PepperSecretArn', { value: secrets['password-pepper'].secretArn });
+    // For the rotation command (`npm run tokens -- rotate --stack`): its ARN, never its value.
+    new CfnOutput(this, 'AccessTokenKeysSecretArn', { value: secrets['access-token-keys'].secretArn });
     new CfnOutput(this, 'AlarmTopicArn', { value: alarms.topic.topicArn });
   }
 }

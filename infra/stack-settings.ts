@@ -31,6 +31,8 @@ export const FUNCTION_SETTINGS = {
   forgotLimitPerIp: 'FORGOT_REQUESTS_PER_IP_HOUR',
   sesMaxSendRate: 'SES_MAX_SEND_RATE',
   reminderSenders: 'REMINDER_SENDERS',
+  tokenAudiences: 'TOKEN_AUDIENCES',
+  accessTokenSeconds: 'ACCESS_TOKEN_SECONDS',
 } as const satisfies Record<string, keyof Settings>;
 
 type FunctionSettingName = keyof typeof FUNCTION_SETTINGS;

@@ -1,4 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { tables } from '#shared/data/tables';
 
 /** What an operator must set when the AWS SDK cannot find where or who they are, in one sentence. */
 function explained(error: unknown, stackName: string): Error {
@@ -32,11 +33,10 @@ export async function stackOutputs(stackName: string): Promise<Record<string, st
 export async function useDeployedStack(stackName: string) {
   const outputs = await stackOutputs(stackName);
   const required = {
-    USERS_TABLE: 'usersTableName',
-    SESSIONS_TABLE: 'sessionsTableName',
-    REGISTRATIONS_TABLE: 'registrationsTableName',
-    EMAILS_TABLE: 'emailsTableName',
+    // Every table, as an operator with access to the whole stage has them (a deletion reaches most).
+    ...Object.fromEntries(tables.map((table) => [table.envVar, `${table.name.replace(/-/g, '')}TableName`])),
     PEPPER_SECRET_ARN: 'PepperSecretArn',
+    ACCESS_TOKEN_KEYS_SECRET_ARN: 'AccessTokenKeysSecretArn',
   };
   for (const [env, output] of Object.entries(required)) {
     const value = outputs[output];

@@ -60,7 +60,9 @@ export function createTableInput(table: TableDeclaration, tableName: string) {
               { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
               { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
             ],
-            Projection: { ProjectionType: 'ALL' as const },
+            Projection: {
+              ProjectionType: index.projection === 'keys' ? ('KEYS_ONLY' as const) : ('ALL' as const),
+            },
           })),
         }
       : {}),

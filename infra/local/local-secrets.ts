@@ -9,6 +9,8 @@ export interface LocalSecrets {
   MAIL_KEY: string;
   /** The local providers' client secrets, by provider id (a stand-in for Apple's key, in tests). */
   IDENTITY_PROVIDER_SECRETS: string;
+  /** The access tokens' signing keys (shared/auth/access-token-keys.ts). */
+  ACCESS_TOKEN_KEYS: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export function localSecrets(file: string): LocalSecrets {
     MAIL_KEY: randomBytes(32).toString('base64url'),
     // The test provider is a public client (PKCE alone, as it advertises): no secret of its own.
     IDENTITY_PROVIDER_SECRETS: '{}',
+    ACCESS_TOKEN_KEYS: JSON.stringify({ kid: 'local-1', seed: randomBytes(32).toString('base64url') }),
     ...kept,
   };
   if (Object.keys(kept).length === Object.keys(secrets).length) return secrets;

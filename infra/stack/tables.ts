@@ -1,5 +1,5 @@
 import type { RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { keyType, type TableDeclaration, tables } from '#shared/data/tables';
 
 const attributeType = (table: TableDeclaration, name: string) =>
@@ -35,6 +35,7 @@ export function createTables(
           indexName: index.name,
           partitionKey: { name: index.partitionKey, type: attributeType(table, index.partitionKey) },
           sortKey: { name: index.sortKey, type: attributeType(table, index.sortKey) },
+          ...(index.projection === 'keys' ? { projectionType: ProjectionType.KEYS_ONLY } : {}),
         })),
       });
       return [table.name, resource] as const;

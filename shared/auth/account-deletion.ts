@@ -18,16 +18,20 @@ export interface AccountDeletionDeps {
   emails: Pick<EmailsTable, 'release'>;
   registrations: Pick<RegistrationsTable, 'listByOwner' | 'deleteIfUnpaid' | 'removePersonalData'>;
   clock: Clock;
+  /** How long after the deletion a clean-up run sweeps once more and frees the name (below). */
+  graceSeconds: number;
 }
 
 /**
  * Deleting an account (GDPR art. 17), whole or not at all under faults. One write ends it
  * (`markDeleted`): from then on no reader sees the account, login answers as for an unknown name, and its
- * new credential version ends every session and device token. The clean-up follows, each step idempotent,
- * the user's item last: sessions, mailed tokens, passkeys, identities, registrations (unpaid ones deleted,
- * paid ones kept without the person's name and address), the verified address's claim; then the item
- * goes and the name is free. A clean-up cut off is finished by the next daily run (`finishPending`),
- * which finds the account in the byName index's `deleted` partition.
+ * new credential version ends every session and device token. The clean-up follows in the request, each
+ * step idempotent: sessions, mailed tokens, passkeys, identities, registrations (unpaid ones deleted, paid
+ * ones kept without the person's name and address), the verified address's claim. The daily run
+ * (`finishPending`, which finds the account in the byName index's `deleted` partition) sweeps once more
+ * and then removes the item, freeing the name: the indexes the clean-up lists from are eventually
+ * consistent, and a request already under way when the account ended (a registration, a provider link)
+ * may still write; the grace period lets both settle before the last sweep.
  */
 export function createAccountDeletion(deps: AccountDeletionDeps) {
   const { users, clock } = deps;
@@ -42,8 +46,11 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
       }
   }
 
-  /** The clean-up after the write that ended the account: every step may run again. */
-  async function finish(account: DeletedAccount): Promise<void> {
+  /**
+   * The clean-up after the write that ended the account: every step may run again. `free`: the item goes
+   * too, and the name with it.
+   */
+  async function finish(account: DeletedAccount, free: boolean): Promise<void> {
     await deps.sessions.revokeUserSessions(account.id);
     await deps.tokens.removeAll(account.id);
     for (const passkey of await deps.passkeys.listPasskeys(account.id))
@@ -53,7 +60,7 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
     await registrations(account);
     for (const address of new Set([account.verifiedEmail, account.emailVerified ? account.email : undefined]))
       if (address) await deps.emails.release(address, account.id);
-    await users.removeDeleted(account.username, account.id);
+    if (free) await users.removeDeleted(account.username, account.id);
   }
 
   return {
@@ -77,23 +84,32 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
         ...(ended.verifiedEmail ? { verifiedEmail: ended.verifiedEmail } : {}),
       };
       try {
-        await finish(deleted);
+        await finish(deleted, false);
         return { ended, cleanedUp: true };
       } catch (error) {
         return { ended, cleanedUp: false, error };
       }
     },
-    /** Finishes every deletion whose clean-up was cut off: how many finished, and how many failed again. */
-    async finishPending(): Promise<{ finished: number; failed: number }> {
-      let finished = 0;
-      let failed = 0;
+    /**
+     * The daily run: sweeps every deleted account again (finishing a clean-up cut off) and, once the
+     * deletion is `graceSeconds` old, removes its item, freeing the name. How many were swept, how many
+     * freed, and how many failed (the next run tries them again).
+     */
+    async finishPending(): Promise<{ swept: number; freed: number; failed: number }> {
+      const summary = { swept: 0, freed: 0, failed: 0 };
+      const freeBefore = clock().getTime() - deps.graceSeconds * 1000;
       for await (const page of users.pendingDeletions())
-        for (const account of page)
-          await finish(account).then(
-            () => finished++,
-            () => failed++,
+        for (const account of page) {
+          const free = Date.parse(account.deletedAt) <= freeBefore;
+          await finish(account, free).then(
+            () => {
+              summary.swept++;
+              if (free) summary.freed++;
+            },
+            () => summary.failed++,
           );
-      return { finished, failed };
+        }
+      return summary;
     },
   };
 }

@@ -42,16 +42,22 @@ export interface Actor {
   userId: string;
 }
 
-const cursorSchema = z.strictObject({ v: z.string(), k: z.string() });
+const cursorSchema = z.strictObject({
+  p: z.string(),
+  v: z.string().check(z.minLength(1)),
+  k: z.string().check(z.minLength(1)),
+});
 
-/** The opaque cursor of a search page: where the next one starts. */
-const encodeCursor = (position: DirectoryPosition) =>
-  Buffer.from(JSON.stringify({ v: position.value, k: position.key })).toString('base64url');
+/** The opaque cursor of a search page: the search it belongs to, and where the next page starts. */
+const encodeCursor = (prefix: string, position: DirectoryPosition) =>
+  Buffer.from(JSON.stringify({ p: prefix, v: position.value, k: position.key })).toString('base64url');
 
-function decodeCursor(cursor: string): DirectoryPosition {
+/** A cursor of this same search, whose position the search can reach (a value with its prefix). */
+function decodeCursor(cursor: string, prefix: string): DirectoryPosition {
   try {
     const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    if (parsed.success) return { value: parsed.data.v, key: parsed.data.k };
+    if (parsed.success && parsed.data.p === prefix && parsed.data.v.startsWith(prefix))
+      return { value: parsed.data.v, key: parsed.data.k };
   } catch {
     // Not base64 JSON: the same answer as any other bad cursor.
   }
@@ -79,14 +85,15 @@ async function target(users: Pick<UsersTable, 'findUserById'>, id: string): Prom
 export function createAdminSearch(deps: { directory: UserDirectory }) {
   return {
     async search(query: string, limit: number, cursor?: string) {
+      const prefix = query.toLowerCase();
       const page = await deps.directory.search(
-        query.toLowerCase(),
+        prefix,
         limit,
-        cursor === undefined ? undefined : decodeCursor(cursor),
+        cursor === undefined ? undefined : decodeCursor(cursor, prefix),
       );
       return {
         items: page.items.map(adminUserView),
-        ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}),
+        ...(page.next ? { nextCursor: encodeCursor(prefix, page.next) } : {}),
       };
     },
   };
@@ -127,15 +134,13 @@ export function createAdminAccount(deps: {
 }
 
 /**
- * Disabling (every session ends in the same write: a session counts only while its user is not
- * disabled), enabling, ending sessions (a new credential version) and setting a role. Each returns the
+ * Disabling (a new credential version in the same write: every session and device token ends, and
+ * enabling the account again does not bring them back), enabling, ending sessions (a new credential
+ * version) and setting a role, each a write conditioned on the account's id. Each returns the
  * account acted on, for the audit line. Session rows are deleted after, as clean-up.
  */
 export function createAdminChanges(deps: {
-  users: Pick<
-    UsersTable,
-    'findUserById' | 'disableUser' | 'enableUser' | 'setRole' | 'bumpCredentialVersion'
-  >;
+  users: Pick<UsersTable, 'findUserById' | 'disableAccount' | 'enableUser' | 'setRole' | 'endSessionsOf'>;
   sessions: Pick<SessionsTable, 'revokeUserSessions'>;
 }) {
   const { users } = deps;
@@ -144,7 +149,7 @@ export function createAdminChanges(deps: {
     async disable(actor: Actor, id: string): Promise<UserRecord> {
       if (actor.userId === id) throw selfAction('disable');
       const user = await target(users, id);
-      if (!(await users.disableUser(user.username))) throw notFound();
+      if (!(await users.disableAccount(user.username, user.id))) throw notFound();
       await cleanUp(user);
       return user;
     },
@@ -155,7 +160,7 @@ export function createAdminChanges(deps: {
     },
     async endSessions(_actor: Actor, id: string): Promise<UserRecord> {
       const user = await target(users, id);
-      await users.bumpCredentialVersion(user.username);
+      if (!(await users.endSessionsOf(user.username, user.id))) throw notFound();
       await cleanUp(user);
       return user;
     },

@@ -45,7 +45,7 @@ export type ProviderLink = { kind: 'linked'; identity: IdentityRecord; added: bo
  */
 export function createIdentities(deps: {
   identities: IdentitiesTable;
-  users: Pick<UsersTable, 'createUser' | 'findUserByUsername'>;
+  users: Pick<UsersTable, 'createUser' | 'findUserByUsername' | 'findDeleted'>;
   emails: Pick<EmailsTable, 'ownerOf' | 'claim'>;
   clock: Clock;
 }) {
@@ -108,7 +108,11 @@ export function createIdentities(deps: {
           await identities.touch(key, now);
           return { kind: 'signed_in', user, created: false };
         }
-        return finishAccount(identity, profile);
+        // Its account was deleted and its clean-up has not reached this identity yet: the identity goes
+        // now, and this sign-in is a first one (a new account, a new id), never the deleted one back.
+        const deleted = await users.findDeleted(identity.username);
+        if (deleted?.id !== identity.userId) return finishAccount(identity, profile);
+        await identities.remove(identity.key, identity.userId);
       }
       if (profile.email && (await otherHolder(profile.email, '')).held) return { kind: 'link_required' };
       const [username = 'user'] = usernameCandidates(profile.nameHint, () => '');

@@ -8,6 +8,7 @@ import type { SessionHolders } from '#shared/data/session-holders';
 import type { SessionRecord, SessionsTable } from '#shared/data/sessions';
 import type { UserRecord, UsersTable } from '#shared/data/users';
 import { usernameKey } from '#shared/auth/username';
+import { logger } from '#shared/platform/logger';
 import type { SessionClaims, TokenService } from '#shared/auth/tokens';
 
 /** The user a session belongs to, as the API shows users. */
@@ -156,13 +157,7 @@ export function createSessions(deps: {
     const now = epochSeconds(clock());
     // The caller's own session is live (it was just resolved), even if the index has not caught up.
     const all = rows.some((row) => row.sid === current.sid) ? rows : [current, ...rows];
-    return all.filter(
-      (session) =>
-        session.userId === current.userId &&
-        session.expiresAt > now &&
-        now - session.lastSeenAt < idleSeconds &&
-        stillHeld(session, user),
-    );
+    return user ? all.filter((session) => stillCounts(session, user, now, idleSeconds)) : [];
   }
 
   /** The session `sid` of user `userId` (its users-table key `userKey`), if it still counts. */
@@ -209,7 +204,12 @@ export function createSessions(deps: {
       };
       await Promise.all([
         table.putSession(session),
-        signIns?.recordSignIn(user.username, user.id, session.createdAt),
+        // Only a fact for the admin API: a failed write must not fail the sign-in it records.
+        signIns?.recordSignIn(user.username, user.id, session.createdAt).catch((error: unknown) =>
+          logger.warn('sign-in moment not recorded', {
+            error: error instanceof Error ? error.name : 'Error',
+          }),
+        ),
       ]);
       const claims = { sub: user.id, sid: session.sid, usr: usernameKey(user.username) };
       return { session, token: await tokens.sign(claims, expires) };

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type AccessTokenKeyDocument, parseAccessTokenKeys } from '#shared/auth/access-token-keys';
 import { parseSigningKeys, type SigningKeys } from '#shared/auth/signing-keys';
 import { ConfigError, type Settings } from '#shared/platform/config';
 
@@ -83,4 +84,14 @@ export function identitySecretsSource(config: Settings): () => Promise<Record<st
       throw new Error('the identity secret must be a JSON object of client secrets by provider id');
     return parsed as Record<string, unknown>;
   };
+}
+
+/** The access tokens' signing keys, for `POST /token` alone; read again at most every `reloadSeconds`. */
+export function accessTokenKeysSource(config: Settings): () => Promise<AccessTokenKeyDocument> {
+  const { ACCESS_TOKEN_KEYS: value, ACCESS_TOKEN_KEYS_SECRET_ARN: arn } = config;
+  if (!value && !arn)
+    throw new ConfigError(
+      'Invalid configuration: ACCESS_TOKEN_KEYS_SECRET_ARN: this function signs access tokens: set ACCESS_TOKEN_KEYS_SECRET_ARN (AWS) or ACCESS_TOKEN_KEYS (local)',
+    );
+  return async () => parseAccessTokenKeys(value ?? (await readSecret(arn as string)));
 }

@@ -40,6 +40,7 @@ const buildDeletion = (config: Settings): AccountDeletion => {
     emails: emailsTableAccess(db, tableName(config, emailsTable)),
     registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
     clock: systemClock,
+    graceSeconds: config.ACCOUNT_DELETION_GRACE_SECONDS,
   });
   return deletion;
 };
@@ -53,7 +54,7 @@ const buildDeletion = (config: Settings): AccountDeletion => {
 export const accountDeletionService = /* @__PURE__ */ service(
   {
     tables: [
-      { table: usersTable, actions: ['UpdateItem', 'DeleteItem', 'Query'], indexes: ['byName'] },
+      { table: usersTable, actions: ['UpdateItem', 'DeleteItem', 'GetItem', 'Query'], indexes: ['byName'] },
       { table: sessionsTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] },
       { table: accountTokensTable, actions: ['DeleteItem'] },
       { table: passkeysTable, actions: ['Query', 'DeleteItem'], indexes: ['byUser'] },
@@ -93,9 +94,9 @@ export const accountExportService = /* @__PURE__ */ service(
   },
 );
 
-/** Finding accounts: the users byName and byEmail indexes, never a Scan; each hit's item holds its view. */
+/** Finding accounts: the users byName and byEmail indexes (keys), never a Scan; the page's items read in a batch. */
 export const adminSearchService = /* @__PURE__ */ service(
-  { tables: [{ table: usersTable, actions: ['Query'], indexes: ['byName', 'byEmail'] }] },
+  { tables: [{ table: usersTable, actions: ['Query', 'BatchGetItem'], indexes: ['byName', 'byEmail'] }] },
   (config) =>
     createAdminSearch({
       directory: userDirectoryAccess(documentClient(config), tableName(config, usersTable)),

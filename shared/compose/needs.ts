@@ -4,7 +4,8 @@ import type { Settings } from '#shared/platform/config';
 
 export type DynamoAction =
   'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem';
-export type Secret = 'signing-keys' | 'password-pepper' | 'mfa-key' | 'mail-key' | 'identity-secrets';
+export type Secret =
+  'signing-keys' | 'password-pepper' | 'mfa-key' | 'mail-key' | 'identity-secrets' | 'access-token-keys';
 
 export interface TableGrant {
   table: TableDeclaration;

@@ -15,11 +15,16 @@ export interface TableDeclaration {
     | 'EMAILS_TABLE'
     | 'ACCOUNT_TOKENS_TABLE'
     | 'PASSKEYS_TABLE'
-    | 'IDENTITIES_TABLE';
+    | 'IDENTITIES_TABLE'
+    | 'PUBLISHED_KEYS_TABLE';
   partitionKey: string;
   /** The attribute holding an epoch-seconds expiry that DynamoDB's TTL deletes lazily. */
   timeToLiveAttribute?: string;
-  indexes: readonly { name: string; partitionKey: string; sortKey: string }[];
+  /**
+   * `keys`: the index holds only its keys and the table's (a reader fetches the item), so it copies no
+   * secret and is not written when other attributes change; otherwise every attribute.
+   */
+  indexes: readonly { name: string; partitionKey: string; sortKey: string; projection?: 'keys' }[];
   /** Key attributes that are numbers; every other key attribute is a string. */
   numberKeys?: readonly string[];
 }
@@ -34,14 +39,16 @@ export const usersTable = {
   partitionKey: 'usernameKey',
   indexes: [
     // An account by its id (the admin API names accounts by id): at most one item per id.
-    { name: 'byId', partitionKey: 'id', sortKey: 'createdAt' },
+    // Keys only, as are the two below: the users' items hold password hashes and TOTP secrets, which no
+    // index should copy, and a sign-in's `lastLoginAt` write then touches no index.
+    { name: 'byId', partitionKey: 'id', sortKey: 'createdAt', projection: 'keys' },
     // The admin API's search by name prefix, in name order. Partitioned by role, an attribute every account
     // has, so the index fills itself from the accounts that exist when it is added; a search reads both
     // roles' partitions and merges them. An account being deleted has the role `deleted`: its partition is
     // the list of deletions whose clean-up is still to finish.
-    { name: 'byName', partitionKey: 'role', sortKey: 'usernameKey' },
+    { name: 'byName', partitionKey: 'role', sortKey: 'usernameKey', projection: 'keys' },
     // The same by address prefix: `emailSearch` is the address lower-cased, written with the address.
-    { name: 'byEmail', partitionKey: 'role', sortKey: 'emailSearch' },
+    { name: 'byEmail', partitionKey: 'role', sortKey: 'emailSearch', projection: 'keys' },
   ],
 } as const satisfies TableDeclaration;
 
@@ -143,6 +150,18 @@ export const identitiesTable = {
   indexes: [{ name: 'byUser', partitionKey: 'userId', sortKey: 'linkedAt' }],
 } as const satisfies TableDeclaration;
 
+/**
+ * The public keys other services verify access tokens with (`GET /.well-known/jwks.json`): one item, the
+ * key set, which the token function (publishing its keys before it signs) and the rotation command write.
+ * Apart from the private keys, which only the token function reads.
+ */
+export const publishedKeysTable = {
+  name: 'published-keys',
+  envVar: 'PUBLISHED_KEYS_TABLE',
+  partitionKey: 'id',
+  indexes: [],
+} as const satisfies TableDeclaration;
+
 export const tables: readonly TableDeclaration[] = [
   usersTable,
   sessionsTable,
@@ -153,4 +172,5 @@ export const tables: readonly TableDeclaration[] = [
   accountTokensTable,
   passkeysTable,
   identitiesTable,
+  publishedKeysTable,
 ];

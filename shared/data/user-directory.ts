@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '#shared/data/dynamodb';
 import { usersTable } from '#shared/data/tables';
 import { liveUser, ROLES, type UserRecord } from '#shared/data/users';
 
@@ -38,7 +39,6 @@ const STREAMS: readonly Stream[] = ROLES.flatMap((role) => [
 interface Entry {
   value: string;
   key: string;
-  item: Record<string, unknown>;
   fromEmail: boolean;
 }
 
@@ -77,14 +77,18 @@ export function userDirectoryAccess(db: DynamoDBDocumentClient, tableName: strin
     const entries: Entry[] = (answer.Items ?? []).map((item) => ({
       value: String(item[stream.attribute]),
       key: String(item[usersTable.partitionKey]),
-      item,
       fromEmail: stream.attribute === 'emailSearch',
     }));
     return { entries, cut: answer.LastEvaluatedKey !== undefined };
   }
   return {
     async search(prefix, limit, after) {
-      const streams = await Promise.all(STREAMS.map((stream) => read(stream, prefix, limit, after)));
+      // Every account has a name: with no prefix, the name streams alone list them all.
+      const streams = await Promise.all(
+        STREAMS.filter((stream) => prefix || stream.attribute === 'usernameKey').map((stream) =>
+          read(stream, prefix, limit, after),
+        ),
+      );
       const bound = streams
         .filter((stream) => stream.cut && stream.entries.length)
         .map((stream) => stream.entries[stream.entries.length - 1] as Entry)
@@ -93,21 +97,34 @@ export function userDirectoryAccess(db: DynamoDBDocumentClient, tableName: strin
         .flatMap((stream) => stream.entries)
         .filter((entry) => !after || compare(entry, after) > 0)
         .sort(compare);
-      const items: UserRecord[] = [];
+      const keys: string[] = [];
       let last: Entry | undefined;
       let more = streams.some((stream) => stream.cut);
       for (const entry of merged) {
         if (bound && compare(entry, bound) > 0) break;
-        if (items.length === limit) {
+        if (keys.length === limit) {
           more = true;
           break;
         }
         last = entry;
         // An account whose name matches too is listed by its name's entry, not again by its address.
         if (entry.fromEmail && entry.key.startsWith(prefix)) continue;
-        const user = liveUser(entry.item);
-        if (user) items.push(user);
+        keys.push(entry.key);
       }
+      // The indexes hold keys only: the page's accounts are read, consistently, in one batch. One deleted
+      // since the index was read (or being deleted) is left out.
+      const found = keys.length
+        ? ((
+            await batchGetAll(db, {
+              [tableName]: {
+                Keys: keys.map((key) => ({ [usersTable.partitionKey]: key })),
+                ConsistentRead: true,
+              },
+            })
+          )[tableName] ?? [])
+        : [];
+      const byKey = new Map(found.map((item) => [String(item[usersTable.partitionKey]), item]));
+      const items = keys.flatMap((key) => liveUser(byKey.get(key)) ?? []);
       return { items, ...(more && last ? { next: { value: last.value, key: last.key } } : {}) };
     },
   };

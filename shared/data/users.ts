@@ -143,6 +143,10 @@ export interface UsersTable {
   disableTotp(username: string): Promise<void>;
   /** Marks the account disabled; undefined when there is no such user. */
   disableUser(username: string): Promise<UserRecord | undefined>;
+  /** Disables the account with this id (its sessions and device tokens end); false when there is none. */
+  disableAccount(username: string, userId: string): Promise<boolean>;
+  /** A new credential version for the account with this id: every session and device token ends. */
+  endSessionsOf(username: string, userId: string): Promise<boolean>;
   /** Lets a disabled account log in again; false when there is no such account. */
   enableUser(username: string, userId: string): Promise<boolean>;
   /** Sets the account's role; false when there is no such account. */
@@ -248,7 +252,8 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
             ...(user.email ? { emailSearch: emailSearch(user.email) } : {}),
           },
         },
-        (existing) => existing.id === user.id,
+        // A deleted account's item (its clean-up not finished) is never this signup's own, whatever its id.
+        (existing) => existing.id === user.id && !isDeleted(existing),
       );
       return outcome === 'created';
     },
@@ -478,14 +483,26 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
           new UpdateCommand({
             TableName: tableName,
             Key: key(username),
-            UpdateExpression: 'SET disabled = :true',
+            // A new credential version too: sessions and device tokens end for good, not only while it is
+            // disabled (enabling it again must not bring them back).
+            UpdateExpression: 'SET disabled = :true ADD credentialVersion :one REMOVE keptSid',
             ...itemExists(usersTable),
-            ExpressionAttributeValues: { ':true': true },
+            ExpressionAttributeValues: { ':true': true, ':one': 1 },
             ReturnValues: 'ALL_NEW',
           }),
         ),
       );
       return result && toUser(result.Attributes ?? {});
+    },
+    async disableAccount(username, userId) {
+      const expression = 'SET disabled = :true ADD credentialVersion :one REMOVE keptSid';
+      return (await update(username, userId, expression, { ':true': true, ':one': 1 })) !== undefined;
+    },
+    async endSessionsOf(username, userId) {
+      const ended = await update(username, userId, 'ADD credentialVersion :one REMOVE keptSid', {
+        ':one': 1,
+      });
+      return ended !== undefined;
     },
     async enableUser(username, userId) {
       return (await update(username, userId, 'REMOVE disabled')) !== undefined;
@@ -500,7 +517,8 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
       const result = await update(
         username,
         userId,
-        'SET #role = :deleted, deletedAt = :at ADD credentialVersion :one REMOVE keptSid',
+        // What proved who the user was goes in the same write: nothing reads it again.
+        'SET #role = :deleted, deletedAt = :at ADD credentialVersion :one REMOVE keptSid, passwordHash, totpSecret, totpPending, recoveryCodes',
         { ':deleted': DELETED, ':at': at, ':one': 1 },
         'ALL_OLD',
       );
@@ -519,8 +537,21 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
         indexName: index.name,
         attribute: index.partitionKey,
         value: DELETED,
-      }))
-        yield page.map(toDeleted);
+      })) {
+        // The index holds keys only: each item is read, and must still be a deleted account's.
+        const items = await Promise.all(
+          page.map((item) =>
+            db.send(
+              new GetCommand({
+                TableName: tableName,
+                Key: { usernameKey: item.usernameKey },
+                ConsistentRead: true,
+              }),
+            ),
+          ),
+        );
+        yield items.flatMap(({ Item }) => (Item && isDeleted(Item) ? [toDeleted(Item)] : []));
+      }
     },
     async removeDeleted(username, userId) {
       await whenConditionHolds(

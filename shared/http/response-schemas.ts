@@ -175,3 +175,34 @@ export const accountExport = z.strictObject({
   ),
 });
 agree<Same<z.infer<typeof adminUser>, AdminUserView>>(true);
+
+/** `POST /token`: an access token for another service (RFC 6749 §5.1's names). */
+export const accessToken = z.strictObject({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number(),
+});
+
+/** `GET /.well-known/jwks.json` (RFC 7517): public keys only. */
+export const jwks = z.strictObject({
+  keys: z.array(
+    z.strictObject({
+      kty: z.literal('EC'),
+      crv: z.literal('P-256'),
+      x: z.string(),
+      y: z.string(),
+      kid: z.string(),
+      alg: z.literal('ES256'),
+      use: z.literal('sig'),
+    }),
+  ),
+});
+
+/** `GET /.well-known/openid-configuration`: where the keys are, and what signs. */
+export const discovery = z.strictObject({
+  issuer: z.string(),
+  jwks_uri: z.string(),
+  id_token_signing_alg_values_supported: z.array(z.string()),
+  subject_types_supported: z.array(z.string()),
+  claims_supported: z.array(z.string()),
+});

@@ -62,7 +62,8 @@ export interface RouteDeclaration<
   session?: Mode;
   /**
    * For administrators only: a session whose account's role (read now, not when it began) is not `admin`
-   * gets 403 `forbidden` before anything else is done. Only a route with a required session can ask.
+   * gets 403 `forbidden` before the step runs, so nothing is read or changed (a malformed request may be
+   * answered 400 first: the edge validates before the step). Only a route with a required session can ask.
    */
   admin?: Mode extends 'required' ? true : never;
   /** A sensitive change (shared/auth/step-up.ts); only a route with a session can ask for it. */

@@ -7,9 +7,13 @@ import type { Settings } from '#shared/platform/config';
  * address this request came to. Registered with the provider as the redirect URI, so it must be exact.
  */
 export function callbackUrl(event: APIGatewayProxyEventV2, settings: Settings, providerId: string): string {
+  return `${apiBase(event, settings)}/auth/${providerId}/callback`;
+}
+
+/** The API's public address (API_URL behind the edge), else the address this request came to; no trailing `/`. */
+export function apiBase(event: APIGatewayProxyEventV2, settings: Settings): string {
   const scheme = event.headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
-  const base = settings.API_URL ?? `${scheme}://${event.requestContext.domainName}`;
-  return `${base.replace(/\/+$/, '')}/auth/${providerId}/callback`;
+  return (settings.API_URL ?? `${scheme}://${event.requestContext.domainName}`).replace(/\/+$/, '');
 }
 
 /** The client's address, when a callback has no flow to say where its user came from. */

@@ -58,6 +58,7 @@ const settingsSchema = z
     PASSKEYS_TABLE: optionalText,
     ACCOUNT_TOKENS_TABLE: optionalText,
     IDENTITIES_TABLE: optionalText,
+    PUBLISHED_KEYS_TABLE: optionalText,
     DYNAMODB_ENDPOINT: z.optional(httpUrl()),
     TOKEN_ISSUER: text('pistus'),
     TOKEN_AUDIENCE: text('pistus-api'),
@@ -119,6 +120,11 @@ const settingsSchema = z
     SES_CONFIGURATION_SET: optionalText,
     /** Where the browser client is served: the links in account mails point to its pages. */
     APP_URL: z.optional(httpUrl()),
+    /**
+     * How long after an account's deletion the daily clean-up run sweeps it once more and frees its name
+     * (shared/auth/account-deletion.ts): the name is free at the first daily run after this.
+     */
+    ACCOUNT_DELETION_GRACE_SECONDS: integer(0, 7 * 24 * 3600, 3600),
     /** How long a password reset link works (OWASP: short; 30 minutes by default). */
     RESET_TOKEN_TTL_SECONDS: integer(300, 24 * 3600, 1800),
     /** How long an email verification link works. */
@@ -177,6 +183,23 @@ const settingsSchema = z
     RP_ID: optionalText,
     /** The exact origin the client runs at, which the browser puts in every WebAuthn response. */
     RP_ORIGIN: z.optional(httpUrl()),
+    /**
+     * The audiences `POST /token` issues access tokens for: the other services of the stage that verify
+     * them (`aud`), comma-separated. Empty: no access tokens (every request answers `invalid_audience`).
+     */
+    TOKEN_AUDIENCES: z._default(
+      z.pipe(
+        commaList,
+        z.array(z.string().check(z.regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible characters'))),
+      ),
+      [],
+    ),
+    /** How long an access token lives (RFC 9068 tokens are short): it outlives a logout by at most this. */
+    ACCESS_TOKEN_SECONDS: integer(60, 900, 900),
+    /** On AWS: the Secrets Manager secret holding the access-token signing keys (for `POST /token` alone). */
+    ACCESS_TOKEN_KEYS_SECRET_ARN: optionalText,
+    /** Locally: that JSON document itself. */
+    ACCESS_TOKEN_KEYS: optionalText,
     LOG_LEVEL: oneOf(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'], 'INFO'),
   })
   .check(
@@ -225,12 +248,21 @@ const settingsSchema = z
           message: 'set only one of IDENTITY_SECRETS_ARN (AWS) or IDENTITY_PROVIDER_SECRETS (local)',
         });
       }
+      if (settings.ACCESS_TOKEN_KEYS_SECRET_ARN && settings.ACCESS_TOKEN_KEYS) {
+        ctx.issues.push({
+          input: settings,
+          code: 'custom',
+          path: ['ACCESS_TOKEN_KEYS_SECRET_ARN'],
+          message: 'set only one of ACCESS_TOKEN_KEYS_SECRET_ARN (AWS) or ACCESS_TOKEN_KEYS (local)',
+        });
+      }
       for (const raw of [
         'SIGNING_KEYS',
         'PASSWORD_PEPPER',
         'MFA_KEY',
         'MAIL_KEY',
         'IDENTITY_PROVIDER_SECRETS',
+        'ACCESS_TOKEN_KEYS',
       ] as const) {
         if (settings.STAGE !== 'local' && settings[raw]) {
           ctx.issues.push({

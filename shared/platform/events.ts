@@ -58,6 +58,7 @@ export const EVENTS = {
   adminEndedSessions: 'adminSessionEnds',
   adminSetRole: 'adminRoleChanges',
   adminDeletedUser: 'adminDeletions',
+  accessTokenIssued: 'accessTokensIssued',
 } as const;
 
 export type EventName = keyof typeof EVENTS;

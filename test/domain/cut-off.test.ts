@@ -477,6 +477,7 @@ describe('account deletion, cut off after every call', () => {
       emails: built.emails,
       registrations: registrationsTableAccess(built.db, built.name('registrations')),
       clock: movableClock(),
+      graceSeconds: 0,
     });
 
   it('the account whole, or unable to sign in; the next clean-up run finishes it, and then nothing of it is left but its paid registration without the person', async () => {
@@ -527,7 +528,7 @@ describe('account deletion, cut off after every call', () => {
         expect(session).toBeNull();
         expect(await verifies(built, s.username, PASSWORD)).toBe(false);
         if (await built.users.findDeleted(s.username)) return 'new';
-        // The clean-up has finished: nothing of it is left.
+        // The daily run has swept it and freed the name: nothing of it is left.
         const registrations = registrationsTableAccess(built.db, built.name('registrations'));
         expect(await registrations.findRegistration(s.unpaid.id)).toBeUndefined();
         const kept = await registrations.findRegistration(s.paid.id);
@@ -545,12 +546,12 @@ describe('account deletion, cut off after every call', () => {
         ).toEqual([]);
         return 'new';
       },
-      // After the one write, the request's own retry meets no account (its session has ended): the next
-      // daily run finishes the clean-up. Before it, the request is made again.
+      // Before the one write, the request is made again; after it, the request's own retry would meet no
+      // account (its session has ended). Either way the next daily run (no grace here) sweeps and frees it.
       async retry(built, s) {
         const deletion = deletionOf(built);
         if (await built.users.findUserByUsername(s.username))
-          return deletion.delete({ username: s.username, userId: s.user.id });
+          await deletion.delete({ username: s.username, userId: s.user.id });
         expect(await deletion.finishPending()).toMatchObject({ failed: 0 });
         expect(await built.users.findDeleted(s.username)).toBeUndefined();
       },

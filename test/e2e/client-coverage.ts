@@ -12,6 +12,14 @@ export type Coverage =
 
 export const CLIENT_COVERAGE: Record<string, Coverage> = {
   'POST /signup': { page: '#/signup', control: 'signup-form' },
+  'POST /token': {
+    never:
+      "access tokens are for the stage's other services; the browser client keeps none (its session is the cookie)",
+  },
+  'GET /.well-known/jwks.json': { never: 'read by the services that verify access tokens, not by a person' },
+  'GET /.well-known/openid-configuration': {
+    never: 'read by token verifiers (API Gateway, jose), not by a person',
+  },
   'POST /login': { page: '#/login', control: 'login-form' },
   'POST /logout': { page: 'every page (header)', control: 'logout' },
   'DELETE /logout': { never: 'the same logout as POST /logout, for clients that prefer DELETE' },

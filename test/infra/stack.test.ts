@@ -52,6 +52,7 @@ function permissions(functionName: string) {
     mfaKey: on('MfaKey'),
     signing: on('SigningKeys'),
     identitySecrets: on('IdentityProviderSecrets'),
+    accessTokenKeys: on('AccessTokenKeys'),
     statements,
   };
 }
@@ -87,7 +88,7 @@ function tableGrants(functionName: string): string[] {
       const resources = (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => {
         const text = JSON.stringify(r);
         const table =
-          /(users|sessions|registrations|loginattempts|suppressions|emails|accounttokens|passkeys|identities)table/.exec(
+          /(users|sessions|registrations|loginattempts|suppressions|emails|accounttokens|passkeys|identities|publishedkeys)table/.exec(
             text,
           )?.[1];
         const index = /\/index\/(\w+)/.exec(text)?.[1];
@@ -184,7 +185,7 @@ describe('the API', () => {
 describe('the tables', () => {
   it('are on-demand with point-in-time recovery', () => {
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable'));
-    expect(tables).toHaveLength(9);
+    expect(tables).toHaveLength(10);
     for (const table of tables) {
       expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
@@ -275,6 +276,13 @@ describe('least privilege', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: '{}' });
   });
 
+  it('gives the access-token signing keys to the token function alone; the key set and discovery read none', () => {
+    for (const fn of [...apiFunctions, ...jobs, ...consumers])
+      expect(permissions(fn.name).accessTokenKeys.has('secretsmanager:GetSecretValue'), fn.name).toBe(
+        fn.name === 'issue-token',
+      );
+  });
+
   it('puts no secret value in any environment, only secret ARNs', () => {
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
@@ -306,6 +314,7 @@ describe("each function's table permissions, pinned", () => {
   // An account's deletion and its clean-up (shared/auth/account-deletion.ts).
   const deletion = [
     'UpdateItem users',
+    'GetItem users',
     'DeleteItem users',
     'Query users/byName',
     'Query sessions/byUser',
@@ -541,6 +550,11 @@ describe("each function's table permissions, pinned", () => {
     'admin-set-role': adminChange,
     'admin-delete-user': [...session, 'Query users/byId', ...deletion, ...notice],
     'account-cleanup': deletion,
+    // Access tokens: the token function publishes its keys (read, then a versioned put) before it signs;
+    // the key set's function reads them; discovery reads nothing.
+    'issue-token': [...session, 'GetItem publishedkeys', 'PutItem publishedkeys'],
+    jwks: ['GetItem publishedkeys'],
+    'openid-configuration': [],
     'not-found': [],
     'mail-feedback': ['PutItem suppressions'],
     // The planner deletes and reads; the sender claims (reading the registration in the claim) and records.

@@ -12,7 +12,8 @@ import {
   signUp,
   uniqueUsername,
 } from './http-client.ts';
-import { lastMailTo } from './mail.ts';
+import { lastMailTo, linkToken } from './mail.ts';
+import { providerSignIn } from '../support/identity-providers.ts';
 import { operator, signInAdmin } from './operator.ts';
 import { userWithPasskey } from './passkey-user.ts';
 
@@ -140,16 +141,26 @@ describe('DELETE /account', () => {
     const gone = await login(account.username);
     const unknown = await login(uniqueUsername('nobody'));
     expect([gone.status, errorCode(gone)]).toEqual([unknown.status, errorCode(unknown)]);
-    expect((await userItem(account.username)).Item).toBeUndefined();
+    // Ended, not yet freed: the item holds the name, and nothing that proved who the user was.
+    const ended = (await userItem(account.username)).Item;
+    expect(ended?.role?.S).toBe('deleted');
+    expect(Object.keys(ended ?? {})).not.toEqual(expect.arrayContaining(['passwordHash']));
+    const taken = await callFrom(loopbackAddress(), 'POST', '/signup', {
+      json: { username: account.username, password: PASSWORD },
+    });
+    expect(taken.status).toBe(409);
 
     const notice = await lastMailTo(email, 'Your Pistus account was deleted');
     expect(notice?.body.text).toContain(account.username);
 
-    // The verified address can be another account's, and the name can be taken again.
+    // The verified address can be another account's at once; the name once the clean-up run has freed it.
     const next = await signUp();
     expect(
       operator('account', ['set-email', '--username', next.username, '--email', email, '--verified']).status,
     ).toBe(0);
+    const run = operator('account', ['cleanup']);
+    expect(JSON.parse(run.stdout)).toMatchObject({ failed: 0 });
+    expect((await userItem(account.username)).Item).toBeUndefined();
     expect((await signUp(account.username)).username).toBe(account.username);
   });
 
@@ -207,6 +218,58 @@ describe('DELETE /account', () => {
   });
 });
 
+describe('a deleted account, before its clean-up has finished', () => {
+  const markDeleted = (username: string) =>
+    dynamoClient().send(
+      new UpdateItemCommand({
+        TableName: table('users'),
+        Key: { usernameKey: { S: username.toLowerCase() } },
+        UpdateExpression: 'SET #role = :deleted, deletedAt = :at ADD credentialVersion :one',
+        ExpressionAttributeNames: { '#role': 'role' },
+        ExpressionAttributeValues: {
+          ':deleted': { S: 'deleted' },
+          ':at': { S: new Date().toISOString() },
+          ':one': { N: '1' },
+        },
+      }),
+    );
+
+  it('never comes back through a provider: signing in with its identity makes a new account', async () => {
+    const signIn = providerSignIn(call);
+    const email = `${uniqueUsername('prov')}@example.com`;
+    const first = await signIn.complete('test', { login_hint: email, returnTo: '/account' });
+    const before = (await call('GET', '/check_session', { token: sessionToken(first) })).json as {
+      id: string;
+      username: string;
+    };
+    // Cut off after its one write: the identity is still there.
+    await markDeleted(before.username);
+    const again = await signIn.complete('test', { login_hint: email, returnTo: '/account' });
+    expect(again.status).toBe(303);
+    const after = (await call('GET', '/check_session', { token: sessionToken(again) })).json as {
+      id: string;
+    };
+    expect(after.id).toBeTruthy();
+    expect(after.id).not.toBe(before.id);
+    expect((await userItem(before.username)).Item?.role?.S).toBe('deleted');
+  });
+
+  it('is not reached by a reset link mailed before it was deleted', async () => {
+    const account = await signUp();
+    const email = verifiedAddress(account.username);
+    const asked = await callFrom(loopbackAddress(), 'POST', '/password/forgot', { json: { email } });
+    expect(asked.status).toBe(202);
+    const token = linkToken(await lastMailTo(email), 'reset-password');
+    await markDeleted(account.username);
+    const reset = await call('POST', '/password/reset', {
+      json: { token, newPassword: 'a brand new password here' },
+    });
+    expect(reset.status).toBeGreaterThanOrEqual(400);
+    expect(reset.status).toBeLessThan(500);
+    expect((await login(account.username, 'a brand new password here')).status).toBe(401);
+  });
+});
+
 describe('the admin API', () => {
   const journal = () => readFileSync(inject('dynamodbJournal'), 'utf8').split('\n');
 
@@ -221,22 +284,26 @@ describe('the admin API', () => {
     // The indexes are eventually consistent: an account just made may take a moment to show.
     const pages: { items: { username: string }[]; nextCursor?: string }[] = [];
     await expect
-      .poll(async () => {
-        pages.length = 0;
-        let cursor: string | undefined;
-        do {
-          const query = new URLSearchParams({
-            query: stem.toUpperCase(),
-            limit: '2',
-            ...(cursor ? { cursor } : {}),
-          });
-          const page = await call('GET', `/admin/users?${query}`, { token: admin.token });
-          expect(page.status, page.text).toBe(200);
-          pages.push(page.json as (typeof pages)[number]);
-          cursor = (page.json as { nextCursor?: string }).nextCursor;
-        } while (cursor);
-        return pages.flatMap((page) => page.items.map((item) => item.username));
-      })
+      .poll(
+        async () => {
+          pages.length = 0;
+          let cursor: string | undefined;
+          do {
+            const query = new URLSearchParams({
+              query: stem.toUpperCase(),
+              limit: '2',
+              ...(cursor ? { cursor } : {}),
+            });
+            const page = await call('GET', `/admin/users?${query}`, { token: admin.token });
+            expect(page.status, page.text).toBe(200);
+            pages.push(page.json as (typeof pages)[number]);
+            cursor = (page.json as { nextCursor?: string }).nextCursor;
+          } while (cursor);
+          return pages.flatMap((page) => page.items.map((item) => item.username));
+          // Generous: each attempt pages through HTTP, slow while the rest of the suite runs beside it.
+        },
+        { timeout: 15_000, interval: 200 },
+      )
       .toEqual([...accounts.map((account) => account.username), byMail.username]);
     expect(pages.length).toBeGreaterThan(1);
     const issued = journal()
@@ -252,6 +319,24 @@ describe('the admin API', () => {
           line.startsWith('GetItem'),
       ),
     ).toBe(true);
+  });
+
+  it('answers a cursor of another search, or one made up, with 400 invalid_cursor', async () => {
+    const admin = await signInAdmin();
+    for (const name of ['a', 'b']) await signUp(`${uniqueUsername('cur')}${name}`);
+    const first = await call('GET', '/admin/users?query=cur_&limit=1', { token: admin.token });
+    const cursor = (first.json as { nextCursor?: string }).nextCursor as string;
+    expect(cursor).toBeTruthy();
+    const forged = Buffer.from(JSON.stringify({ p: 'cur_', v: 'zzz', k: 'zzz' })).toString('base64url');
+    for (const bad of [
+      `query=other&cursor=${cursor}`,
+      `query=cur_&cursor=${forged}`,
+      'query=cur_&cursor=not-a-cursor',
+      `cursor=${Buffer.from(JSON.stringify({ p: '', v: '', k: '' })).toString('base64url')}`,
+    ]) {
+      const refused = await call('GET', `/admin/users?${bad}`, { token: admin.token });
+      expect([bad, refused.status, errorCode(refused)]).toEqual([bad, 400, 'invalid_cursor']);
+    }
   });
 
   it('shows one account with its counts', async () => {
@@ -295,7 +380,7 @@ describe('the admin API', () => {
     expect((await call('GET', '/admin/users')).status).toBe(401);
   });
 
-  it('disables (every session ends, login answers as for a wrong password) and enables an account', async () => {
+  it('disables (every session ends, login answers as for a wrong password) and enables an account, whose old sessions stay ended', async () => {
     const admin = await signInAdmin();
     const target = await signUp();
     expect(
@@ -374,15 +459,17 @@ describe('the admin API', () => {
       (await call('POST', `/admin/users/${target.user.id}/disable`, { token: admin.token })).status,
     ).toBe(204);
     await expect
-      .poll(() =>
-        readFileSync(inject('logFile'), 'utf8')
-          .split('\n')
-          .some(
-            (line) =>
-              line.includes('"event":"adminDisabledUser"') &&
-              line.includes(me.id) &&
-              line.includes(target.user.id),
-          ),
+      .poll(
+        () =>
+          readFileSync(inject('logFile'), 'utf8')
+            .split('\n')
+            .some(
+              (line) =>
+                line.includes('"event":"adminDisabledUser"') &&
+                line.includes(me.id) &&
+                line.includes(target.user.id),
+            ),
+        { timeout: 10_000, interval: 200 },
       )
       .toBe(true);
   });

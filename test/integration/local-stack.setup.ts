@@ -94,6 +94,10 @@ export async function startStackFor(project: TestProject, settings: Record<strin
       // SES's emulator takes any rate: the sandbox's one mail a second (npm start's) would queue the files
       // that sign up with an address side by side behind each other's mail.
       SES_MAX_SEND_RATE: '50',
+      // The clean-up run frees a deleted account's name at once, not an hour later.
+      ACCOUNT_DELETION_GRACE_SECONDS: '0',
+      // The services access tokens are for (tokens.test.ts).
+      TOKEN_AUDIENCES: 'orders-api,billing-api',
       ...standIns.settings,
       ...settings,
     },
