@@ -55,6 +55,8 @@ export const SYNTH_CONTEXT = [
   'appUrl=https://app.pistus.example',
   '-c',
   `identityProviders=${JSON.stringify([ARTIFACTS_PROVIDER])}`,
+  '-c',
+  'tokenAudiences=orders-api',
 ];
 
 function files(path: string): string[] {

@@ -1,6 +1,7 @@
 import { waitUntilDrained } from '#infra/cli/queue-operations';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   COOKIE_NAME,
@@ -495,6 +496,32 @@ export function deployedStageContract(stage: (typeof STAGES)[number]) {
         },
       );
       expect((await client.signUp(cut.username)).username).toBe(cut.username);
+    });
+
+    it("issues an access token that verifies against the key set the deployed bundles serve, with the discovery document's issuer", async () => {
+      const account = await client.signUp();
+      const issued = await client.call('POST', '/token', {
+        token: account.token,
+        json: { audience: 'orders-api' },
+      });
+      expect(issued.status).toBe(200);
+      const { access_token } = issued.json as { access_token: string };
+      const discovery = (await client.call('GET', '/.well-known/openid-configuration')).json as {
+        issuer: string;
+      };
+      const keySet = await client.call('GET', '/.well-known/jwks.json');
+      expect(keySet.text).not.toContain('"d"');
+      const { payload } = await jwtVerify(access_token, createLocalJWKSet(keySet.json as JSONWebKeySet), {
+        issuer: discovery.issuer,
+        audience: 'orders-api',
+        algorithms: ['ES256'],
+      });
+      expect(payload.sub).toBe(account.user.id);
+      const refused = await client.call('POST', '/token', {
+        token: account.token,
+        json: { audience: 'else' },
+      });
+      expect(errorCode(refused)).toBe('invalid_audience');
     });
 
     it('started every function of the template, answered no 5xx, and was refused no call', () => {

@@ -164,3 +164,23 @@ describe('POST /token', () => {
     expect((await verify(issued.access_token)).payload.iss).toBe(issuer);
   });
 });
+
+describe('npm run tokens', () => {
+  it('rotates in steps: a new key is published at once but does not sign; promoting it too early is refused', async () => {
+    const before = JSON.parse(operator('tokens', ['status']).stdout) as { signing: string; next?: unknown };
+    expect(before.next).toBeUndefined();
+    const added = operator('tokens', ['rotate']);
+    expect(added.status, added.stderr).toBe(0);
+    const step = JSON.parse(added.stdout) as { step: string; signing: string; next: { kid: string } };
+    expect(step).toMatchObject({ step: 'added', signing: before.signing });
+    const { keys } = (await call('GET', '/.well-known/jwks.json')).json as { keys: { kid: string }[] };
+    expect(keys.map((key) => key.kid)).toContain(step.next.kid);
+    // Still signed by the key that signed before.
+    const issued = await tokenFor((await signUp()).token);
+    expect(decodeProtectedHeader(issued.access_token).kid).toBe(before.signing);
+    const early = operator('tokens', ['rotate']);
+    expect(early.status).toBe(2);
+    expect(early.stderr).toMatch(/not yet: .*run it again in \d+ s/);
+    expect(operator('tokens', ['status']).stdout).not.toContain('seed');
+  });
+});

@@ -4,7 +4,7 @@ import { call, sessionToken, uniqueUsername } from './http-client.ts';
 
 /** Runs an operator command (`npm run account`, `npm run deadline`) against the test's local stack. */
 export function operator(
-  script: 'account' | 'deadline',
+  script: 'account' | 'deadline' | 'tokens',
   args: string[],
   input = '',
   stateFile = inject('stateFile'),
