@@ -22,7 +22,18 @@ export const handler = apiRoute(
   },
   async ({ services: { published } }) => ({
     status: 200,
-    body: { keys: await published.list() },
+    // Each key's public members only, whatever else the item might hold.
+    body: {
+      keys: (await published.list()).map(({ kty, crv, x, y, kid, alg, use }) => ({
+        kty,
+        crv,
+        x,
+        y,
+        kid,
+        alg,
+        use,
+      })),
+    },
     // A rotation waits this long between publishing a key and signing with it (access-token-rotation.ts).
     headers: { 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` },
   }),

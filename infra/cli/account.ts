@@ -11,6 +11,8 @@
  *   export --username NAME                       everything held about the account, as GET /account/export
  *   delete --username NAME                       deletes it as DELETE /account does (no notice is mailed)
  *   cleanup                                      finishes deletions cut off, as the daily run does
+ *   backfill                                     once after upgrading: makes accounts that set their address
+ *                                                before the admin search findable by it (a Scan)
  */
 import { readFileSync } from 'node:fs';
 import { fail, parseFlags } from '#infra/cli/args';
@@ -36,6 +38,7 @@ const usage = `usage: npm run account -- <command> [--stack STACK] [--state FILE
   export --username NAME
   delete --username NAME
   cleanup
+  backfill
   --stack  a deployed stack (e.g. Pistus-dev); default: the running local stack`;
 
 const [command = '', ...rest] = process.argv.slice(2);
@@ -178,6 +181,11 @@ const commands: Record<string, () => Promise<void>> = {
     const summary = await accountDeletionService(config).finishPending();
     console.log(JSON.stringify(summary));
     if (summary.failed) process.exitCode = 1;
+  },
+
+  async backfill() {
+    const { admin } = await target();
+    console.log(JSON.stringify({ written: await admin.backfillEmailSearch() }));
   },
 
   async list() {

@@ -16,7 +16,7 @@ import { fail, parseFlags } from '#infra/cli/args';
 import { useLocalStack } from '#infra/cli/local-target';
 import { useDeployedStack } from '#infra/cli/stack-target';
 import { type AccessTokenKeyDocument, parseAccessTokenKeys, publicJwk } from '#shared/auth/access-token-keys';
-import { nextRotationStep } from '#shared/auth/access-token-rotation';
+import { MAX_TOKEN_SECONDS, nextRotationStep } from '#shared/auth/access-token-rotation';
 import { createDocumentClient } from '#shared/data/dynamodb';
 import { publishedKeysAccess } from '#shared/data/published-keys';
 import { parseSettings } from '#shared/platform/config';
@@ -64,10 +64,17 @@ async function keyStore() {
   };
 }
 
+/** Each key by its label and its kid in the key set (its thumbprint); never a seed. */
 const summary = (keys: AccessTokenKeyDocument) => ({
-  signing: keys.kid,
-  ...(keys.next ? { next: { kid: keys.next.kid, addedAt: keys.next.addedAt } } : {}),
-  previous: keys.previous.map(({ kid, retiredAt }) => ({ kid, retiredAt })),
+  signing: { label: keys.kid, kid: publicJwk(keys).kid },
+  ...(keys.next
+    ? { next: { label: keys.next.kid, kid: publicJwk(keys.next).kid, addedAt: keys.next.addedAt } }
+    : {}),
+  previous: keys.previous.map((key) => ({
+    label: key.kid,
+    kid: publicJwk(key).kid,
+    retiredAt: key.retiredAt,
+  })),
 });
 
 const store = await keyStore();
@@ -83,11 +90,23 @@ if (command === 'status') {
     JSON.stringify({ ...summary(keys), published: (await published.list()).map((jwk) => jwk.kid) }),
   );
 } else if (command === 'rotate') {
-  const step = nextRotationStep(keys, new Date(), config.ACCESS_TOKEN_SECONDS);
-  if (step.step === 'wait') fail(`not yet: ${step.reason}; run it again in ${step.seconds} s`);
-  // Published before the document names it; taken out of the key set only after the document drops it.
-  if (step.step === 'added' && step.document.next) await published.add([publicJwk(step.document.next)]);
-  await store.write(step.document);
-  if (step.step === 'removed') await published.remove(step.kids);
-  console.log(JSON.stringify({ step: step.step, ...summary(step.document) }));
+  // One rotation at a time: two operators' writes of the secret would otherwise lose one of them.
+  if (!(await published.lock(new Date())))
+    fail('another rotation is running (its lock lasts a minute); try again after it');
+  try {
+    const current = await store.read();
+    // The longest a token may live, whatever this shell's settings say: the stage's could be longer.
+    const step = nextRotationStep(current, new Date(), MAX_TOKEN_SECONDS);
+    if (step.step === 'wait') {
+      await published.unlock();
+      fail(`not yet: ${step.reason}; run it again in ${step.seconds} s`);
+    }
+    // Published before the document names it; taken out of the key set only after the document drops it.
+    if (step.step === 'added' && step.document.next) await published.add([publicJwk(step.document.next)]);
+    await store.write(step.document);
+    if (step.step === 'removed') await published.remove(step.kids);
+    console.log(JSON.stringify({ step: step.step, ...summary(step.document) }));
+  } finally {
+    await published.unlock();
+  }
 } else fail(usage);

@@ -58,7 +58,13 @@ export function localSources(options: {
       RP_ID: new URL(options.passkeyOrigin).hostname,
       RP_ORIGIN: options.passkeyOrigin,
       APP_URL: options.appUrl,
-      ...fromShell(SETTING_NAMES.filter((name) => !PER_FUNCTION.has(name) && name !== 'STAGE')),
+      // DYNAMODB_ENDPOINT too is the stack's to give: it read the shell's already, and may put its journal
+      // in front of it (infra/local/dynamodb-journal.ts).
+      ...fromShell(
+        SETTING_NAMES.filter(
+          (name) => !PER_FUNCTION.has(name) && name !== 'STAGE' && name !== 'DYNAMODB_ENDPOINT',
+        ),
+      ),
       ...fromShell(['POWERTOOLS_METRICS_DISABLED', 'NODE_OPTIONS']),
     },
     tables: Object.fromEntries(tables.map((table) => [table.name, options.tableName(table)])),

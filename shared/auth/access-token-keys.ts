@@ -1,4 +1,5 @@
 import { createECDH, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+
 import * as z from 'zod/mini';
 
 /**
@@ -50,7 +51,11 @@ export function parseAccessTokenKeys(json: string): AccessTokenKeyDocument {
  * The P-256 key pair of a seed: the private scalar is SHA-256 of the seed (below the curve's order but
  * for a chance of 2^-32, which `setPrivateKey` refuses rather than wraps).
  */
+const pairs = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
+
 export function keyPairOf(seedText: string): { privateKey: KeyObject; publicKey: KeyObject } {
+  const held = pairs.get(seedText);
+  if (held) return held;
   const d = createHash('sha256').update(`pistus-access-token-key:${seedText}`).digest();
   const ecdh = createECDH('prime256v1');
   ecdh.setPrivateKey(d);
@@ -63,7 +68,9 @@ export function keyPairOf(seedText: string): { privateKey: KeyObject; publicKey:
     y: point.subarray(33, 65).toString('base64url'),
   };
   const privateKey = createPrivateKey({ key: jwk, format: 'jwk' });
-  return { privateKey, publicKey: createPublicKey(privateKey) };
+  const pair = { privateKey, publicKey: createPublicKey(privateKey) };
+  pairs.set(seedText, pair);
+  return pair;
 }
 
 /** A public key as the key set publishes it: never `d`. */
@@ -77,9 +84,17 @@ export interface PublicJwk {
   use: 'sig';
 }
 
-export function publicJwk(key: { kid: string; seed: string }): PublicJwk {
+/**
+ * The public key of a seed, its `kid` the key's own RFC 7638 thumbprint: a kid can only ever name this key,
+ * so two keys can never be confused under one name (the document's `kid` fields are the operator's labels).
+ */
+export function publicJwk(key: { seed: string }): PublicJwk {
   const { x, y } = keyPairOf(key.seed).publicKey.export({ format: 'jwk' }) as { x: string; y: string };
-  return { kty: 'EC', crv: 'P-256', x, y, kid: key.kid, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
+  // RFC 7638 §3.2: the required members, in lexicographic order, no whitespace.
+  const thumbprint = createHash('sha256')
+    .update(JSON.stringify({ crv: 'P-256', kty: 'EC', x, y }))
+    .digest('base64url');
+  return { kty: 'EC', crv: 'P-256', x, y, kid: thumbprint, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
 }
 
 /** Every key the document holds that must be published: the signing one, the next, the previous. */

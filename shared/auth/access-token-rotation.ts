@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AccessTokenKeyDocument } from '#shared/auth/access-token-keys';
+import { type AccessTokenKeyDocument, publicJwk } from '#shared/auth/access-token-keys';
 
 /** How long a verifier may keep the key set (`Cache-Control: max-age` of `GET /.well-known/jwks.json`). */
 export const JWKS_MAX_AGE_SECONDS = 300;
@@ -7,10 +7,18 @@ export const JWKS_MAX_AGE_SECONDS = 300;
 export const KEY_RELOAD_SECONDS = 300;
 /** Clock skew a verifier may allow past `exp`. */
 const SKEW_SECONDS = 60;
+/**
+ * How long past a due reload a container may still sign with keys it read earlier (its secret store not
+ * answering): within the margin the removal step leaves, so it never signs with a key already removed.
+ */
+export const STALE_KEY_SECONDS = SKEW_SECONDS;
+/** The longest an access token may live (ACCESS_TOKEN_SECONDS' bound): what a removal waits for. */
+export const MAX_TOKEN_SECONDS = 900;
 
 export type RotationStep =
   | { step: 'added'; kid: string; document: AccessTokenKeyDocument }
   | { step: 'promoted'; kid: string; retired: string; document: AccessTokenKeyDocument }
+  /** `kids`: the removed keys' key-set ids (their thumbprints), to take out of the key set. */
   | { step: 'removed'; kids: string[]; document: AccessTokenKeyDocument }
   | { step: 'wait'; seconds: number; reason: string };
 
@@ -65,7 +73,7 @@ export function nextRotationStep(
     const gone = new Set(expired.map((key) => key.kid));
     return {
       step: 'removed',
-      kids: [...gone],
+      kids: expired.map((key) => publicJwk(key).kid),
       document: { ...keys, previous: keys.previous.filter((key) => !gone.has(key.kid)) },
     };
   }

@@ -4,6 +4,7 @@ import {
   ACCESS_TOKEN_ALGORITHM,
   type AccessTokenKeyDocument,
   keyPairOf,
+  type PublicJwk,
   publicJwk,
 } from '#shared/auth/access-token-keys';
 import type { PublishedKeys } from '#shared/data/published-keys';
@@ -11,6 +12,7 @@ import type { SessionRecord } from '#shared/data/sessions';
 import type { Clock } from '#shared/platform/clock';
 import { epochSeconds } from '#shared/platform/clock';
 import { invalid } from '#shared/platform/outcomes';
+import { logger } from '#shared/platform/logger';
 
 export interface AccessToken {
   access_token: string;
@@ -36,13 +38,13 @@ export function createAccessTokens(deps: {
   const publishedHere = new Set<string>();
   async function signingKey() {
     const keys = await deps.keys();
-    const mine = [keys, ...(keys.next ? [keys.next] : [])];
+    const mine = [keys, ...(keys.next ? [keys.next] : [])].map(publicJwk);
     if (mine.some((key) => !publishedHere.has(key.kid))) {
       // The previous key is never published again from here: the rotation command removes it for good.
-      await deps.published.add(mine.map(publicJwk));
+      await deps.published.add(mine);
       for (const key of mine) publishedHere.add(key.kid);
     }
-    return { kid: keys.kid, privateKey: keyPairOf(keys.seed).privateKey };
+    return { kid: (mine[0] as PublicJwk).kid, privateKey: keyPairOf(keys.seed).privateKey };
   }
   return {
     /** A token for `audience`, issued by `issuer` (the stage's API address). */
@@ -74,15 +76,33 @@ export type AccessTokens = ReturnType<typeof createAccessTokens>;
  * A key source read again once `seconds` have passed since the last read, so a rotation reaches every
  * running container within that time; a failed read keeps the keys it had (a rotation is never urgent).
  */
-export function reloading<T>(read: () => Promise<T>, clock: Clock, seconds: number): () => Promise<T> {
+export function reloading<T>(
+  read: () => Promise<T>,
+  clock: Clock,
+  seconds: number,
+  /** How much longer than `seconds` keys read earlier may still be used when a read fails. */
+  staleSeconds: number,
+): () => Promise<T> {
   let held: { value: T; at: number } | undefined;
+  let retryAt = 0;
   return async () => {
     const now = clock().getTime();
-    if (held && now - held.at < seconds * 1000) return held.value;
+    if (held && (now - held.at < seconds * 1000 || now < retryAt)) {
+      // A rotation waits for running containers to have read the keys again (its removal step): past that,
+      // keys this old may have left the key set, and signing with them would make tokens nobody accepts.
+      if (now - held.at > (seconds + staleSeconds) * 1000)
+        throw Object.assign(new Error('signing keys too old to use'), { name: 'ServiceUnavailable' });
+      return held.value;
+    }
     try {
       held = { value: await read(), at: now };
     } catch (error) {
-      if (!held) throw error;
+      logger.warn('signing keys not read again; the ones held are used', {
+        error: error instanceof Error ? error.name : 'Error',
+      });
+      // Not again on every request: a slow secret store would slow each one.
+      retryAt = now + 30_000;
+      if (!held || now - held.at > (seconds + staleSeconds) * 1000) throw error;
     }
     return held.value;
   };

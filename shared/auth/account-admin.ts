@@ -43,6 +43,7 @@ export function createAccountAdmin(deps: {
       return { ...user, email, emailVerified: verified };
     },
     listUsers: () => users.listUsers(),
+    backfillEmailSearch: () => users.backfillEmailSearch(),
     /** The account with this name, or `not_found`. */
     async find(username: string): Promise<UserRecord> {
       const user = await users.findUserByUsername(username);

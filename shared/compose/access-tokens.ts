@@ -1,5 +1,5 @@
 import { type AccessTokens, createAccessTokens, reloading } from '#shared/auth/access-tokens';
-import { KEY_RELOAD_SECONDS } from '#shared/auth/access-token-rotation';
+import { KEY_RELOAD_SECONDS, STALE_KEY_SECONDS } from '#shared/auth/access-token-rotation';
 import { accessTokenKeysSource } from '#shared/aws/secrets';
 import { documentClient, tableName } from '#shared/compose/dynamodb';
 import { service } from '#shared/compose/needs';
@@ -20,7 +20,7 @@ export const accessTokenService = /* @__PURE__ */ service(
   },
   (config): AccessTokens => {
     tokens ??= createAccessTokens({
-      keys: reloading(accessTokenKeysSource(config), systemClock, KEY_RELOAD_SECONDS),
+      keys: reloading(accessTokenKeysSource(config), systemClock, KEY_RELOAD_SECONDS, STALE_KEY_SECONDS),
       published: publishedKeysAccess(documentClient(config), tableName(config, publishedKeysTable)),
       clock: systemClock,
       audiences: config.TOKEN_AUDIENCES,

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { PublicJwk } from '#shared/auth/access-token-keys';
 import { whenConditionHolds } from '#shared/data/dynamodb';
 import { publishedKeysTable } from '#shared/data/tables';
@@ -13,6 +13,9 @@ export interface PublishedKeys {
   add(keys: readonly PublicJwk[]): Promise<void>;
   /** Takes these kids out of the key set. */
   remove(kids: readonly string[]): Promise<void>;
+  /** The rotation command's lock, for a minute from `now`: false while another run holds it. */
+  lock(now: Date): Promise<boolean>;
+  unlock(): Promise<void>;
 }
 
 /**
@@ -51,7 +54,25 @@ export function publishedKeysAccess(db: DynamoDBDocumentClient, tableName: strin
     }
     throw new Error('the published key set kept changing under this write');
   }
+  const lockKey = { [publishedKeysTable.partitionKey]: 'rotation-lock' };
   return {
+    async lock(now) {
+      const taken = await whenConditionHolds(
+        db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...lockKey, until: now.getTime() + 60_000 },
+            ConditionExpression: 'attribute_not_exists(#pk) OR #until < :now',
+            ExpressionAttributeNames: { '#pk': publishedKeysTable.partitionKey, '#until': 'until' },
+            ExpressionAttributeValues: { ':now': now.getTime() },
+          }),
+        ),
+      );
+      return taken !== undefined;
+    },
+    async unlock() {
+      await db.send(new DeleteCommand({ TableName: tableName, Key: lockKey }));
+    },
     list: async () => (await read()).keys,
     add: (adding) =>
       update((keys) => {

@@ -103,6 +103,11 @@ export interface UsersTable {
   /** Every account, a page at a time: for operators, never on a request path. */
   listUsers(): AsyncGenerator<UserRecord[]>;
   /**
+   * Writes `emailSearch` on every account that has an address but not it (accounts from before the byEmail
+   * index): an operator's one-off Scan, never on a request path. How many were written.
+   */
+  backfillEmailSearch(): Promise<number>;
+  /**
    * Replaces a hash, provided it is still the one read (a concurrent change wins: false). With `newCredentials`,
    * the same write starts a new credential version: the sessions and device tokens of the old one end.
    */
@@ -273,6 +278,36 @@ export function usersTableAccess(db: DynamoDBDocumentClient, tableName: string):
           if (user?.id === id) return user;
         }
       return undefined;
+    },
+    async backfillEmailSearch() {
+      let written = 0;
+      const pages = paginateScan(
+        { client: db },
+        {
+          TableName: tableName,
+          FilterExpression: 'attribute_exists(email) AND attribute_not_exists(emailSearch)',
+          ProjectionExpression: '#pk, email',
+          ExpressionAttributeNames: { '#pk': usersTable.partitionKey },
+        },
+      );
+      for await (const page of pages)
+        for (const item of page.Items ?? []) {
+          const email = String(item.email);
+          // Only while the address is still the one read: a change meanwhile wrote its own.
+          const done = await whenConditionHolds(
+            db.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: { [usersTable.partitionKey]: item[usersTable.partitionKey] },
+                UpdateExpression: 'SET emailSearch = :search',
+                ConditionExpression: 'email = :email',
+                ExpressionAttributeValues: { ':search': emailSearch(email), ':email': email },
+              }),
+            ),
+          );
+          if (done) written++;
+        }
+      return written;
     },
     async *listUsers() {
       for await (const page of paginateScan({ client: db }, { TableName: tableName }))

@@ -12,7 +12,10 @@ export function callbackUrl(event: APIGatewayProxyEventV2, settings: Settings, p
 
 /** The API's public address (API_URL behind the edge), else the address this request came to; no trailing `/`. */
 export function apiBase(event: APIGatewayProxyEventV2, settings: Settings): string {
-  const scheme = event.headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  // API Gateway serves https only: a client's `X-Forwarded-Proto` counts on the local stack alone, so no
+  // request can make a deployed stage name an http issuer, key set or callback.
+  const scheme =
+    settings.STAGE === 'local' && event.headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
   return (settings.API_URL ?? `${scheme}://${event.requestContext.domainName}`).replace(/\/+$/, '');
 }
 

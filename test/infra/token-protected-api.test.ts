@@ -25,6 +25,8 @@ describe('an HTTP API behind the JWT authorizer, trusting a Pistus stage', () =>
     // What the deployed discovery function answers: its issuer from the environment the stack gives it.
     const discovery = discoveryDocument(environmentOf('openid-configuration').API_URL as string);
     const audiences = String(environmentOf('issue-token').TOKEN_AUDIENCES).split(',');
+    // The token function signs with the issuer the discovery function names: the same setting, set alike.
+    expect(environmentOf('issue-token').API_URL).toBe(environmentOf('openid-configuration').API_URL);
     expect(discovery.issuer).toBe('https://auth.school.example');
     expect(audiences).toContain('orders-api');
 

@@ -167,17 +167,24 @@ describe('POST /token', () => {
 
 describe('npm run tokens', () => {
   it('rotates in steps: a new key is published at once but does not sign; promoting it too early is refused', async () => {
-    const before = JSON.parse(operator('tokens', ['status']).stdout) as { signing: string; next?: unknown };
+    const before = JSON.parse(operator('tokens', ['status']).stdout) as {
+      signing: { kid: string };
+      next?: unknown;
+    };
     expect(before.next).toBeUndefined();
     const added = operator('tokens', ['rotate']);
     expect(added.status, added.stderr).toBe(0);
-    const step = JSON.parse(added.stdout) as { step: string; signing: string; next: { kid: string } };
+    const step = JSON.parse(added.stdout) as {
+      step: string;
+      signing: { kid: string };
+      next: { kid: string };
+    };
     expect(step).toMatchObject({ step: 'added', signing: before.signing });
     const { keys } = (await call('GET', '/.well-known/jwks.json')).json as { keys: { kid: string }[] };
     expect(keys.map((key) => key.kid)).toContain(step.next.kid);
     // Still signed by the key that signed before.
     const issued = await tokenFor((await signUp()).token);
-    expect(decodeProtectedHeader(issued.access_token).kid).toBe(before.signing);
+    expect(decodeProtectedHeader(issued.access_token).kid).toBe(before.signing.kid);
     const early = operator('tokens', ['rotate']);
     expect(early.status).toBe(2);
     expect(early.stderr).toMatch(/not yet: .*run it again in \d+ s/);

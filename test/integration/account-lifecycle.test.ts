@@ -306,19 +306,13 @@ describe('the admin API', () => {
       )
       .toEqual([...accounts.map((account) => account.username), byMail.username]);
     expect(pages.length).toBeGreaterThan(1);
+    // The journal holds every function's requests, other files' too (signups, logins): what shows is that
+    // the users table was queried through the indexes, and that nothing scanned it.
     const issued = journal()
       .slice(before)
       .filter((line) => line.includes(table('users')));
-    expect(issued.length).toBeGreaterThan(0);
+    expect(issued.filter((line) => /^Query \S+ by(Name|Email)$/.test(line)).length).toBeGreaterThan(0);
     expect(issued.filter((line) => line.startsWith('Scan'))).toEqual([]);
-    expect(
-      issued.every(
-        (line) =>
-          /^Query \S+ by(Name|Email)$/.test(line) ||
-          line.startsWith('BatchGetItem') ||
-          line.startsWith('GetItem'),
-      ),
-    ).toBe(true);
   });
 
   it('answers a cursor of another search, or one made up, with 400 invalid_cursor', async () => {
@@ -337,6 +331,34 @@ describe('the admin API', () => {
       const refused = await call('GET', `/admin/users?${bad}`, { token: admin.token });
       expect([bad, refused.status, errorCode(refused)]).toEqual([bad, 400, 'invalid_cursor']);
     }
+  });
+
+  it('finds by address an account from before the byEmail index once the backfill command has run', async () => {
+    const admin = await signInAdmin();
+    const old = await signUp();
+    const email = `${uniqueUsername('Old')}@Example.com`;
+    // As an account that set its address before this version: the address, no `emailSearch`.
+    await dynamoClient().send(
+      new UpdateItemCommand({
+        TableName: table('users'),
+        Key: { usernameKey: { S: old.username.toLowerCase() } },
+        UpdateExpression: 'SET email = :email, emailVerified = :false',
+        ExpressionAttributeValues: { ':email': { S: email }, ':false': { BOOL: false } },
+      }),
+    );
+    const search = async () =>
+      (
+        (
+          await call('GET', `/admin/users?query=${encodeURIComponent(email.slice(0, 12))}`, {
+            token: admin.token,
+          })
+        ).json as { items: { username: string }[] }
+      ).items.map((item) => item.username);
+    expect(await search()).toEqual([]);
+    const run = operator('account', ['backfill']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).written).toBeGreaterThanOrEqual(1);
+    await expect.poll(search, { timeout: 10_000, interval: 200 }).toEqual([old.username]);
   });
 
   it('shows one account with its counts', async () => {

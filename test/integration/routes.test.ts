@@ -33,6 +33,8 @@ const WITHOUT_SESSION: Record<string, [status: number, code?: string]> = {
   'POST /passkeys/login/options': [200],
   'POST /passkeys/login': [400, 'invalid_input'],
   'GET /auth/providers': [200],
+  'GET /.well-known/openid-configuration': [200],
+  'GET /.well-known/jwks.json': [200],
   // `{provider}` as written in the key is no provider id.
   'GET /auth/{provider}/start': [400, 'invalid_input'],
   'GET /auth/{provider}/callback': [400, 'invalid_input'],

@@ -98,7 +98,13 @@ async function callAt(
 ): Promise<ApiResponse> {
   const { headers, body } = prepare(options);
   // Redirects are answers to check (a sign-in at a provider), never followed.
-  const response = await fetch(`${apiUrl}${path}`, { method, headers, body, redirect: 'manual' });
+  const send = () => fetch(`${apiUrl}${path}`, { method, headers, body, redirect: 'manual' });
+  // A kept-alive connection the server closed while this process was blocked (an operator command run
+  // with spawnSync) fails the next request sent on it: a GET, which changes nothing, is sent once more.
+  const response = await send().catch((error: { cause?: { code?: string } }) => {
+    if (method === 'GET' && ['UND_ERR_SOCKET', 'ECONNRESET'].includes(error.cause?.code ?? '')) return send();
+    throw error;
+  });
   const text = await response.text();
   return documented(method, path, {
     status: response.status,
