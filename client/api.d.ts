@@ -1354,7 +1354,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Disabled: every session ended at once; its logins are refused as a wrong password would be. */
+            /** @description Disabled: every session and device token ended for good; its logins are refused as a wrong password would be. */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -1439,7 +1439,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Enabled: it can log in again (its ended sessions stay ended). */
+            /** @description Enabled: it can log in again (the sessions disabling ended stay ended). */
             204: {
                 headers: {
                     [name: string]: unknown;

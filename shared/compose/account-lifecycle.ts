@@ -66,6 +66,20 @@ export const accountDeletionService = /* @__PURE__ */ service(
   buildDeletion,
 );
 
+/** What an account holds beyond its item, listed from the byUser and byOwner indexes: an export, an admin's counts. */
+const holdingsOf = (config: Settings) => {
+  const db = documentClient(config);
+  return {
+    users: usersTableAccess(db, tableName(config, usersTable)),
+    sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
+    passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
+    identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
+    registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
+    clock: systemClock,
+    idleSeconds: config.SESSION_IDLE_SECONDS,
+  };
+};
+
 /**
  * The signed-in account's data: its user item (GetItem), its sessions (through the sessions service),
  * passkeys and identities (byUser indexes), registrations (byOwner index).
@@ -80,18 +94,7 @@ export const accountExportService = /* @__PURE__ */ service(
       { table: sessionsTable, actions: ['Query'], indexes: ['byUser'] },
     ],
   },
-  (config): AccountExporter => {
-    const db = documentClient(config);
-    return createAccountExport({
-      users: usersTableAccess(db, tableName(config, usersTable)),
-      sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
-      passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
-      identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
-      registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
-      clock: systemClock,
-      idleSeconds: config.SESSION_IDLE_SECONDS,
-    });
-  },
+  (config): AccountExporter => createAccountExport(holdingsOf(config)),
 );
 
 /** Finding accounts: the users byName and byEmail indexes (keys), never a Scan; the page's items read in a batch. */
@@ -117,18 +120,7 @@ export const adminAccountService = /* @__PURE__ */ service(
       { table: registrationsTable, actions: ['Query'], indexes: ['byOwner'] },
     ],
   },
-  (config) => {
-    const db = documentClient(config);
-    return createAdminAccount({
-      users: usersTableAccess(db, tableName(config, usersTable)),
-      sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
-      passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
-      identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
-      registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
-      clock: systemClock,
-      idleSeconds: config.SESSION_IDLE_SECONDS,
-    });
-  },
+  (config) => createAdminAccount(holdingsOf(config)),
 );
 
 /**
