@@ -112,6 +112,11 @@ await ensureTables(new DynamoDBClient({ endpoint: dynamodbEndpoint }), tables, t
 // own tables, its own secrets, nothing else (infra/function-environment.ts).
 // The API listens first: its address is where the client is served, which the account mails link to.
 const api = createServer();
+// Idle connections stay open 30 s (Node's default is 5 s): a client whose process blocks a few seconds (a
+// test running an operator command with spawnSync) would otherwise send its next request on a connection
+// this server closed meanwhile. API Gateway keeps idle connections longer still.
+api.keepAliveTimeout = 30_000;
+api.headersTimeout = 31_000;
 await new Promise<void>((ready) => api.listen(local.PORT, '127.0.0.1', ready));
 const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 const secrets = localSecrets(resolve(local.LOCAL_SECRETS_FILE));
