@@ -88,13 +88,28 @@ export interface PublicJwk {
  * The public key of a seed, its `kid` the key's own RFC 7638 thumbprint: a kid can only ever name this key,
  * so two keys can never be confused under one name (the document's `kid` fields are the operator's labels).
  */
+const published = new Map<string, PublicJwk>();
+
 export function publicJwk(key: { seed: string }): PublicJwk {
+  // Asked for on every token issued: worked out once per key.
+  const held = published.get(key.seed);
+  if (held) return held;
   const { x, y } = keyPairOf(key.seed).publicKey.export({ format: 'jwk' }) as { x: string; y: string };
   // RFC 7638 §3.2: the required members, in lexicographic order, no whitespace.
   const thumbprint = createHash('sha256')
     .update(JSON.stringify({ crv: 'P-256', kty: 'EC', x, y }))
     .digest('base64url');
-  return { kty: 'EC', crv: 'P-256', x, y, kid: thumbprint, alg: ACCESS_TOKEN_ALGORITHM, use: 'sig' };
+  const jwk: PublicJwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x,
+    y,
+    kid: thumbprint,
+    alg: ACCESS_TOKEN_ALGORITHM,
+    use: 'sig',
+  };
+  published.set(key.seed, jwk);
+  return jwk;
 }
 
 /** Every key the document holds that must be published: the signing one, the next, the previous. */

@@ -73,15 +73,19 @@ function eventsOf(data: Omit<AccountExport, 'auditEvents' | 'exportedAt'>): Acco
     .sort((a, b) => b.at.localeCompare(a.at));
 }
 
-export function createAccountExport(deps: {
-  users: Pick<UsersTable, 'findUserByUsername'>;
+/** What an account holds beyond its item, each listed from its index; and what says a session still counts. */
+export interface AccountHoldings {
   sessions: Pick<SessionsTable, 'listUserSessions'>;
   passkeys: Pick<PasskeysTable, 'listPasskeys'>;
   identities: Pick<IdentitiesTable, 'listOf'>;
   registrations: Pick<RegistrationsTable, 'listByOwner'>;
   clock: Clock;
   idleSeconds: number;
-}) {
+}
+
+export function createAccountExport(
+  deps: AccountHoldings & { users: Pick<UsersTable, 'findUserByUsername'> },
+) {
   return {
     /**
      * The account's data, read now (the account itself consistently); `current`: the session asking, marked

@@ -1,13 +1,10 @@
 import * as z from 'zod/mini';
 import type { AccountDeletion } from '#shared/auth/account-deletion';
-import type { IdentitiesTable } from '#shared/data/identities';
-import type { PasskeysTable } from '#shared/data/passkeys';
-import type { RegistrationsTable } from '#shared/data/registrations';
+import type { AccountHoldings } from '#shared/auth/account-export';
 import type { SessionsTable } from '#shared/data/sessions';
 import type { DirectoryPosition, UserDirectory } from '#shared/data/user-directory';
 import type { Role, UserRecord, UsersTable } from '#shared/data/users';
 import { stillCounts } from '#shared/auth/sessions';
-import type { Clock } from '#shared/platform/clock';
 import { epochSeconds } from '#shared/platform/clock';
 import { conflict, invalid, notFound } from '#shared/platform/outcomes';
 import { ownedRegistrations } from '#shared/registrations/owned';
@@ -100,15 +97,7 @@ export function createAdminSearch(deps: { directory: UserDirectory }) {
 }
 
 /** One account, with how many live sessions, passkeys, identities and registrations it has. */
-export function createAdminAccount(deps: {
-  users: Pick<UsersTable, 'findUserById'>;
-  sessions: Pick<SessionsTable, 'listUserSessions'>;
-  passkeys: Pick<PasskeysTable, 'listPasskeys'>;
-  identities: Pick<IdentitiesTable, 'listOf'>;
-  registrations: Pick<RegistrationsTable, 'listByOwner'>;
-  clock: Clock;
-  idleSeconds: number;
-}) {
+export function createAdminAccount(deps: AccountHoldings & { users: Pick<UsersTable, 'findUserById'> }) {
   async function liveSessions(user: UserRecord): Promise<number> {
     const now = epochSeconds(deps.clock());
     const rows = await deps.sessions.listUserSessions(user.id);

@@ -28,18 +28,28 @@ import { usersTableAccess } from '#shared/data/users';
 import { systemClock } from '#shared/platform/clock';
 import type { Settings } from '#shared/platform/config';
 
+/** What an account holds beyond its item, listed from the byUser and byOwner indexes: an export, an admin's counts. */
+const holdingsOf = (config: Settings) => {
+  const db = documentClient(config);
+  return {
+    users: usersTableAccess(db, tableName(config, usersTable)),
+    sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
+    passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
+    identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
+    registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
+    clock: systemClock,
+    idleSeconds: config.SESSION_IDLE_SECONDS,
+  };
+};
+
 let deletion: AccountDeletion | undefined;
 const buildDeletion = (config: Settings): AccountDeletion => {
   const db = documentClient(config);
+  // Everything the account holds goes, and its mailed tokens and its address's claim with it.
   deletion ??= createAccountDeletion({
-    users: usersTableAccess(db, tableName(config, usersTable)),
-    sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
+    ...holdingsOf(config),
     tokens: accountTokensTableAccess(db, tableName(config, accountTokensTable)),
-    passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
-    identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
     emails: emailsTableAccess(db, tableName(config, emailsTable)),
-    registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
-    clock: systemClock,
     graceSeconds: config.ACCOUNT_DELETION_GRACE_SECONDS,
   });
   return deletion;
@@ -65,20 +75,6 @@ export const accountDeletionService = /* @__PURE__ */ service(
   },
   buildDeletion,
 );
-
-/** What an account holds beyond its item, listed from the byUser and byOwner indexes: an export, an admin's counts. */
-const holdingsOf = (config: Settings) => {
-  const db = documentClient(config);
-  return {
-    users: usersTableAccess(db, tableName(config, usersTable)),
-    sessions: sessionsTableAccess(db, tableName(config, sessionsTable)),
-    passkeys: passkeysTableAccess(db, tableName(config, passkeysTable)),
-    identities: identitiesTableAccess(db, tableName(config, identitiesTable)),
-    registrations: registrationsTableAccess(db, tableName(config, registrationsTable)),
-    clock: systemClock,
-    idleSeconds: config.SESSION_IDLE_SECONDS,
-  };
-};
 
 /**
  * The signed-in account's data: its user item (GetItem), its sessions (through the sessions service),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, inject, it } from 'vitest';
 import { dynamoClient } from './deadline-fixtures.ts';
+import { ageSession, sidOf } from './session-age.ts';
 import {
   call,
   callFrom,
@@ -23,21 +24,6 @@ import { userWithPasskey } from './passkey-user.ts';
  */
 
 const table = (name: string) => `${inject('tablePrefix')}${name}`;
-const sidOf = (token: string) =>
-  (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sid: string }).sid;
-
-/** The session's last proof an hour ago: a copied cookie, past the step-up window. */
-async function ageSession(token: string) {
-  await dynamoClient().send(
-    new UpdateItemCommand({
-      TableName: table('sessions'),
-      Key: { sid: { S: sidOf(token) } },
-      UpdateExpression: 'SET authenticatedAt = :at',
-      ExpressionAttributeValues: { ':at': { N: String(Math.floor(Date.now() / 1000) - 3600) } },
-    }),
-  );
-}
-
 const login = (username: string, password = PASSWORD) =>
   callFrom(loopbackAddress(), 'POST', '/login', { json: { username, password } });
 
@@ -63,6 +49,22 @@ const userItem = (username: string) =>
       TableName: table('users'),
       Key: { usernameKey: { S: username.toLowerCase() } },
       ConsistentRead: true,
+    }),
+  );
+
+/** The deletion's one write, as a deletion cut off right after it leaves the item (its clean-up not run). */
+const markDeleted = (username: string) =>
+  dynamoClient().send(
+    new UpdateItemCommand({
+      TableName: table('users'),
+      Key: { usernameKey: { S: username.toLowerCase() } },
+      UpdateExpression: 'SET #role = :deleted, deletedAt = :at ADD credentialVersion :one',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: {
+        ':deleted': { S: 'deleted' },
+        ':at': { S: new Date().toISOString() },
+        ':one': { N: '1' },
+      },
     }),
   );
 
@@ -190,20 +192,7 @@ describe('DELETE /account', () => {
 
   it('a deletion cut off after its one write leaves an account no one can use, and the next clean-up run finishes it', async () => {
     const account = await signUp();
-    // The request's one write, as a deletion cut off right after it leaves the item (its clean-up not run).
-    await dynamoClient().send(
-      new UpdateItemCommand({
-        TableName: table('users'),
-        Key: { usernameKey: { S: account.username.toLowerCase() } },
-        UpdateExpression: 'SET #role = :deleted, deletedAt = :at ADD credentialVersion :one',
-        ExpressionAttributeNames: { '#role': 'role' },
-        ExpressionAttributeValues: {
-          ':deleted': { S: 'deleted' },
-          ':at': { S: new Date().toISOString() },
-          ':one': { N: '1' },
-        },
-      }),
-    );
+    await markDeleted(account.username);
     expect((await call('GET', '/check_session', { token: account.token })).status).toBe(204);
     expect((await login(account.username)).status).toBe(401);
     const taken = await callFrom(loopbackAddress(), 'POST', '/signup', {
@@ -219,21 +208,6 @@ describe('DELETE /account', () => {
 });
 
 describe('a deleted account, before its clean-up has finished', () => {
-  const markDeleted = (username: string) =>
-    dynamoClient().send(
-      new UpdateItemCommand({
-        TableName: table('users'),
-        Key: { usernameKey: { S: username.toLowerCase() } },
-        UpdateExpression: 'SET #role = :deleted, deletedAt = :at ADD credentialVersion :one',
-        ExpressionAttributeNames: { '#role': 'role' },
-        ExpressionAttributeValues: {
-          ':deleted': { S: 'deleted' },
-          ':at': { S: new Date().toISOString() },
-          ':one': { N: '1' },
-        },
-      }),
-    );
-
   it('never comes back through a provider: signing in with its identity makes a new account', async () => {
     const signIn = providerSignIn(call);
     const email = `${uniqueUsername('prov')}@example.com`;

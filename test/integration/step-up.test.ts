@@ -1,8 +1,7 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { authenticator, awayFromStepEdge } from '../support/totp.ts';
 import { softwareAuthenticator } from '../support/webauthn.ts';
-import { dynamoClient } from './deadline-fixtures.ts';
+import { ageSession } from './session-age.ts';
 import { challengeCookie, origin, userWithPasskey } from './passkey-user.ts';
 import {
   call,
@@ -21,23 +20,6 @@ import { lastMailTo, linkToken } from './mail.ts';
  * email address or turn a second factor on or off once the user's last proof in it is older than
  * REAUTH_WINDOW_SECONDS (600 s here). The session's age is moved in its table, as an hour passing would.
  */
-
-/** The session id inside a session token (its JWT claims). */
-const sidOf = (token: string) =>
-  (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sid: string }).sid;
-
-/** The session's last proof an hour ago: what a cookie copied off a shared computer an hour later holds. */
-async function ageSession(token: string) {
-  const hourAgo = Math.floor(Date.now() / 1000) - 3600;
-  await dynamoClient().send(
-    new UpdateItemCommand({
-      TableName: `${inject('tablePrefix')}sessions`,
-      Key: { sid: { S: sidOf(token) } },
-      UpdateExpression: 'SET authenticatedAt = :at',
-      ExpressionAttributeValues: { ':at': { N: String(hourAgo) } },
-    }),
-  );
-}
 
 const reauth = (token: string, json: object, ip = loopbackAddress()) =>
   callFrom(ip, 'POST', '/reauth', { token, json });
